@@ -1,0 +1,125 @@
+# anvil — top-level Makefile.
+#
+# Verbs: make (kernel + ISO), make run, make debug, make check, make check-one T=name,
+# make bench. Sources are found by wildcard per folder: adding a .c or .S file to one of
+# KERNEL_DIRS needs no edit here. Everything built lands in build/.
+
+BUILD      := build
+CROSS      := i686-linux-gnu-
+CC         := $(CROSS)gcc
+LD         := $(CROSS)ld
+NM         := $(CROSS)nm
+OBJCOPY    := $(CROSS)objcopy
+HOSTCC     := gcc
+PYTHON     := python3
+
+KERNEL_DIRS := boot arch/x86 kernel mm drivers libk tests/kernel tests/bench
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
+          -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+          -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mno-red-zone \
+          -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+          -I. -MMD -MP
+ASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
+LDFLAGS := -T linker.ld -nostdlib -z noexecstack --fatal-warnings
+LIBGCC  := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+
+KERNEL_C   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
+KERNEL_S   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
+KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_C) $(KERNEL_S))
+
+KERNEL_ELF := $(BUILD)/anvil.elf
+ISO        := $(BUILD)/anvil.iso
+DEPS_OK    := $(BUILD)/.deps-ok
+
+# QEMU flags shared by every boot: no window, serial on stdio, debug-exit device.
+QEMU       := qemu-system-i386
+QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04
+CMDLINE    ?=
+
+.PHONY: all run debug check check-one host-tests bench deps clean
+all: $(ISO)
+
+# ---- dependencies: tools/install-deps installs whatever is missing --------
+$(DEPS_OK): tools/install-deps
+	@./tools/install-deps
+	@mkdir -p $(BUILD) && touch $@
+deps: $(DEPS_OK)
+
+# ---- the kernel ----------------------------------------------------------
+$(BUILD)/obj/%.c.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(ASFLAGS) -c $< -o $@
+
+# The symbol table for oops backtraces is generated from a first link and
+# linked into the second. It sits after all code, so no function moves
+# between the two links; tools/ksyms.py checks that.
+$(BUILD)/anvil.pass1.elf: $(KERNEL_OBJ) linker.ld $(BUILD)/ksyms-empty.o
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms-empty.o $(LIBGCC)
+
+$(BUILD)/ksyms-empty.o: tools/ksyms.py | $(DEPS_OK)
+	@mkdir -p $(BUILD)
+	@$(PYTHON) tools/ksyms.py --empty > $(BUILD)/ksyms-empty.S
+	@$(CC) $(ASFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
+
+$(BUILD)/ksyms.o: $(BUILD)/anvil.pass1.elf tools/ksyms.py
+	@$(NM) -n $< | $(PYTHON) tools/ksyms.py > $(BUILD)/ksyms.S
+	@$(CC) $(ASFLAGS) -c $(BUILD)/ksyms.S -o $@
+
+$(KERNEL_ELF): $(KERNEL_OBJ) linker.ld $(BUILD)/ksyms.o
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o $(LIBGCC)
+	@$(NM) -n $(BUILD)/anvil.pass1.elf | $(PYTHON) tools/ksyms.py --compare-with "$$($(NM) -n $@)"
+
+$(ISO): $(KERNEL_ELF) boot/grub.cfg tools/mkiso
+	@echo "  ISO     $@"
+	@./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)"
+
+# ---- running --------------------------------------------------------------
+run: $(ISO)
+	@echo "anvil: booting in QEMU on this terminal. Quit with Ctrl-A then X."
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO)
+
+debug: $(ISO)
+	@echo "anvil: QEMU is halted with its gdb stub on tcp::1234. In another terminal run:"
+	@echo "    gdb -x tools/gdbinit"
+	@echo "Quit QEMU with Ctrl-A then X."
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO) -s -S
+
+# ---- tests ----------------------------------------------------------------
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Itests/host/shim -I. -DHOST_TEST
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+# Real kernel sources compiled into every host test, behind the shim.
+HOST_SRCS   := mm/page_alloc.c mm/slab.c libk/rbtree.c tests/host/shim/shim.c
+
+$(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*/*.h tests/host/shim/*/*/*.h tests/host/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SRCS)
+
+host-tests: $(HOST_TESTS)
+
+check: $(ISO) host-tests
+	@$(PYTHON) tools/runner.py --build $(BUILD) check $(if $(T),--only $(T))
+
+check-one: $(ISO) host-tests
+	@test -n "$(T)" || { echo "usage: make check-one T=name"; exit 2; }
+	@$(PYTHON) tools/runner.py --build $(BUILD) check --only $(T)
+
+bench: $(ISO)
+	@$(PYTHON) tools/runner.py --build $(BUILD) bench
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJ:.o=.d)

@@ -1,0 +1,98 @@
+/*
+ * arch/x86/mmu.h — two-level i386 paging: entry layouts and accessors.
+ *
+ * A 32-bit linear address splits as
+ *
+ *    31          22 21          12 11           0
+ *   +--------------+--------------+--------------+
+ *   |  PDE index   |  PTE index   | page offset  |
+ *   +--------------+--------------+--------------+
+ *
+ * A present PTE (and a PDE pointing at a page table):
+ *
+ *    31                     12 11  9 8 7 6 5 4 3 2 1 0
+ *   +-------------------------+-----+-+-+-+-+-+-+-+-+-+
+ *   | frame number            | AVL |G|S|D|A|C|W|U|W|P|
+ *   +-------------------------+-----+-+-+-+-+-+-+-+-+-+
+ *     P present, W writable, U user, W(3) write-through, C cache disable,
+ *     A accessed, D dirty, S page size (4 MiB, PDE only; PAT in a PTE),
+ *     G global (survives CR3 reload)
+ *
+ * Everything outside arch/x86 reaches page tables only through the types
+ * and accessors below, so that PAE (64-bit entries) could replace them.
+ * Non-present encodings (swap, file offset, migration entries) are added
+ * here when the mechanisms that need them arrive.
+ */
+#ifndef ARCH_X86_MMU_H
+#define ARCH_X86_MMU_H
+
+#define PAGE_SHIFT   12
+#define PAGE_SIZE    (1u << PAGE_SHIFT)
+#define PAGE_MASK    (~(PAGE_SIZE - 1))
+#define PGDIR_SHIFT  22
+#define PGDIR_SIZE   (1u << PGDIR_SHIFT)
+#define PTRS_PER_PTE 1024
+#define PTRS_PER_PGD 1024
+
+#define _PAGE_PRESENT  0x001u
+#define _PAGE_RW       0x002u
+#define _PAGE_USER     0x004u
+#define _PAGE_PWT      0x008u
+#define _PAGE_PCD      0x010u
+#define _PAGE_ACCESSED 0x020u
+#define _PAGE_DIRTY    0x040u
+#define _PAGE_PSE      0x080u
+#define _PAGE_GLOBAL   0x100u
+
+#define CR0_PE 0x00000001u
+#define CR0_WP 0x00010000u
+#define CR0_PG 0x80000000u
+#define CR4_PSE 0x00000010u
+#define CR4_PGE 0x00000080u
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#include <stdbool.h>
+
+typedef struct { uint32_t pte; } pte_t;
+typedef struct { uint32_t pgd; } pgd_t;
+typedef uint32_t pteval_t;
+
+#define PAGE_ALIGN(x)       (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_ALIGNED(x)     (((x) & (PAGE_SIZE - 1)) == 0)
+#define pgd_index(va)       ((uint32_t)(va) >> PGDIR_SHIFT)
+#define pte_index(va)       (((uint32_t)(va) >> PAGE_SHIFT) & (PTRS_PER_PTE - 1))
+
+/* Protections, as sets of PTE bits. */
+#define PAGE_KERNEL         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL)
+#define PAGE_TABLE_KERNEL   (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
+
+static inline pte_t pfn_pte(uint32_t pfn, pteval_t prot)
+{
+	return (pte_t){ (pfn << PAGE_SHIFT) | prot };
+}
+static inline uint32_t pte_pfn(pte_t pte)   { return pte.pte >> PAGE_SHIFT; }
+static inline bool pte_none(pte_t pte)      { return pte.pte == 0; }
+static inline bool pte_present(pte_t pte)   { return pte.pte & _PAGE_PRESENT; }
+static inline bool pte_write(pte_t pte)     { return pte.pte & _PAGE_RW; }
+static inline bool pte_user(pte_t pte)      { return pte.pte & _PAGE_USER; }
+static inline bool pte_young(pte_t pte)     { return pte.pte & _PAGE_ACCESSED; }
+static inline bool pte_dirty(pte_t pte)     { return pte.pte & _PAGE_DIRTY; }
+static inline pte_t pte_mkwrite(pte_t pte)  { return (pte_t){ pte.pte | _PAGE_RW }; }
+static inline pte_t pte_wrprotect(pte_t pte){ return (pte_t){ pte.pte & ~_PAGE_RW }; }
+static inline pte_t pte_mkold(pte_t pte)    { return (pte_t){ pte.pte & ~_PAGE_ACCESSED }; }
+static inline pte_t pte_mkclean(pte_t pte)  { return (pte_t){ pte.pte & ~_PAGE_DIRTY }; }
+
+static inline bool pgd_present(pgd_t pgd)   { return pgd.pgd & _PAGE_PRESENT; }
+static inline bool pgd_large(pgd_t pgd)     { return pgd.pgd & _PAGE_PSE; }
+static inline uint32_t pgd_table_phys(pgd_t pgd) { return pgd.pgd & PAGE_MASK; }
+static inline pgd_t mk_pgd_table(uint32_t table_phys, pteval_t prot)
+{
+	return (pgd_t){ (table_phys & PAGE_MASK) | prot };
+}
+
+static inline void set_pte(pte_t *ptep, pte_t pte) { ptep->pte = pte.pte; }
+static inline void set_pgd(pgd_t *pgdp, pgd_t pgd) { pgdp->pgd = pgd.pgd; }
+#endif /* __ASSEMBLY__ */
+
+#endif

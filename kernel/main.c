@@ -1,0 +1,79 @@
+/*
+ * kernel/main.c — kmain, the order in which anvil comes up.
+ *
+ *   consoles  -> command line -> CPU tables (GDT, IDT, PIC)
+ *   -> memory (memblock, mem_map, page tables, buddy, slab)
+ *   -> scheduler and timer -> interrupts on -> the init thread
+ *
+ * The boot thread then becomes the idle task.
+ */
+#include <boot/multiboot.h>
+#include <arch/x86/segments.h>
+#include <arch/x86/trap.h>
+#include <arch/x86/pic.h>
+#include <arch/x86/cpu.h>
+#include <arch/x86/irqflags.h>
+#include <arch/x86/memlayout.h>
+#include <drivers/serial.h>
+#include <drivers/vga.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <kernel/cmdline.h>
+#include <kernel/sched.h>
+#include <kernel/ktest.h>
+#include <kernel/main.h>
+#include <mm/mm.h>
+#include <mm/page_alloc.h>
+
+uint64_t boot_tsc_kmain, boot_tsc_init_done;
+
+void kmain(uint32_t magic, uint32_t mbi_phys);
+
+static const char *
+boot_loader_name(const struct multiboot_info *mbi)
+{
+	return (mbi->flags & MULTIBOOT_INFO_LOADER) ? (const char *)__va(mbi->boot_loader_name)
+						    : "unknown";
+}
+
+static int
+init_thread(void *arg)
+{
+	boot_tsc_init_done = rdtsc();
+	printk(KERN_INFO "anvil: kernel init done (%lu free pages, %u tasks)\n",
+	       nr_free_pages(), nr_tasks());
+	ktest_run_requested();
+	printk(KERN_NOTICE "anvil: nothing more to run (user space is not there yet). "
+	       "Quit QEMU with Ctrl-A then X.\n");
+	return 0;
+}
+
+void
+kmain(uint32_t magic, uint32_t mbi_phys)
+{
+	const struct multiboot_info *mbi = __va(mbi_phys);
+
+	boot_tsc_kmain = rdtsc();
+	serial_init();
+	vga_init();
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
+		printk(KERN_EMERG "anvil: not started by a multiboot loader (magic %#x)\n", magic);
+		halt_forever();
+	}
+	parse_cmdline((mbi->flags & MULTIBOOT_INFO_CMDLINE) ? __va(mbi->cmdline) : "");
+	printk(KERN_NOTICE "anvil: booting (loader: %s)\n", boot_loader_name(mbi));
+	printk(KERN_INFO "Command line: %s\n", saved_cmdline());
+
+	gdt_init();
+	idt_init();
+	pic_init();
+	mem_init(mbi);
+	sched_init();
+	local_irq_enable();
+	printk(KERN_INFO "sched: %u Hz timer, round robin, timeslice %u ticks\n", hz,
+	       DEFAULT_TIMESLICE);
+
+	if (!kthread_run(init_thread, NULL, "init"))
+		panic("cannot start the init thread");
+	cpu_idle();
+}

@@ -1,0 +1,80 @@
+/*
+ * kernel/spinlock.h — spinlocks, uniprocessor edition.
+ *
+ * On one CPU a spinlock only has to keep the timer (and, with _irqsave,
+ * every interrupt) from running other code that takes the same lock. So
+ * spin_lock disables preemption and spin_lock_irqsave also disables
+ * interrupts. The lock word is still kept: taking a lock that is already
+ * held can only be a deadlock here, and it is reported as a BUG. The API
+ * is the one SMP would need, so callers will not change if anvil grows a
+ * second CPU.
+ *
+ * Rules: never sleep while holding a spinlock; a lock taken from interrupt
+ * context must always be taken with _irqsave.
+ */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include <arch/x86/irqflags.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+
+typedef struct spinlock {
+	volatile int locked;
+	const char *name;
+} spinlock_t;
+
+#define SPINLOCK_INIT(n) { 0, #n }
+#define DEFINE_SPINLOCK(n) spinlock_t n = SPINLOCK_INIT(n)
+
+static inline void spin_lock_init(spinlock_t *l, const char *name)
+{
+	l->locked = 0;
+	l->name = name;
+}
+
+static inline void __spin_acquire(spinlock_t *l)
+{
+	if (__builtin_expect(l->locked, 0))
+		panic("spinlock %s: recursive acquire (deadlock)", l->name);
+	l->locked = 1;
+}
+
+static inline void __spin_release(spinlock_t *l)
+{
+	if (__builtin_expect(!l->locked, 0))
+		panic("spinlock %s: released while not held", l->name);
+	l->locked = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	preempt_disable();
+	__spin_acquire(l);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__spin_release(l);
+	preempt_enable();
+}
+
+static inline uint32_t spin_lock_irqsave(spinlock_t *l)
+{
+	uint32_t flags = local_irq_save();
+
+	preempt_disable();
+	__spin_acquire(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, uint32_t flags)
+{
+	__spin_release(l);
+	preempt_enable_no_resched();
+	local_irq_restore(flags);
+}
+
+static inline int spin_is_locked(const spinlock_t *l) { return l->locked; }
+
+#endif

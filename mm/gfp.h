@@ -1,0 +1,17 @@
+/*
+ * mm/gfp.h — allocation flags ("get free pages"): what the caller allows
+ * the allocator to do to satisfy a request.
+ */
+#ifndef MM_GFP_H
+#define MM_GFP_H
+
+typedef unsigned gfp_t;
+
+#define __GFP_ZERO  0x01u   /* return zeroed memory */
+#define __GFP_COMP  0x02u   /* mark a multi-page block as one compound page */
+#define __GFP_WAIT  0x04u   /* the caller may sleep (reclaim, later) */
+
+#define GFP_ATOMIC  0u                /* interrupt context: never sleeps */
+#define GFP_KERNEL  (__GFP_WAIT)
+
+#endif
