@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <kernel/printk.h>
 
 enum ktest_kind {
 	KTEST_NORMAL,

@@ -43,7 +43,25 @@ parse_mem(const char *val)
 }
 KERNEL_PARAM("mem", parse_mem, "use at most this much RAM (e.g. mem=64M)");
 
-/* Inserts [base, base+size) keeping the table sorted by base. */
+static bool
+regions_touch(const struct memblock_region *a, const struct memblock_region *b)
+{
+	return a->base + a->size == b->base && a->what == b->what;
+}
+
+/* Merges region i with region i+1 if they are adjacent and alike. */
+static void
+region_merge_next(struct region_table *t, unsigned i)
+{
+	if (i + 1 >= t->n || !regions_touch(&t->r[i], &t->r[i + 1]))
+		return;
+	t->r[i].size += t->r[i + 1].size;
+	memmove(&t->r[i + 1], &t->r[i + 2], (t->n - i - 2) * sizeof(t->r[0]));
+	t->n--;
+}
+
+/* Inserts [base, base+size) keeping the table sorted by base; adjacent
+ * regions of the same kind (successive boot allocations) become one. */
 static void
 region_insert(struct region_table *t, phys_addr_t base, phys_addr_t size, const char *what)
 {
@@ -57,6 +75,9 @@ region_insert(struct region_table *t, phys_addr_t base, phys_addr_t size, const 
 	}
 	t->r[i] = (struct memblock_region){ base, size, what };
 	t->n++;
+	region_merge_next(t, i);
+	if (i > 0)
+		region_merge_next(t, i - 1);
 }
 
 void

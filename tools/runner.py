@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""tools/runner.py — runs every anvil test and prints one verdict per test.
+
+  runner.py --build build check [--only NAME]
+  runner.py --build build bench
+
+Every layer speaks the same protocol: a test prints "PASS name" or
+"FAIL name: reason". This runner gathers
+
+  host/<case>             host unit tests (build/host/test_*, sanitizers on)
+  kernel@<mem>/<test>     in-kernel tests (ktest=all), booted at 32 and 512 MiB
+  boot@<mem>              that boot reported its memory map, mem_map and buddy
+                          state and exited QEMU with the pass code
+  oops/<kind>             a deliberate kernel fault gives a readable oops
+  boot/too_little_memory  -m 4 gives a clear message and a clean halt
+
+and ends with "N passed, N failed"; the exit status is 1 if anything
+failed. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
+with the tail of its serial log.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU_EXIT_PASS = 33   # isa-debug-exit: (0x10 << 1) | 1
+QEMU_EXIT_FAIL = 35   # (0x11 << 1) | 1
+BOOT_TIMEOUT = 240    # seconds of host time per boot
+HOST_TIMEOUT = 600
+TAIL_LINES = 25
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+VERDICT = re.compile(r"^(PASS|FAIL) (\S+)(?:: (.*))?$")
+
+
+class Results:
+    """Verdicts in the order they were reported."""
+
+    def __init__(self, only=None):
+        self.only = only
+        self.passed = 0
+        self.failed = 0
+        self.seen = 0
+
+    def wanted(self, name):
+        if not self.only:
+            return True
+        return name == self.only or name.split("/")[-1] == self.only or name.split("@")[0] == self.only
+
+    def report(self, name, ok, reason="", detail=""):
+        if not self.wanted(name):
+            return
+        self.seen += 1
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name)
+        else:
+            self.failed += 1
+            print("FAIL %s: %s" % (name, reason))
+            if detail:
+                for line in detail.rstrip().splitlines():
+                    print("    | " + line)
+        sys.stdout.flush()
+
+
+# ---- booting QEMU ----------------------------------------------------------
+
+def iso_for(build, cmdline, modules=()):
+    """An ISO booting the kernel with cmdline, cached by content."""
+    kernel = os.path.join(build, "anvil.elf")
+    h = hashlib.sha1(cmdline.encode())
+    for f in (kernel,) + tuple(modules):
+        h.update(str(os.stat(f).st_mtime_ns).encode())
+    iso = os.path.join(build, "iso-cache", h.hexdigest()[:16] + ".iso")
+    if not os.path.exists(iso):
+        os.makedirs(os.path.dirname(iso), exist_ok=True)
+        tmp = "%s.%d.%d.tmp" % (iso, os.getpid(), threading.get_ident())
+        subprocess.run([os.path.join(ROOT, "tools", "mkiso"), kernel, tmp, cmdline]
+                       + list(modules), check=True)
+        os.replace(tmp, iso)
+    return iso
+
+
+class Boot:
+    """One QEMU run: its exit status, serial log and whether it timed out."""
+
+    def __init__(self, status, log, timed_out, seconds):
+        self.status = status
+        self.log = log
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    def lines(self):
+        return self.log.splitlines()
+
+    def tail(self):
+        return "\n".join(self.lines()[-TAIL_LINES:])
+
+    def crash_reason(self):
+        if self.timed_out:
+            return "guest hung (no exit within %ds)" % BOOT_TIMEOUT
+        if self.status not in (QEMU_EXIT_PASS, QEMU_EXIT_FAIL):
+            return "QEMU exited with status %d (guest crashed or reset)" % self.status
+        return ""
+
+
+def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT):
+    iso = iso_for(build, cmdline)
+    logdir = os.path.join(build, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    log_path = os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
+    cmd = ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
+           "-monitor", "none", "-serial", "file:" + log_path, "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso] + list(extra_qemu)
+    start = time.time()
+    timed_out = False
+    try:
+        status = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        status, timed_out = -1, True
+    with open(log_path, "rb") as f:
+        log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
+    return Boot(status, log, timed_out, time.time() - start)
+
+
+def verdicts(text):
+    for line in text.splitlines():
+        m = VERDICT.match(line.strip())
+        if m:
+            yield m.group(1) == "PASS", m.group(2), m.group(3) or ""
+
+
+# ---- the test groups --------------------------------------------------------
+
+def run_host_tests(build, results):
+    hostdir = os.path.join(build, "host")
+    binaries = sorted(f for f in os.listdir(hostdir) if f.startswith("test_")) if os.path.isdir(hostdir) else []
+    if not binaries:
+        results.report("host/build", False, "no host test binaries in " + hostdir)
+    for b in binaries:
+        try:
+            p = subprocess.run([os.path.join(hostdir, b)], capture_output=True, text=True,
+                               timeout=HOST_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            results.report("host/" + b, False, "timed out after %ds" % HOST_TIMEOUT)
+            continue
+        found = False
+        for ok, name, reason in verdicts(p.stdout):
+            found = True
+            results.report("host/" + name, ok, reason)
+        if p.returncode != 0 and (not found or all(ok for ok, _, _ in verdicts(p.stdout))):
+            results.report("host/" + b, False, "exit status %d" % p.returncode,
+                           "\n".join((p.stdout + p.stderr).splitlines()[-TAIL_LINES:]))
+
+
+def check_kernel_boot(b, mem, results):
+    """Verdicts of a ktest=all boot: each test, then the boot itself."""
+    for ok, name, reason in verdicts(b.log):
+        results.report("kernel@%s/%s" % (mem, name), ok, reason)
+    crash = b.crash_reason()
+    required = {
+        "memory map": "BIOS-provided physical RAM map:",
+        "mem_map": "mem_map: ",
+        "buddy state": "Node 0, zone   Normal",
+        "ktest summary": "ktest: ",
+    }
+    missing = [what for what, text in required.items() if text not in b.log]
+    if crash:
+        results.report("boot@" + mem, False, crash, b.tail())
+    elif missing:
+        results.report("boot@" + mem, False, "serial log lacks: " + ", ".join(missing), b.tail())
+    elif b.status != QEMU_EXIT_PASS:
+        results.report("boot@" + mem, False, "in-kernel tests failed (QEMU status %d)" % b.status)
+    else:
+        results.report("boot@" + mem, True)
+
+
+# Deliberate crashes: (name, ktest, strings the oops must contain)
+OOPS_TESTS = [
+    ("oops/page_fault", "oops_page_fault",
+     ["Oops: page fault", "Page fault at address 0x00000010", "write access",
+      "EIP:", "EAX:", "ESI:", "CR2: 00000010", "Call Trace:", "ktest_oops_page_fault+", "test_thread+"]),
+    ("oops/bug_on", "oops_bug_on",
+     ["Kernel panic: BUG_ON(", "Call Trace:", "ktest_oops_bug_on+", "test_thread+"]),
+    ("oops/divide_error", "oops_divide_error",
+     ["Oops: divide error", "EIP:", "Call Trace:", "ktest_oops_divide_error+"]),
+]
+
+
+def check_oops(b, name, expected, results):
+    missing = [s for s in expected if s not in b.log]
+    if b.timed_out:
+        results.report(name, False, "guest hung instead of halting after the oops", b.tail())
+    elif b.status != QEMU_EXIT_FAIL:
+        results.report(name, False, "expected the oops to end the boot (status %d)" % b.status, b.tail())
+    elif missing:
+        results.report(name, False, "oops report lacks: " + "; ".join(missing), b.tail())
+    else:
+        results.report(name, True)
+
+
+def check_too_little_memory(b, results):
+    name = "boot/too_little_memory"
+    if b.status != QEMU_EXIT_FAIL or "not enough memory" not in b.log or "Halted." not in b.log:
+        results.report(name, False, "no clear message and clean halt at -m 4 (status %d)" % b.status,
+                       b.tail())
+    else:
+        results.report(name, True)
+
+
+def kernel_boot_jobs(only, results):
+    """The ktest boots to run: both memory sizes with ktest=all, or the one
+    boot that contains the test named by --only."""
+    if not only:
+        return [("32M", "all"), ("512M", "all")]
+    if only.startswith("boot@"):
+        return [(only[len("boot@"):], "all")]
+    if only.startswith("kernel@") and "/" in only:
+        mem, name = only[len("kernel@"):].split("/", 1)
+        return [(mem, name)]
+    if "/" in only or results.seen:
+        return []            # a host, oops or boot test, already found or not a ktest
+    return [("32M", only)]
+
+
+def check(args):
+    results = Results(args.only)
+    run_host_tests(args.build, results)
+
+    jobs = []   # ((boot name, cmdline, mem), checker of the Boot)
+    for mem, ktests in kernel_boot_jobs(args.only, results):
+        jobs.append((("kernel@" + mem, "ktest=" + ktests, mem),
+                     lambda b, mem=mem: check_kernel_boot(b, mem, results)))
+    for name, ktest, expected in OOPS_TESTS:
+        if results.wanted(name):
+            jobs.append(((name, "ktest=" + ktest, "32M"),
+                         lambda b, name=name, expected=expected: check_oops(b, name, expected, results)))
+    if results.wanted("boot/too_little_memory"):
+        jobs.append((("boot/too_little_memory", "ktest=all", "4M"),
+                     lambda b: check_too_little_memory(b, results)))
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(boot, args.build, *spec) for spec, _ in jobs]
+        for (spec, checker), fut in zip(jobs, futures):
+            checker(fut.result())
+
+    if args.only and results.seen == 0:
+        results.only = None
+        results.report(args.only, False, "no test of that name")
+    print("%d passed, %d failed" % (results.passed, results.failed))
+    return 1 if results.failed else 0
+
+
+# ---- benchmarks ----------------------------------------------------------------
+
+ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,clock=vm"]
+
+
+def bench(args):
+    cmdline = "bench=all loglevel=4"
+    b = boot(args.build, "bench", cmdline, "256M", ICOUNT, timeout=BOOT_TIMEOUT)
+    print("# anvil benchmarks: guest instructions under QEMU %s" % " ".join(ICOUNT))
+    print("# kernel command line: %s, -m 256M" % cmdline)
+    found = False
+    for line in b.lines():
+        if line.startswith("BENCH "):
+            _, name, value, unit = line.split(None, 3)
+            print("%-40s %14s %s" % (name, "{:,}".format(int(value)), unit))
+            found = True
+    crash = b.crash_reason()
+    if crash or not found or b.status != QEMU_EXIT_PASS:
+        print("bench run failed: %s" % (crash or "status %d" % b.status))
+        print(b.tail())
+        return 1
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("verb", choices=["check", "bench"])
+    ap.add_argument("--only")
+    args = ap.parse_args()
+    return check(args) if args.verb == "check" else bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
