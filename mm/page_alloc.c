@@ -195,11 +195,28 @@ alloc_pages(gfp_t gfp, unsigned order)
 	return page;
 }
 
+/*
+ * True if pfn lies inside a block on a free list. A freed block that has
+ * merged with its buddy is no longer PG_buddy itself when it was the upper
+ * half, so look for a free head at each order's aligned start.
+ */
+static bool
+pfn_in_free_block(unsigned long pfn)
+{
+	for (unsigned o = 0; o < NR_ORDERS; o++) {
+		const struct page *head = pfn_to_page(pfn & ~((1ul << o) - 1));
+
+		if (PageBuddy(head) && head->private >= o)
+			return true;
+	}
+	return false;
+}
+
 /* Clears the allocation state of each page of a block before freeing it. */
 static void
 free_pages_prepare(struct page *page, unsigned order)
 {
-	if (PageBuddy(page))
+	if (pfn_in_free_block(page_to_pfn(page)))
 		BAD_PAGE(page, "double free");
 	for (unsigned long i = 0; i < (1ul << order); i++) {
 		struct page *p = page + i;

@@ -53,7 +53,8 @@ cache_setup(struct kmem_cache *c, const char *name, size_t size, size_t align)
 	spin_lock_init(&c->lock, name);
 	c->name = name;
 	c->object_size = size;
-	c->align = align ? align : sizeof(void *);
+	/* At least pointer alignment: free objects hold the freelist link. */
+	c->align = align > sizeof(void *) ? align : sizeof(void *);
 	c->size = (size < sizeof(void *) ? sizeof(void *) : size);
 	c->size = (c->size + c->align - 1) & ~(c->align - 1);
 	c->order = slab_order_for(c->size);
@@ -72,7 +73,8 @@ kmem_cache_create(const char *name, size_t size, size_t align)
 {
 	struct kmem_cache *c;
 
-	if (size == 0 || size > (PAGE_SIZE << SLAB_MAX_ORDER) || (align & (align - 1)))
+	if (size == 0 || size > (PAGE_SIZE << SLAB_MAX_ORDER) || (align & (align - 1)) ||
+	    align > (PAGE_SIZE << SLAB_MAX_ORDER))
 		return NULL;
 	if (!cache_cache.name)
 		cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache), 0);
@@ -301,7 +303,8 @@ kmalloc(size_t size, gfp_t gfp)
 			memset(p, 0, size);
 		return p;
 	}
-	if (order_for_bytes(size) > MAX_ORDER)
+	/* Checked before order_for_bytes, whose shift would overflow on huge sizes. */
+	if (size > ((size_t)PAGE_SIZE << MAX_ORDER))
 		return NULL;
 	return get_free_pages(gfp | __GFP_COMP, order_for_bytes(size));
 }
