@@ -12,33 +12,38 @@ NM         := $(CROSS)nm
 OBJCOPY    := $(CROSS)objcopy
 HOSTCC     := gcc
 PYTHON     := python3
+SYSROOT    := $(BUILD)/sysroot
+MUSL_LIB   := $(SYSROOT)/usr/lib/i386-linux-musl
 
-KERNEL_DIRS := boot arch/x86 kernel mm drivers libk tests/kernel tests/bench
+KERNEL_DIRS := boot arch/x86 kernel mm fs drivers libk tests/kernel tests/bench
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
           -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
           -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mno-red-zone \
           -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
-          -I. -MMD -MP
-ASFLAGS := -D__ASSEMBLY__ -I. -g -MMD -MP
+          -I. -I$(BUILD)/gen -MMD -MP $(EXTRA_CFLAGS)
+ASFLAGS := -D__ASSEMBLY__ -I. -I$(BUILD)/gen -g -MMD -MP
 LDFLAGS := -T linker.ld -nostdlib -z noexecstack --fatal-warnings
 LIBGCC  := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 
 KERNEL_C   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
-KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_C) $(KERNEL_S))
+GEN        := $(BUILD)/gen
+KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_C) $(KERNEL_S)) $(BUILD)/obj/gen/syscall_names.c.o
+SYSCALL_NR := $(GEN)/uapi/syscall_nr.h
 
 KERNEL_ELF := $(BUILD)/anvil.elf
 ISO        := $(BUILD)/anvil.iso
+INITRD     := $(BUILD)/initrd.cpio
 DEPS_OK    := $(BUILD)/.deps-ok
 
 # QEMU flags shared by every boot: no window, serial on stdio, debug-exit device.
 QEMU       := qemu-system-i386
 QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
-CMDLINE    ?=
+CMDLINE    ?= -- shell
 
-.PHONY: all run debug check check-one host-tests bench deps clean
+.PHONY: all run debug check check-one host-tests bench deps clean userland guest FORCE
 all: $(ISO)
 
 # ---- dependencies: tools/install-deps installs whatever is missing --------
@@ -48,12 +53,21 @@ $(DEPS_OK): tools/install-deps
 deps: $(DEPS_OK)
 
 # ---- the kernel ----------------------------------------------------------
-$(BUILD)/obj/%.c.o: %.c | $(DEPS_OK)
+# The Linux i386 syscall numbers, generated from musl's list (the ABI the
+# user programs are built against).
+$(SYSCALL_NR) $(GEN)/syscall_names.c &: tools/gen-syscalls.py $(SYSROOT)/.stamp
+	@$(PYTHON) tools/gen-syscalls.py $(SYSROOT)/usr/include/i386-linux-musl/bits/syscall.h $(GEN)
+
+$(BUILD)/obj/gen/%.c.o: $(GEN)/%.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.c.o: %.c | $(DEPS_OK) $(SYSCALL_NR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/%.S.o: %.S | $(DEPS_OK)
+$(BUILD)/obj/%.S.o: %.S | $(DEPS_OK) $(SYSCALL_NR)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(ASFLAGS) -c $< -o $@
@@ -79,9 +93,54 @@ $(KERNEL_ELF): $(KERNEL_OBJ) linker.ld $(BUILD)/ksyms.o
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o $(LIBGCC)
 	@$(NM) -n $(BUILD)/anvil.pass1.elf | $(PYTHON) tools/ksyms.py --compare-with "$$($(NM) -n $@)"
 
-$(ISO): $(KERNEL_ELF) boot/grub.cfg tools/mkiso
+$(ISO): $(KERNEL_ELF) $(INITRD) boot/grub.cfg tools/mkiso
 	@echo "  ISO     $@"
-	@./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)"
+	@./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD)
+
+# ---- user programs: static i386 ELF against Debian's musl --------------------
+USER_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
+               -nostdinc -isystem $(SYSROOT)/usr/include/i386-linux-musl \
+               -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) -fno-pie -no-pie
+USER_LINK    = -nostdlib $(MUSL_LIB)/crt1.o $(MUSL_LIB)/crti.o $(1) $(MUSL_LIB)/libc.a $(LIBGCC) $(MUSL_LIB)/crtn.o
+USER_PROGS  := $(patsubst userland/%.c,$(BUILD)/userland/%,$(wildcard userland/*.c))
+GUEST_TESTS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(wildcard tests/guest/*.c))
+GUEST_BENCH := $(patsubst tests/bench/guest/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/guest/*.c))
+EXTRA_TESTS ?=
+EXTRA_BINS  := $(if $(EXTRA_TESTS),$(patsubst $(EXTRA_TESTS)/%.c,$(BUILD)/extra/%,$(wildcard $(EXTRA_TESTS)/*.c)))
+
+$(SYSROOT)/.stamp: tools/fetch-musl | $(DEPS_OK)
+	@./tools/fetch-musl $(SYSROOT)
+	@touch $@
+
+$(BUILD)/userland/%: userland/%.c $(wildcard userland/*.h) $(SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -Iuserland -o $@ $(call USER_LINK,$<)
+
+$(BUILD)/guest/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -Itests/guest -o $@ $(call USER_LINK,$<)
+
+$(BUILD)/bench/%: tests/bench/guest/%.c $(SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -o $@ $(call USER_LINK,$<)
+
+# Students' tests from outside the tree: make check EXTRA_TESTS=/abs/dir
+$(BUILD)/extra/%: $(EXTRA_TESTS)/%.c $(SYSROOT)/.stamp FORCE
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -I$(EXTRA_TESTS) -Itests/guest -o $@ $(call USER_LINK,$<)
+
+FORCE:
+userland: $(USER_PROGS)
+guest: $(GUEST_TESTS)
+
+# The initial RAM disk: /sbin/init, /bin/*, /tests/* (see tools/mkinitrd).
+$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) tools/mkinitrd
+	@echo "  INITRD  $@"
+	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest $(BUILD)/bench $(if $(EXTRA_TESTS),$(BUILD)/extra)
 
 # ---- running --------------------------------------------------------------
 run: $(ISO)
@@ -102,22 +161,25 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/t
 # Real kernel sources compiled into every host test, behind the shim.
 HOST_SRCS   := mm/page_alloc.c mm/slab.c libk/rbtree.c tests/host/shim/shim.c
 
-$(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*/*.h tests/host/shim/*/*/*.h tests/host/*.h) | $(DEPS_OK)
+$(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*.h tests/host/shim/*/*.h tests/host/shim/*/*/*.h tests/host/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SRCS)
 
 host-tests: $(HOST_TESTS)
 
+RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) \
+          --guest-tests $(BUILD)/guest $(if $(EXTRA_TESTS),--extra-tests $(BUILD)/extra)
+
 check: $(ISO) host-tests
-	@$(PYTHON) tools/runner.py --build $(BUILD) check $(if $(T),--only $(T))
+	@$(RUNNER) check
 
 check-one: $(ISO) host-tests
 	@test -n "$(T)" || { echo "usage: make check-one T=name"; exit 2; }
-	@$(PYTHON) tools/runner.py --build $(BUILD) check --only $(T)
+	@$(RUNNER) check --only $(T)
 
 bench: $(ISO)
-	@$(PYTHON) tools/runner.py --build $(BUILD) bench
+	@$(RUNNER) bench
 
 clean:
 	rm -rf $(BUILD)

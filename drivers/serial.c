@@ -1,8 +1,9 @@
 /*
  * drivers/serial.c — COM1, a 16550 UART at I/O port 0x3F8, 115200 8N1.
  *
- * Output is polled: wait until the transmit holding register is empty,
- * then write the byte. Kernel output must get out even with interrupts
+ * Input raises IRQ 4 once serial_enable_rx_interrupt() has been called
+ * (drivers/tty.c reads it). Output is polled: wait until the transmit
+ * holding register is empty, then write the byte. Kernel output must get out even with interrupts
  * off (in an oops), so nothing here sleeps or relies on interrupts.
  */
 #include <drivers/serial.h>
@@ -53,6 +54,18 @@ serial_write(const char *s, size_t n)
 			serial_putc('\r');
 		serial_putc(*s);
 	}
+}
+
+#define IER_RX_AVAILABLE 0x01
+
+/* Asks the UART to interrupt (IRQ 4) when a byte arrives; the console tty
+ * calls this once its handler is registered. */
+void
+serial_enable_rx_interrupt(void)
+{
+	while (serial_getc_nowait() >= 0)
+		;                                /* drop what arrived during boot */
+	outb(COM1 + UART_IER, IER_RX_AVAILABLE);
 }
 
 int

@@ -92,6 +92,8 @@ parse_cmdline(const char *cmdline)
 			*p++ = 0;
 		if (start == cmdline_work && strchr(start, '/') && !strchr(start, '='))
 			continue;            /* GRUB puts the kernel's path first */
+		if (strcmp(start, "--") == 0)
+			break;               /* the rest belongs to init (kernel/init.c) */
 		apply_option(start);
 	}
 }

@@ -22,6 +22,9 @@
 #include <kernel/sched.h>
 #include <kernel/ktest.h>
 #include <kernel/main.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+#include <kernel/init.h>
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 
@@ -36,6 +39,20 @@ boot_loader_name(const struct multiboot_info *mbi)
 						    : "unknown";
 }
 
+/* The first boot module is the initrd (cpio newc), if GRUB loaded one. */
+static void
+find_initrd(const struct multiboot_info *mbi, void **start, size_t *len)
+{
+	const struct multiboot_module *m = __va(mbi->mods_addr);
+
+	*start = NULL;
+	*len = 0;
+	if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0)
+		return;
+	*start = __va(m[0].mod_start);
+	*len = m[0].mod_end - m[0].mod_start;
+}
+
 static int
 init_thread(void *arg)
 {
@@ -43,15 +60,15 @@ init_thread(void *arg)
 	printk(KERN_INFO "anvil: kernel init done (%lu free pages, %u tasks)\n",
 	       nr_free_pages(), nr_tasks());
 	ktest_run_requested();
-	printk(KERN_NOTICE "anvil: nothing more to run (user space is not there yet). "
-	       "Quit QEMU with Ctrl-A then X.\n");
-	return 0;
+	start_init_process();
 }
 
 void
 kmain(uint32_t magic, uint32_t mbi_phys)
 {
 	const struct multiboot_info *mbi = __va(mbi_phys);
+	void *initrd_start;
+	size_t initrd_len;
 
 	boot_tsc_kmain = rdtsc();
 	serial_init();
@@ -67,9 +84,14 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 	gdt_init();
 	idt_init();
 	pic_init();
+	fpu_init();
 	mem_init(mbi);
+	syscall_init();
 	sched_init();
+	time_init();
 	local_irq_enable();
+	find_initrd(mbi, &initrd_start, &initrd_len);
+	fs_init(initrd_start, initrd_len);
 	printk(KERN_INFO "sched: %u Hz timer, round robin, timeslice %u ticks\n", hz,
 	       DEFAULT_TIMESLICE);
 

@@ -56,6 +56,7 @@ panic(const char *fmt, ...)
 	vprintk(fmt, ap);
 	va_end(ap);
 	printk(KERN_EMERG "\n");
-	show_backtrace((uint32_t)__builtin_return_address(0), read_ebp());
+	/* start at panic's caller: its return address, then its caller's frame */
+	show_backtrace((uint32_t)__builtin_return_address(0), *(uint32_t *)read_ebp());
 	oops_end();
 }

@@ -91,13 +91,23 @@ pick_next_task(void)
 	return t;
 }
 
+void
+free_task_struct(struct task *t)
+{
+	kmem_cache_free(task_cache, t);
+}
+
+/* A task that has run for the last time: its stack goes now; the struct
+ * too, unless a parent still has to reap it (a process). */
 static void
-free_task(struct task *t)
+free_dead_task(struct task *t)
 {
 	list_del(&t->all_list);
 	task_count--;
 	free_pages(t->stack, THREAD_ORDER);
-	kmem_cache_free(task_cache, t);
+	t->stack = NULL;
+	if (!t->parent)
+		free_task_struct(t);
 }
 
 static void
@@ -115,7 +125,7 @@ static void
 finish_switch(struct task *prev)
 {
 	if (prev->state == TASK_DEAD)
-		free_task(prev);
+		free_dead_task(prev);
 }
 
 static struct task *switch_prev;
@@ -216,10 +226,16 @@ sched_tick(struct trapframe *tf)
 void
 schedule_timeout(unsigned long ticks)
 {
+	current->state = TASK_UNINTERRUPTIBLE;
+	schedule_timeout_state(ticks);
+}
+
+void
+schedule_timeout_state(unsigned long ticks)
+{
 	uint32_t flags = local_irq_save();
 
 	current->wake_at = jiffies + ticks;
-	current->state = TASK_UNINTERRUPTIBLE;
 	list_add_tail(&current->timer_list, &timed_sleepers);
 	local_irq_restore(flags);
 	schedule();
@@ -243,14 +259,18 @@ task_init_common(struct task *t, const char *name)
 	strlcpy(t->comm, name, sizeof(t->comm));
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->timer_list);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	INIT_LIST_HEAD(&t->process_link);
+	t->pid = t->tid;
 	list_add_tail(&t->all_list, &all_tasks);
 	task_count++;
 }
 
 struct task *
-kthread_run(int (*fn)(void *), void *arg, const char *name)
+task_create(const char *name)
 {
-	struct task *t = kmem_cache_alloc(task_cache);
+	struct task *t = kmem_cache_zalloc(task_cache);
 	uint32_t flags;
 
 	if (!t)
@@ -261,21 +281,57 @@ kthread_run(int (*fn)(void *), void *arg, const char *name)
 		return NULL;
 	}
 	*(uint32_t *)t->stack = STACK_MAGIC;
-	arch_thread_setup(t, fn, arg);
 	flags = spin_lock_irqsave(&rq_lock);
 	task_init_common(t, name);
-	enqueue_task(t);
 	spin_unlock_irqrestore(&rq_lock, flags);
 	return t;
 }
 
 void
-kthread_exit(int code)
+task_destroy_unstarted(struct task *t)
+{
+	uint32_t flags = spin_lock_irqsave(&rq_lock);
+
+	BUG_ON(t->on_rq || t == current);
+	t->parent = NULL;
+	free_dead_task(t);
+	spin_unlock_irqrestore(&rq_lock, flags);
+}
+
+void
+wake_up_new_task(struct task *t)
+{
+	uint32_t flags = spin_lock_irqsave(&rq_lock);
+
+	enqueue_task(t);
+	spin_unlock_irqrestore(&rq_lock, flags);
+}
+
+struct task *
+kthread_run(int (*fn)(void *), void *arg, const char *name)
+{
+	struct task *t = task_create(name);
+
+	if (!t)
+		return NULL;
+	arch_thread_setup(t, fn, arg);
+	wake_up_new_task(t);
+	return t;
+}
+
+void
+task_exit_final(void)
 {
 	local_irq_disable();
 	current->state = TASK_DEAD;
 	__schedule(false);
 	BUG();
+}
+
+void
+kthread_exit(int code)
+{
+	task_exit_final();
 }
 
 unsigned
@@ -307,7 +363,7 @@ sched_init(void)
 	idle_task.stack = boot_stack_bottom;
 	*(uint32_t *)idle_task.stack = STACK_MAGIC;
 	task_init_common(&idle_task, "idle");
-	idle_task.tid = 0;
+	idle_task.tid = idle_task.pid = 0;
 	next_tid = 1;
 	current = &idle_task;
 	irq_register(0, sched_tick);

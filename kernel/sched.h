@@ -28,9 +28,23 @@ void yield(void);
 bool wake_up_process(struct task *t);
 /* Sleeps (as TASK_UNINTERRUPTIBLE) for at least ticks timer ticks. */
 void schedule_timeout(unsigned long ticks);
+/* The same, in the state the caller already set (TASK_INTERRUPTIBLE: a
+ * signal's wake_up_process ends the sleep early). */
+void schedule_timeout_state(unsigned long ticks);
 void msleep(unsigned ms);
 /* The idle loop: what the boot thread does once init has started. */
 void cpu_idle(void) __attribute__((noreturn));
+
+/* A new task with a kernel stack, not yet runnable (fork fills it in). */
+struct task *task_create(const char *name);
+void wake_up_new_task(struct task *t);
+/* Frees a task made by task_create that never ran (fork failed). */
+void task_destroy_unstarted(struct task *t);
+/* Frees a dead process's task struct (when its parent reaps it). */
+void free_task_struct(struct task *t);
+/* The last act of a task: marks it dead and switches away for good.
+ * Interrupts go off here and stay off until the switch. */
+void task_exit_final(void) __attribute__((noreturn));
 
 /* Creates a kernel thread running fn(arg) and makes it runnable. */
 struct task *kthread_run(int (*fn)(void *), void *arg, const char *name);

@@ -18,6 +18,14 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+struct trapframe;
+struct wait_queue_head;
+struct signal_state;
+struct thread_arch;
+
 #define THREAD_ORDER  1                      /* 8 KiB kernel stacks */
 #define THREAD_SIZE   (4096u << THREAD_ORDER)
 #define STACK_MAGIC   0x57AC6E9Du            /* bottom word of every stack */
@@ -42,6 +50,33 @@ struct task {
 	struct list_head run_list;    /* run queue link */
 	struct list_head timer_list;  /* sleepers-with-timeout link */
 	struct list_head all_list;    /* every task, for ps and debugging */
+
+	/* ---- user processes; NULL for kernel threads (kernel/proc.c) ---- */
+	struct mm_struct *mm;         /* address space (mm/mm_types.h) */
+	struct files_struct *files;   /* open file table (fs/file.h) */
+	struct fs_struct *fs;         /* root and working directory (fs/fs_struct.h) */
+	struct trapframe *user_regs;  /* user registers saved on entry to the kernel */
+
+	/* ---- process family (kernel/proc.c, kernel/exit.c); under tasklist_lock ---- */
+	int pid;                      /* == tid: anvil processes have one thread */
+	int pgid;                     /* process group, for kill(0, sig) */
+	struct task *parent;          /* who wait4s for it; init adopts orphans */
+	struct list_head children;    /* its children, by sibling */
+	struct list_head sibling;     /* on parent->children */
+	bool zombie;                  /* exited; kept until the parent reaps it */
+	int exit_status;              /* wait status as Linux encodes it (valid if zombie) */
+	struct wait_queue_head *child_wait;  /* where the parent sleeps in wait4 */
+	uint32_t clear_child_tid;     /* set_tid_address */
+	unsigned long child_events;   /* bumped when a child exits: wait4 sleeps on it */
+	struct list_head process_link;/* on process_list, in pid order */
+	char cmdline[256];            /* argv, NUL-separated, for /proc/PID/cmdline */
+	unsigned cmdline_len;
+
+	/* ---- signals (kernel/signal.c) ---- */
+	struct signal_state *signal;  /* handlers, pending and blocked sets */
+
+	/* ---- architecture state (arch/x86/process.c) ---- */
+	struct thread_arch *arch;     /* TLS descriptors, FPU registers */
 };
 
 extern struct task *current;

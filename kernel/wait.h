@@ -18,6 +18,7 @@
 #include <kernel/task.h>
 #include <kernel/sched.h>
 #include <libk/list.h>
+#include <kernel/errno.h>
 
 struct wait_queue_head {
 	spinlock_t lock;             /* protects waiters */
@@ -48,6 +49,29 @@ void wake_up(struct wait_queue_head *wq);
 		}                                                              \
 		finish_wait(&(wq), &__we);                                     \
 	} while (0)
+
+/*
+ * wait_event_interruptible — like wait_event, but gives up when a signal
+ * arrives: evaluates to 0 once cond holds, or -ERESTARTSYS.
+ */
+bool signal_pending(struct task *t);
+#define wait_event_interruptible(wq, cond)                                     \
+	({                                                                     \
+		int __ret = 0;                                                 \
+		struct wait_entry __we = { current, LIST_HEAD_INIT(__we.link) }; \
+		for (;;) {                                                     \
+			prepare_to_wait(&(wq), &__we, TASK_INTERRUPTIBLE);     \
+			if (cond)                                              \
+				break;                                         \
+			if (signal_pending(current)) {                         \
+				__ret = -ERESTARTSYS;                          \
+				break;                                         \
+			}                                                      \
+			schedule();                                            \
+		}                                                              \
+		finish_wait(&(wq), &__we);                                     \
+		__ret;                                                         \
+	})
 
 struct completion {
 	unsigned done;

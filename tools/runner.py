@@ -13,6 +13,9 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           state and exited QEMU with the pass code
   oops/<kind>             a deliberate kernel fault gives a readable oops
   boot/too_little_memory  -m 4 gives a clear message and a clean halt
+  <name>                  in-guest test programs (tests/guest/*.c and the
+                          EXTRA_TESTS folder), run by init; a crash or hang
+                          fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
 failed. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
@@ -103,29 +106,46 @@ class Boot:
 
     def crash_reason(self):
         if self.timed_out:
-            return "guest hung (no exit within %ds)" % BOOT_TIMEOUT
+            return "guest hung (killed after %.0fs)" % self.seconds
         if self.status not in (QEMU_EXIT_PASS, QEMU_EXIT_FAIL):
             return "QEMU exited with status %d (guest crashed or reset)" % self.status
         return ""
 
 
-def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT):
-    iso = iso_for(build, cmdline)
+def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, modules=(),
+         silence=None):
+    """Boots QEMU; kills it after timeout seconds, or after `silence`
+    seconds without a byte of serial output (a hung guest)."""
+    iso = iso_for(build, cmdline, modules)
     logdir = os.path.join(build, "logs")
     os.makedirs(logdir, exist_ok=True)
     log_path = os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
+    if os.path.exists(log_path):
+        os.unlink(log_path)
     cmd = ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
            "-monitor", "none", "-serial", "file:" + log_path, "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso] + list(extra_qemu)
-    start = time.time()
+    start = last_change = time.time()
+    last_size = -1
     timed_out = False
-    try:
-        status = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, timeout=timeout).returncode
-    except subprocess.TimeoutExpired:
-        status, timed_out = -1, True
-    with open(log_path, "rb") as f:
-        log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while proc.poll() is None:
+        time.sleep(0.2)
+        now = time.time()
+        size = os.path.getsize(log_path) if os.path.exists(log_path) else 0
+        if size != last_size:
+            last_size, last_change = size, now
+        if now - start > timeout or (silence and now - last_change > silence):
+            proc.kill()
+            proc.wait()
+            timed_out = True
+            break
+    status = proc.returncode if not timed_out else -1
+    log = ""
+    if os.path.exists(log_path):
+        with open(log_path, "rb") as f:
+            log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
     return Boot(status, log, timed_out, time.time() - start)
 
 
@@ -214,7 +234,19 @@ def check_too_little_memory(b, results):
         results.report(name, True)
 
 
-def kernel_boot_jobs(only, results):
+def guest_test_names(args):
+    names = []
+    for d in (args.guest_tests, args.extra_tests):
+        if d and os.path.isdir(d):
+            names += os.listdir(d)
+    return names
+
+
+def guest_wanted(args, results):
+    return not args.only or args.only in guest_test_names(args) or args.only.startswith("guest")
+
+
+def kernel_boot_jobs(only, results, args):
     """The ktest boots to run: both memory sizes with ktest=all, or the one
     boot that contains the test named by --only."""
     if not only:
@@ -224,9 +256,50 @@ def kernel_boot_jobs(only, results):
     if only.startswith("kernel@") and "/" in only:
         mem, name = only[len("kernel@"):].split("/", 1)
         return [(mem, name)]
-    if "/" in only or results.seen:
+    if "/" in only or results.seen or only in guest_test_names(args):
         return []            # a host, oops or boot test, already found or not a ktest
     return [("32M", only)]
+
+
+GUEST_MEM = "256M"
+GUEST_SILENCE = 150    # init kills a test after 60 s; silence beyond this is a hung kernel
+GUEST_TIMEOUT = 1500
+RUNNING = re.compile(r"^init: start (\S+)")
+SUMMARY = re.compile(r"^init: (\d+) passed, (\d+) failed")
+
+
+def run_guest_tests(args, results):
+    """Boots init with every guest test; after a crash or hang, reports the
+    test that was running and boots again to run the ones after it."""
+    after, seen, boots = None, set(), 0
+    while True:
+        boots += 1
+        init_args = (["after=" + after] if after else []) + \
+            (["tests=" + args.only] if args.only in guest_test_names(args) else [])
+        cmdline = "-- " + " ".join(init_args) if init_args else ""
+        b = boot(args.build, "guest-%d" % boots, cmdline, GUEST_MEM, timeout=GUEST_TIMEOUT,
+                 modules=[args.initrd], silence=GUEST_SILENCE)
+        running = None
+        for line in b.lines():
+            m = RUNNING.match(line.strip())
+            if m:
+                running = m.group(1)
+                continue
+            v = VERDICT.match(line.strip())
+            if v and v.group(2) not in seen:
+                seen.add(v.group(2))
+                results.report(v.group(2), v.group(1) == "PASS", v.group(3) or "")
+                running = None
+        if any(SUMMARY.match(l.strip()) for l in b.lines()) and b.status == QEMU_EXIT_PASS:
+            return
+        reason = b.crash_reason() or "boot ended early (QEMU status %d)" % b.status
+        if running is None:
+            results.report("guest/boot", False, reason, b.tail())
+            return
+        if running not in seen:
+            seen.add(running)
+            results.report(running, False, "kernel crashed or hung: " + reason, b.tail())
+        after = running
 
 
 def check(args):
@@ -234,7 +307,7 @@ def check(args):
     run_host_tests(args.build, results)
 
     jobs = []   # ((boot name, cmdline, mem), checker of the Boot)
-    for mem, ktests in kernel_boot_jobs(args.only, results):
+    for mem, ktests in kernel_boot_jobs(args.only, results, args):
         jobs.append((("kernel@" + mem, "ktest=" + ktests, mem),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
     for name, ktest, expected in OOPS_TESTS:
@@ -246,9 +319,12 @@ def check(args):
                      lambda b: check_too_little_memory(b, results)))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        guest = pool.submit(run_guest_tests, args, results) if guest_wanted(args, results) else None
         futures = [pool.submit(boot, args.build, *spec) for spec, _ in jobs]
         for (spec, checker), fut in zip(jobs, futures):
             checker(fut.result())
+        if guest:
+            guest.result()
 
     if args.only and results.seen == 0:
         results.only = None
@@ -263,8 +339,14 @@ ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,cloc
 
 
 def bench(args):
-    cmdline = "bench=all loglevel=4"
-    b = boot(args.build, "bench", cmdline, "256M", ICOUNT, timeout=BOOT_TIMEOUT)
+    found = run_bench_boot(args, "bench=all loglevel=4", [])
+    found += run_bench_boot(args, "loglevel=4 -- bench", [args.initrd])
+    return 0 if found == 2 else 1
+
+
+def run_bench_boot(args, cmdline, modules):
+    """One benchmark boot: prints its BENCH lines; 1 if it went well."""
+    b = boot(args.build, "bench", cmdline, "256M", ICOUNT, timeout=BOOT_TIMEOUT, modules=modules)
     print("# anvil benchmarks: guest instructions under QEMU %s" % " ".join(ICOUNT))
     print("# kernel command line: %s, -m 256M" % cmdline)
     found = False
@@ -277,8 +359,8 @@ def bench(args):
     if crash or not found or b.status != QEMU_EXIT_PASS:
         print("bench run failed: %s" % (crash or "status %d" % b.status))
         print(b.tail())
-        return 1
-    return 0
+        return 0
+    return 1
 
 
 def main():
@@ -286,6 +368,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("verb", choices=["check", "bench"])
     ap.add_argument("--only")
+    ap.add_argument("--initrd")
+    ap.add_argument("--guest-tests")
+    ap.add_argument("--extra-tests")
     args = ap.parse_args()
     return check(args) if args.verb == "check" else bench(args)
 

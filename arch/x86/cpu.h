@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
+#define EFLAGS_TF 0x00000100u   /* trap flag: single-step */
 #define EFLAGS_IF 0x00000200u
+#define EFLAGS_DF 0x00000400u   /* direction flag: string ops go down */
 
 static inline void outb(uint16_t port, uint8_t v)  { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }

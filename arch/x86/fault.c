@@ -1,14 +1,59 @@
 /*
- * arch/x86/fault.c — the page-fault entry. Reads CR2 and the error code
- * and decides whose fault it is. For now only the kernel runs, and a
- * kernel page fault is a bug: oops. User faults (demand paging,
- * copy-on-write, SIGSEGV) arrive with user space.
+ * arch/x86/fault.c — the page-fault entry: whose fault is it?
+ *
+ *   user address, process context -> handle_mm_fault (demand paging, COW,
+ *       stack growth), for user code and for the kernel's uaccess routines
+ *       alike; if it cannot be resolved:
+ *         user mode   -> SIGSEGV (SEGV_MAPERR / SEGV_ACCERR) or SIGBUS
+ *         kernel mode -> the uaccess fixup returns -EFAULT
+ *   kernel address from user mode  -> SIGSEGV, SEGV_MAPERR (as Linux)
+ *   kernel address from kernel mode -> exception fixup, else oops
  */
 #include <arch/x86/trap.h>
 #include <kernel/panic.h>
+#include <kernel/signal.h>
+#include <kernel/exit.h>
+#include <kernel/uaccess.h>
+#include <kernel/printk.h>
+#include <mm/memory.h>
+#include <mm/mm_types.h>
+#include <kernel/task.h>
+
+static void
+user_fault_signal(enum fault_result r, uint32_t addr)
+{
+	switch (r) {
+	case FAULT_BAD_ACCESS:
+		force_signal_fault(SIGSEGV, SEGV_ACCERR, addr);
+		break;
+	case FAULT_SIGBUS:
+		force_signal_fault(SIGBUS, BUS_ADRERR, addr);
+		break;
+	case FAULT_OOM:
+		printk(KERN_ERR "out of memory: killing %s (pid %d)\n", current->comm, current->pid);
+		do_exit(SIGNAL_STATUS(SIGKILL));
+	default:
+		force_signal_fault(SIGSEGV, SEGV_MAPERR, addr);
+		break;
+	}
+}
 
 void
-do_page_fault(struct trapframe *tf)
+do_page_fault(struct trapframe *tf, uint32_t cr2)
 {
-	die(tf);
+	bool user = trap_from_user(tf);
+	enum fault_result r = FAULT_BAD_ADDRESS;
+	struct mm_struct *mm = current->mm;
+
+	if (cr2 < USER_TOP && mm) {
+		mutex_lock(&mm->mmap_lock);
+		r = handle_mm_fault(mm, cr2, (tf->err & PF_WRITE) ? FAULT_WRITE : FAULT_READ);
+		mutex_unlock(&mm->mmap_lock);
+		if (r == FAULT_HANDLED)
+			return;
+	}
+	if (user)
+		user_fault_signal(r, cr2);
+	else if (!fixup_exception(tf))
+		die(tf);
 }

@@ -90,6 +90,12 @@ gdt_init(void)
 }
 
 void
+gdt_set_tls(const uint64_t tls[GDT_ENTRY_TLS_COUNT])
+{
+	memcpy(&gdt[GDT_ENTRY_TLS_MIN], tls, GDT_ENTRY_TLS_COUNT * sizeof(gdt[0]));
+}
+
+void
 tss_set_kernel_stack(uint32_t esp0)
 {
 	tss.esp0 = esp0;

@@ -60,14 +60,31 @@ trap_common:
 	xorl %eax, %eax
 	movl %eax, %fs
 	movl %eax, %gs
+	cld                          /* C code assumes DF clear; user space may have set it */
 	pushl %esp                   /* struct trapframe * */
 	call trap
 	addl $4, %esp
 trap_return:
 	popal
-	popl %gs
-	popl %fs
-	popl %es
-	popl %ds
+	/* A selector whose descriptor went away (a cleared TLS slot) faults
+	 * here; the fixup replaces it with the null selector and retries. */
+9:	popl %gs
+10:	popl %fs
+11:	popl %es
+12:	popl %ds
 	addl $8, %esp                /* vector and error code */
 	iret
+
+	.section .text.fixup, "ax"
+13:	movl $0, (%esp)
+	jmp 9b
+14:	movl $0, (%esp)
+	jmp 10b
+15:	movl $USER_DS, (%esp)
+	jmp 11b
+16:	movl $USER_DS, (%esp)
+	jmp 12b
+	.previous
+	.pushsection __ex_table, "a"
+	.long 9b, 13b, 10b, 14b, 11b, 15b, 12b, 16b
+	.popsection

@@ -18,6 +18,17 @@
  *     A accessed, D dirty, S page size (4 MiB, PDE only; PAT in a PTE),
  *     G global (survives CR3 reload)
  *
+ * A non-present PTE is ignored by the CPU, so its other bits are ours:
+ *
+ *    31                     12 11      9 8 7         1 0
+ *   +-------------------------+---------+-+-----------+-+
+ *   | frame number            |    0    |N|     0     |0|   PROT_NONE: the page is
+ *   +-------------------------+---------+-+-----------+-+   mapped but inaccessible
+ *     N = _PAGE_PROTNONE (bit 8, the G bit of a present entry)
+ *
+ * pte_present() asks the hardware question (can the CPU use it);
+ * pte_mapped() asks the memory-management one (does it hold a page).
+ *
  * Everything outside arch/x86 reaches page tables only through the types
  * and accessors below, so that PAE (64-bit entries) could replace them.
  * Non-present encodings (swap, file offset, migration entries) are added
@@ -43,6 +54,7 @@
 #define _PAGE_DIRTY    0x040u
 #define _PAGE_PSE      0x080u
 #define _PAGE_GLOBAL   0x100u
+#define _PAGE_PROTNONE _PAGE_GLOBAL   /* only meaningful when not present */
 
 #define CR0_PE 0x00000001u
 #define CR0_WP 0x00010000u
@@ -74,6 +86,8 @@ static inline pte_t pfn_pte(uint32_t pfn, pteval_t prot)
 static inline uint32_t pte_pfn(pte_t pte)   { return pte.pte >> PAGE_SHIFT; }
 static inline bool pte_none(pte_t pte)      { return pte.pte == 0; }
 static inline bool pte_present(pte_t pte)   { return pte.pte & _PAGE_PRESENT; }
+static inline bool pte_protnone(pte_t pte)  { return (pte.pte & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE; }
+static inline bool pte_mapped(pte_t pte)    { return pte_present(pte) || pte_protnone(pte); }
 static inline bool pte_write(pte_t pte)     { return pte.pte & _PAGE_RW; }
 static inline bool pte_user(pte_t pte)      { return pte.pte & _PAGE_USER; }
 static inline bool pte_young(pte_t pte)     { return pte.pte & _PAGE_ACCESSED; }

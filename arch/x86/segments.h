@@ -36,6 +36,10 @@
 void gdt_init(void);
 /* The kernel stack top the CPU switches to on entry from user mode. */
 void tss_set_kernel_stack(uint32_t esp0);
+/* Loads a task's TLS descriptors into GDT slots GDT_ENTRY_TLS_MIN.. */
+void gdt_set_tls(const uint64_t tls[GDT_ENTRY_TLS_COUNT]);
+/* Sets up the x87 FPU (CR0 bits, initial register image). */
+void fpu_init(void);
 #endif
 
 #endif

@@ -39,3 +39,12 @@ thread_entry:
 	call *%eax
 	pushl %eax
 	call kthread_exit            /* never returns */
+
+/*
+ * fork_return: where a forked child first runs (see arch_fork_setup).
+ * ESP points at its user trap frame once the switch frame is popped.
+ */
+	.globl fork_return
+fork_return:
+	call schedule_tail
+	jmp trap_return

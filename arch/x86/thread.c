@@ -4,13 +4,17 @@
  */
 #include <kernel/sched.h>
 #include <arch/x86/segments.h>
+#include <arch/x86/trap.h>
 
 extern char thread_entry[];
 
 void
 arch_thread_setup(struct task *t, int (*fn)(void *), void *arg)
 {
-	uint32_t *sp = (uint32_t *)((char *)t->stack + THREAD_SIZE);
+	/* Leave room for a user trap frame at the top: a kernel thread that
+	 * becomes a process (init) builds one there without clobbering the
+	 * frames of its own call chain. */
+	uint32_t *sp = (uint32_t *)((char *)t->stack + THREAD_SIZE - sizeof(struct trapframe));
 
 	*--sp = (uint32_t)arg;
 	*--sp = (uint32_t)fn;
@@ -20,10 +24,4 @@ arch_thread_setup(struct task *t, int (*fn)(void *), void *arg)
 	*--sp = 0;                   /* esi */
 	*--sp = 0;                   /* edi */
 	t->kernel_esp = (uint32_t)sp;
-}
-
-void
-arch_prepare_switch(struct task *next)
-{
-	tss_set_kernel_stack((uint32_t)next->stack + THREAD_SIZE);
 }

@@ -19,6 +19,10 @@
 #include <kernel/panic.h>
 #include <kernel/sched.h>
 #include <kernel/preempt.h>
+#include <kernel/signal.h>
+#include <kernel/proc.h>
+#include <kernel/syscall.h>
+#include <arch/x86/irqflags.h>
 
 static irq_handler_t irq_handlers[IRQ_COUNT];
 
@@ -105,16 +109,69 @@ handle_irq(struct trapframe *tf)
 		irq_handlers[irq](tf);
 }
 
+/* An exception raised by user code becomes a signal, as on Linux. */
+static void
+user_exception_signal(struct trapframe *tf)
+{
+	switch (tf->vector) {
+	case T_DIVIDE:
+		force_signal_fault(SIGFPE, FPE_INTDIV, tf->eip);
+		break;
+	case T_FPERR:
+		force_signal_fault(SIGFPE, SI_KERNEL, tf->eip);
+		break;
+	case T_DEBUG:
+	case T_BRKPT:
+		force_signal_fault(SIGTRAP, SI_KERNEL, tf->eip);
+		break;
+	case T_ILLOP:
+		force_signal_fault(SIGILL, ILL_ILLOPN, tf->eip);
+		break;
+	case T_ALIGN:
+		force_signal_fault(SIGBUS, BUS_ADRERR, 0);
+		break;
+	default:                          /* #GP, #SS, #NP, #BR, #OF ... */
+		force_signal_fault(SIGSEGV, SI_KERNEL, 0);
+		break;
+	}
+}
+
+/* Work due before going back to user mode: rescheduling, then signals. */
+static void
+exit_to_user_mode(struct trapframe *tf)
+{
+	while (need_resched || signal_pending(current)) {
+		local_irq_enable();
+		if (need_resched)
+			schedule();
+		else
+			do_signal(tf);
+		local_irq_disable();
+	}
+}
+
 void
 trap(struct trapframe *tf)
 {
-	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT)
+	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT) {
 		handle_irq(tf);
-	else if (tf->vector == T_PGFLT)
-		do_page_fault(tf);
-	else
-		die(tf);
+	} else {
+		uint32_t cr2 = read_cr2();           /* before an interrupt can fault */
 
-	if (need_resched && preempt_count == 0 && (tf->eflags & EFLAGS_IF))
+		if (tf->eflags & EFLAGS_IF)
+			local_irq_enable();
+		if (tf->vector == T_SYSCALL)
+			syscall_dispatch(tf);
+		else if (tf->vector == T_PGFLT)
+			do_page_fault(tf, cr2);
+		else if (trap_from_user(tf))
+			user_exception_signal(tf);
+		else if (!fixup_exception(tf))
+			die(tf);
+		local_irq_disable();
+	}
+	if (trap_from_user(tf))
+		exit_to_user_mode(tf);
+	else if (need_resched && preempt_count == 0 && (tf->eflags & EFLAGS_IF))
 		preempt_schedule_irq();
 }

@@ -73,7 +73,9 @@ void irq_register(unsigned irq, irq_handler_t handler);
 const char *trap_name(unsigned vector);
 /* Oopses on an exception the kernel cannot handle; never returns. */
 void die(struct trapframe *tf) __attribute__((noreturn));
-void do_page_fault(struct trapframe *tf);
+void do_page_fault(struct trapframe *tf, uint32_t cr2);
+/* If tf->eip is a user-access instruction, moves it to its fixup (uaccess.c). */
+bool fixup_exception(struct trapframe *tf);
 #endif
 
 #endif

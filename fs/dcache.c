@@ -1,0 +1,230 @@
+/*
+ * fs/dcache.c — dentries: the tree of names.
+ *
+ * Each directory's cached children hang on its d_subdirs list. A path
+ * walk finds a component there first and asks the file system
+ * (i_op->lookup) only when it is missing. ramfs keeps every name here for
+ * good (it pins its dentries); procfs makes D_VOLATILE dentries that are
+ * freed on their last dput, so /proc/PID disappears with the process.
+ *
+ * Invariants: a dentry on a d_subdirs list has a reference on its parent;
+ * a deleted (unlinked, D_DELETED) dentry is on no list but keeps its
+ * parent until freed; a root's d_parent is itself.
+ *
+ * Locking: dcache_lock (a spinlock, never held across anything that can
+ * sleep) protects the d_subdirs lists and every d_count. The structure of
+ * the tree changes only under namespace_mutex (fs/namei.c); dput needs
+ * only dcache_lock, so it may run with or without namespace_mutex.
+ */
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/spinlock.h>
+#include <mm/slab.h>
+#include <libk/string.h>
+
+DEFINE_MUTEX(namespace_mutex);
+static DEFINE_SPINLOCK(dcache_lock);
+static struct kmem_cache *dentry_cache;
+
+static struct dentry *
+dentry_new(const char *name, size_t len)
+{
+	struct dentry *d;
+
+	if (!dentry_cache)
+		dentry_cache = kmem_cache_create("dentry", sizeof(struct dentry), 4);
+	d = kmem_cache_zalloc(dentry_cache);
+	if (!d)
+		return NULL;
+	d->d_name = kmalloc(len + 1, GFP_KERNEL);
+	if (!d->d_name) {
+		kmem_cache_free(dentry_cache, d);
+		return NULL;
+	}
+	memcpy(d->d_name, name, len);
+	d->d_name[len] = '\0';
+	d->d_count = 1;
+	INIT_LIST_HEAD(&d->d_child);
+	INIT_LIST_HEAD(&d->d_subdirs);
+	return d;
+}
+
+struct dentry *
+d_alloc(struct dentry *parent, const char *name, size_t len)
+{
+	struct dentry *d = dentry_new(name, len);
+
+	if (!d)
+		return NULL;
+	d->d_sb = parent->d_sb;
+	d->d_flags = parent->d_flags & D_VOLATILE;
+	spin_lock(&dcache_lock);
+	parent->d_count++;
+	d->d_parent = parent;
+	d->d_pos = parent->d_next_pos++;
+	list_add_tail(&d->d_child, &parent->d_subdirs);
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+struct dentry *
+d_alloc_root(struct super_block *sb, struct inode *inode)
+{
+	struct dentry *d = dentry_new("/", 1);
+
+	if (!d)
+		return NULL;
+	d->d_sb = sb;
+	d->d_parent = d;
+	d->d_inode = inode;
+	sb->s_root = d;
+	return d;
+}
+
+struct dentry *
+d_find_child(struct dentry *parent, const char *name, size_t len)
+{
+	struct dentry *d, *found = NULL;
+
+	spin_lock(&dcache_lock);
+	list_for_each_entry(d, &parent->d_subdirs, d_child) {
+		if (strlen(d->d_name) == len && memcmp(d->d_name, name, len) == 0) {
+			d->d_count++;
+			found = d;
+			break;
+		}
+	}
+	spin_unlock(&dcache_lock);
+	return found;
+}
+
+void
+d_instantiate(struct dentry *d, struct inode *inode)
+{
+	d->d_inode = inode;
+}
+
+void
+d_delete(struct dentry *d)
+{
+	spin_lock(&dcache_lock);
+	d->d_flags |= D_DELETED;
+	list_del_init(&d->d_child);
+	spin_unlock(&dcache_lock);
+}
+
+void
+d_move(struct dentry *d, struct dentry *new_parent, const char *name)
+{
+	struct dentry *old_parent;
+	char *new_name = kmalloc(strlen(name) + 1, GFP_KERNEL);
+
+	if (new_name) {                  /* keep the old name rather than fail */
+		strcpy(new_name, name);
+		kfree(d->d_name);
+		d->d_name = new_name;
+	}
+	spin_lock(&dcache_lock);
+	old_parent = d->d_parent;
+	list_del(&d->d_child);
+	new_parent->d_count++;
+	d->d_parent = new_parent;
+	d->d_pos = new_parent->d_next_pos++;
+	list_add_tail(&d->d_child, &new_parent->d_subdirs);
+	spin_unlock(&dcache_lock);
+	dput(old_parent);
+}
+
+struct dentry *
+dget(struct dentry *d)
+{
+	spin_lock(&dcache_lock);
+	d->d_count++;
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+/* A dentry nobody refers to is freed if it is not worth caching. */
+static bool
+dentry_disposable(struct dentry *d)
+{
+	return !d->d_inode || (d->d_flags & (D_VOLATILE | D_DELETED));
+}
+
+void
+dput(struct dentry *d)
+{
+	while (d) {
+		struct dentry *parent;
+
+		spin_lock(&dcache_lock);
+		BUG_ON(d->d_count <= 0);
+		if (--d->d_count > 0 || !dentry_disposable(d) || d->d_parent == d) {
+			spin_unlock(&dcache_lock);
+			return;
+		}
+		list_del_init(&d->d_child);
+		parent = d->d_parent;
+		spin_unlock(&dcache_lock);
+
+		iput(d->d_inode);
+		kfree(d->d_name);
+		kmem_cache_free(dentry_cache, d);
+		d = parent;
+	}
+}
+
+void
+mount_at(struct dentry *mountpoint, struct super_block *sb)
+{
+	mountpoint->d_mounted = dget(sb->s_root);
+	sb->s_root->d_mountpoint = dget(mountpoint);
+}
+
+/* Prepends "/name" to the path being built backwards at *end. */
+static int
+prepend_name(char *buf, char **end, const char *name)
+{
+	size_t len = strlen(name);
+
+	if ((size_t)(*end - buf) < len + 1)
+		return -ERANGE;
+	*end -= len;
+	memcpy(*end, name, len);
+	*--*end = '/';
+	return 0;
+}
+
+int
+d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
+{
+	char *end = buf + size;
+	int err = 0;
+
+	if (size < 2)
+		return -ERANGE;
+	*--end = '\0';
+	mutex_lock(&namespace_mutex);
+	while (d != root && !err) {
+		if (d->d_flags & D_DELETED) {
+			err = -ENOENT;
+		} else if (d->d_parent == d) {         /* a root: cross its mount */
+			if (!d->d_mountpoint)
+				break;
+			d = d->d_mountpoint;
+		} else {
+			err = prepend_name(buf, &end, d->d_name);
+			d = d->d_parent;
+		}
+	}
+	mutex_unlock(&namespace_mutex);
+	if (err)
+		return err;
+	if (*end == '\0') {
+		if (end == buf)
+			return -ERANGE;
+		*--end = '/';
+	}
+	memmove(buf, end, buf + size - end);
+	return (int)(buf + size - end) - 1;
+}

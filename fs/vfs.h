@@ -1,0 +1,241 @@
+/*
+ * fs/vfs.h — the virtual file system: the objects every file system shares.
+ *
+ *   super_block  one mounted file system (ramfs at /, procfs at /proc)
+ *   inode        one file, directory or device: type, size, times, the
+ *                operations that act on it; private data is the fs's
+ *   dentry       one name in the tree: a (parent, name) -> inode link.
+ *                The dentry tree is the name cache; for ramfs it is the
+ *                whole file system, as in Linux's ramfs.
+ *   file         one open of a file: offset, flags, operations (fs/file.h)
+ *
+ * Reference counts. A dentry holds a reference on its inode and on its
+ * parent. Open files, the cwd and root of each process hold dentries.
+ * ramfs pins each of its dentries with one extra reference until unlink;
+ * procfs dentries are D_VOLATILE and go away on their last dput.
+ *
+ * Locking (uniprocessor, preemptive): namespace_mutex serialises every
+ * change to the dentry tree and every path walk; inode->i_mutex serialises
+ * changes to one file's contents and size. Order: namespace_mutex, then
+ * i_mutex. Neither is held while sleeping for a pipe or the terminal.
+ */
+#ifndef FS_VFS_H
+#define FS_VFS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <kernel/mutex.h>
+#include <libk/list.h>
+
+typedef long ssize_t;
+typedef int64_t loff_t;
+
+/* File types and permission bits, as in Linux's st_mode. */
+#define S_IFMT   0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFBLK  0060000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFIFO  0010000
+#define S_ISUID  04000
+#define S_ISGID  02000
+#define S_ISVTX  01000
+#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
+#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
+#define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+
+/* Device numbers: Linux's new_encode_dev split into major and minor. */
+#define MKDEV(ma, mi) (((uint32_t)(ma) << 8) | (mi))
+#define MAJOR(d)      ((d) >> 8)
+#define MINOR(d)      ((d) & 0xff)
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+
+struct inode;
+struct dentry;
+struct file;
+struct super_block;
+
+/*
+ * An I/O buffer that is either in user space (copied with copy_to_user and
+ * friends, which fault safely) or in the kernel (memcpy): file operations
+ * move data through it so that read() and the ELF loader share one path.
+ */
+struct iobuf {
+	char *ptr;        /* next byte */
+	size_t left;      /* bytes still wanted / offered */
+	bool user;        /* ptr is a user address */
+};
+
+static inline struct iobuf iobuf_user(void *p, size_t n) { return (struct iobuf){ p, n, true }; }
+static inline struct iobuf iobuf_kernel(void *p, size_t n) { return (struct iobuf){ p, n, false }; }
+/* Copy n bytes from src into the buffer / from the buffer into dst and
+ * advance it; 0 or -EFAULT (nothing is advanced on a fault). */
+int iobuf_put(struct iobuf *b, const void *src, size_t n);
+int iobuf_get(struct iobuf *b, void *dst, size_t n);
+int iobuf_zero(struct iobuf *b, size_t n);
+
+/* getdents: one entry handed to the caller's buffer; false when it is full. */
+struct dir_context;
+typedef bool (*filldir_t)(struct dir_context *ctx, const char *name, size_t len,
+			  uint64_t ino, unsigned type);
+struct dir_context {
+	filldir_t actor;
+	loff_t pos;        /* the directory offset of the next entry */
+};
+/* d_type values of getdents64 */
+#define DT_UNKNOWN 0
+#define DT_FIFO    1
+#define DT_CHR     2
+#define DT_DIR     4
+#define DT_REG     8
+#define DT_LNK     10
+static inline unsigned dt_type(uint32_t mode) { return (mode & S_IFMT) >> 12; }
+
+struct file_operations {
+	ssize_t (*read)(struct file *f, struct iobuf *b, loff_t *pos);
+	ssize_t (*write)(struct file *f, struct iobuf *b, loff_t *pos);
+	/* Fills entries from ctx->pos on; 0 or -errno. */
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);
+	int (*open)(struct inode *inode, struct file *f);
+	void (*release)(struct inode *inode, struct file *f);
+	/* Checks a new offset for lseek; NULL means any offset ≥ 0 is fine
+	 * and NO_SEEK (below) means ESPIPE. */
+	int (*llseek_ok)(struct file *f, loff_t pos);
+};
+
+struct inode_operations {
+	/* Fills d->d_inode if name exists in dir (a negative dentry otherwise). */
+	int (*lookup)(struct inode *dir, struct dentry *d);
+	int (*create)(struct inode *dir, struct dentry *d, uint32_t mode);
+	int (*mkdir)(struct inode *dir, struct dentry *d, uint32_t mode);
+	int (*mknod)(struct inode *dir, struct dentry *d, uint32_t mode, uint32_t rdev);
+	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
+	int (*unlink)(struct inode *dir, struct dentry *d);
+	int (*rmdir)(struct inode *dir, struct dentry *d);
+	/* Moves old (in old_dir) to new's name in new_dir; new may be positive. */
+	int (*rename)(struct inode *old_dir, struct dentry *old,
+		      struct inode *new_dir, struct dentry *new);
+	/* Symlink target into buf (at most size bytes, no NUL); length or -errno. */
+	int (*readlink)(struct dentry *d, char *buf, size_t size);
+	/* Sets the size of a regular file. */
+	int (*truncate)(struct inode *inode, loff_t size);
+};
+
+struct inode {
+	uint64_t i_ino;                    /* number, unique in its super_block */
+	uint32_t i_mode;                   /* type and permission bits (S_IF*) */
+	uint32_t i_nlink;                  /* names pointing at it (dirs: 2 + subdirs) */
+	uint32_t i_uid, i_gid;
+	uint32_t i_rdev;                   /* device number of a device node */
+	loff_t i_size;                     /* bytes */
+	int64_t i_atime, i_mtime, i_ctime; /* nanoseconds since the epoch */
+	int i_count;                       /* references: dentries, pipes */
+	struct super_block *i_sb;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;   /* what open() installs */
+	struct mutex i_mutex;              /* contents and size */
+	void *i_private;                   /* the file system's own data */
+	void (*i_destroy)(struct inode *); /* frees i_private on the last iput */
+};
+
+struct dentry {
+	char *d_name;                      /* component name (kmalloc'd) */
+	struct inode *d_inode;             /* NULL: negative (name absent) */
+	struct dentry *d_parent;           /* itself for a root */
+	struct list_head d_child;          /* on d_parent->d_subdirs */
+	struct list_head d_subdirs;        /* children that are cached */
+	int d_count;                       /* references */
+	unsigned d_flags;                  /* D_* below */
+	struct dentry *d_mounted;          /* root of a file system mounted here */
+	struct dentry *d_mountpoint;       /* for a mounted root: where it hangs */
+	struct super_block *d_sb;
+	uint32_t d_pos;                    /* readdir position among its siblings */
+	uint32_t d_next_pos;               /* next d_pos to hand a new child */
+};
+
+#define D_VOLATILE 1u   /* not cached: freed on the last dput (procfs) */
+#define D_DELETED  2u   /* unlinked: no longer reachable by name */
+
+struct super_block {
+	const char *s_type;                /* "ramfs", "proc" */
+	uint32_t s_dev;                    /* st_dev of its inodes */
+	uint64_t s_next_ino;               /* for new_inode */
+	struct dentry *s_root;
+};
+
+extern struct mutex namespace_mutex;
+
+/* inodes (fs/inode.c) */
+struct inode *new_inode(struct super_block *sb, uint32_t mode);
+struct inode *igrab(struct inode *inode);
+void iput(struct inode *inode);
+int64_t current_time_ns(void);
+
+/* dentries (fs/dcache.c); namespace_mutex held unless said otherwise */
+struct dentry *d_alloc(struct dentry *parent, const char *name, size_t len);
+struct dentry *d_alloc_root(struct super_block *sb, struct inode *inode);
+struct dentry *d_find_child(struct dentry *parent, const char *name, size_t len);
+void d_instantiate(struct dentry *d, struct inode *inode);
+void d_delete(struct dentry *d);
+void d_move(struct dentry *d, struct dentry *new_parent, const char *name);
+struct dentry *dget(struct dentry *d);
+void dput(struct dentry *d);           /* may be called without namespace_mutex */
+/* Writes the absolute path of d (seen from root) into buf; length or -errno. */
+int d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
+void mount_at(struct dentry *mountpoint, struct super_block *sb);
+
+/* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_EMPTY_PATH       0x1000
+#define LOOKUP_FOLLOW    1u     /* follow a symlink in the last component */
+#define LOOKUP_DIRECTORY 2u     /* the result must be a directory */
+#define LOOKUP_EMPTY     4u     /* "" names dirfd itself */
+/* Kernel-side path to a positive dentry (a reference) or ERR_PTR. */
+struct dentry *kern_path(int dirfd, const char *path, unsigned flags);
+/* User-space path: copies it in (EFAULT, ENAMETOOLONG, ENOENT for "") then kern_path. */
+struct dentry *user_path(int dirfd, const char *upath, unsigned flags);
+int vfs_mkdir_path(const char *path, uint32_t mode);
+int vfs_mknod_path(const char *path, uint32_t mode, uint32_t rdev);
+int vfs_symlink_path(const char *target, const char *path);
+
+/* Checks permission bits (root may do anything but execute non-executables). */
+#define MAY_EXEC  1
+#define MAY_WRITE 2
+#define MAY_READ  4
+int inode_permission(struct inode *inode, int mask);
+
+/* Helpers for simple file systems (fs/libfs.c). */
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
+extern const struct file_operations simple_dir_operations;
+/* Reads from a kernel string as from a file at *pos. */
+ssize_t simple_read_from_buffer(struct iobuf *b, loff_t *pos, const char *from, size_t available);
+int no_seek(struct file *f, loff_t pos);   /* llseek_ok for pipes and ttys: ESPIPE */
+
+/* Character devices (fs/char_dev.c): open() of a device node picks the
+ * operations registered for its major (and minor) number. */
+int register_chrdev(unsigned major, unsigned minor, const char *name,
+		    const struct file_operations *fops);
+extern const struct file_operations chrdev_open_operations;
+
+/* File systems */
+void ramfs_init(void);
+struct super_block *ramfs_mount(void);
+struct super_block *procfs_mount(void);
+void unpack_initramfs(const void *start, size_t len);
+void fs_init(void *initrd, size_t len);
+extern struct dentry *root_dentry;      /* "/" */
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * kernel/signal.h — POSIX signals with Linux's numbers, structures and
+ * default actions.
+ *
+ * A signal sent to a process is recorded in its pending set (with a
+ * siginfo for the synchronous ones: SIGSEGV, SIGBUS, SIGFPE, SIGILL, and
+ * for SIGCHLD). It is acted on when the process next returns to user mode
+ * (do_signal): ignored, run the default action (terminate), or build a
+ * signal frame on the user stack so the handler runs and returns through
+ * sa_restorer into rt_sigreturn.
+ */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#include <kernel/task.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define NSIG 64
+#define SIGHUP   1
+#define SIGINT   2
+#define SIGQUIT  3
+#define SIGILL   4
+#define SIGTRAP  5
+#define SIGABRT  6
+#define SIGBUS   7
+#define SIGFPE   8
+#define SIGKILL  9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG  23
+#define SIGWINCH 28
+#define SIGSYS  31
+
+#define SIG_DFL 0u
+#define SIG_IGN 1u
+
+#define SA_NOCLDSTOP 0x00000001u
+#define SA_NOCLDWAIT 0x00000002u
+#define SA_SIGINFO   0x00000004u
+#define SA_RESTORER  0x04000000u
+#define SA_ONSTACK   0x08000000u
+#define SA_RESTART   0x10000000u
+#define SA_NODEFER   0x40000000u
+#define SA_RESETHAND 0x80000000u
+
+/* si_code values */
+#define SI_USER      0
+#define SI_KERNEL    0x80
+#define SI_TKILL     (-6)     /* sent by tkill/tgkill (raise) */
+#define SEGV_MAPERR  1
+#define SEGV_ACCERR  2
+#define BUS_ADRERR   2
+#define ILL_ILLOPN   2
+#define FPE_INTDIV   1
+#define CLD_EXITED   1
+#define CLD_KILLED   2
+
+typedef uint64_t sigset_t;
+#define sigmask(sig) (1ull << ((sig) - 1))
+#define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+/* The i386 kernel's struct sigaction (what rt_sigaction copies). */
+struct k_sigaction {
+	uint32_t handler;            /* SIG_DFL, SIG_IGN or a function */
+	uint32_t flags;              /* SA_* */
+	uint32_t restorer;           /* where the handler returns: calls sigreturn */
+	sigset_t mask;               /* blocked while the handler runs */
+} __attribute__((packed));
+
+/* What a pending signal carries (the parts of siginfo anvil fills in). */
+struct ksiginfo {
+	int signo, code;
+	uint32_t addr;               /* SIGSEGV/SIGBUS/SIGFPE/SIGILL: faulting address */
+	int pid, status;             /* SIGCHLD and kill: sender / child status */
+};
+
+struct signal_state {
+	struct k_sigaction action[NSIG];
+	sigset_t pending;
+	sigset_t blocked;
+	struct ksiginfo info[NSIG];  /* the info of each pending signal */
+	sigset_t saved_blocked;      /* sigsuspend: the mask to restore after delivery */
+	bool restore_saved;          /* saved_blocked is valid */
+};
+
+struct trapframe;
+
+struct signal_state *signal_state_alloc(void);
+/* fork: the child inherits handlers and mask, no pending signals. */
+struct signal_state *signal_state_dup(const struct signal_state *parent);
+void signal_state_free(struct signal_state *s);
+/* execve: handled signals go back to SIG_DFL (ignored stay ignored). */
+void signal_reset_for_exec(struct signal_state *s);
+
+/* Queues sig with its info; 0 or -errno. Any context. */
+int send_signal_info(struct task *t, const struct ksiginfo *info);
+/* A synchronous fault signal to the current process (SIGSEGV etc.). */
+void force_signal_fault(int sig, int code, uint32_t addr);
+/* Acts on pending signals before returning to user mode with tf. */
+void do_signal(struct trapframe *tf);
+
+/* arch: builds the frame for a handler; false if the user stack is bad. */
+bool arch_setup_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *ka,
+			     const struct ksiginfo *info, sigset_t old_blocked);
+/* arch: restores registers and mask from the frame; false if it is bad. */
+bool arch_restore_signal_frame(struct trapframe *tf, uint32_t frame, sigset_t *blocked);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * kernel/sys_misc.c — the small system calls: identity (getpid and
+ * friends), uname, sysinfo, kill/tkill/tgkill, sched_yield,
+ * set_tid_address, reboot.
+ */
+#include <kernel/syscall.h>
+#include <kernel/proc.h>
+#include <kernel/procs.h>
+#include <kernel/signal.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <kernel/errno.h>
+#include <kernel/uaccess.h>
+#include <kernel/printk.h>
+#include <kernel/panic.h>
+#include <mm/page_alloc.h>
+#include <mm/slab.h>
+#include <drivers/qemu_exit.h>
+#include <libk/string.h>
+
+#define UTS_LEN 65
+#define ANVIL_SYSNAME "anvil"
+#define ANVIL_RELEASE "0.3.0"
+#define ANVIL_MACHINE "i686"
+
+static long sys_getpid(void)  { return current->pid; }
+static long sys_gettid(void)  { return current->tid; }
+static long sys_getuid(void)  { return 0; }
+SYSCALL_DEFINE(getpid, sys_getpid);
+SYSCALL_DEFINE(gettid, sys_gettid);
+SYSCALL_DEFINE(getuid, sys_getuid);
+SYSCALL_DEFINE(getuid32, sys_getuid);
+SYSCALL_DEFINE(geteuid, sys_getuid);
+SYSCALL_DEFINE(geteuid32, sys_getuid);
+SYSCALL_DEFINE(getgid, sys_getuid);
+SYSCALL_DEFINE(getgid32, sys_getuid);
+SYSCALL_DEFINE(getegid, sys_getuid);
+SYSCALL_DEFINE(getegid32, sys_getuid);
+
+static long
+sys_getppid(void)
+{
+	uint32_t flags = spin_lock_irqsave(&tasklist_lock);
+	int ppid = current->parent ? current->parent->pid : 0;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ppid;
+}
+SYSCALL_DEFINE(getppid, sys_getppid);
+
+static long
+sys_getpgid(int pid)
+{
+	uint32_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = pid ? task_by_pid_locked(pid) : current;
+	long ret = t ? t->pgid : -ESRCH;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+SYSCALL_DEFINE(getpgid, sys_getpgid);
+
+static long
+sys_getpgrp(void)
+{
+	return current->pgid;
+}
+SYSCALL_DEFINE(getpgrp, sys_getpgrp);
+
+static long
+sys_setpgid(int pid, int pgid)
+{
+	uint32_t flags;
+	struct task *t;
+	long ret = 0;
+
+	if (pgid < 0)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = pid ? task_by_pid_locked(pid) : current;
+	if (!t || (t != current && t->parent != current))
+		ret = -ESRCH;
+	else
+		t->pgid = pgid ? pgid : t->pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+SYSCALL_DEFINE(setpgid, sys_setpgid);
+
+static long
+sys_setsid(void)
+{
+	current->pgid = current->pid;
+	return current->pid;
+}
+SYSCALL_DEFINE(setsid, sys_setsid);
+
+static long
+sys_set_tid_address(uint32_t *tidptr)
+{
+	current->clear_child_tid = (uint32_t)tidptr;
+	return current->tid;
+}
+SYSCALL_DEFINE(set_tid_address, sys_set_tid_address);
+
+static long
+sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+SYSCALL_DEFINE(sched_yield, sys_sched_yield);
+
+struct new_utsname {
+	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
+	char version[UTS_LEN], machine[UTS_LEN], domainname[UTS_LEN];
+};
+
+static long
+sys_uname(struct new_utsname *uname)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, ANVIL_SYSNAME, UTS_LEN);
+	strlcpy(u.nodename, "anvil", UTS_LEN);
+	strlcpy(u.release, ANVIL_RELEASE, UTS_LEN);
+	strlcpy(u.version, "#1 " __DATE__, UTS_LEN);
+	strlcpy(u.machine, ANVIL_MACHINE, UTS_LEN);
+	strlcpy(u.domainname, "(none)", UTS_LEN);
+	return copy_to_user(uname, &u, sizeof(u));
+}
+SYSCALL_DEFINE(uname, sys_uname);
+
+struct sysinfo32 {
+	int32_t uptime;
+	uint32_t loads[3];
+	uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t totalhigh, freehigh, mem_unit;
+	char reserved[8];
+};
+
+/*
+ * sysinfo — memory in pages (mem_unit = 4096). Slab caches first give
+ * back their empty slabs, so freeram counts every page no one is using:
+ * init relies on that to see leaked pages.
+ */
+static long
+sys_sysinfo(struct sysinfo32 *uinfo)
+{
+	struct sysinfo32 si;
+
+	kmem_cache_shrink_all();
+	memset(&si, 0, sizeof(si));
+	si.uptime = monotonic_ns() / NSEC_PER_SEC;
+	si.totalram = nr_managed_pages();
+	si.freeram = nr_free_pages();
+	si.procs = nr_tasks();
+	si.mem_unit = PAGE_SIZE;
+	return copy_to_user(uinfo, &si, sizeof(si));
+}
+SYSCALL_DEFINE(sysinfo, sys_sysinfo);
+
+/* Sends sig (with si_code code) to every process pick() accepts; -ESRCH
+ * if none, else 0. */
+static long
+kill_matching(bool (*pick)(struct task *t, int arg), int arg, int sig, int code)
+{
+	struct ksiginfo info = { .signo = sig, .code = code, .pid = current->pid };
+	uint32_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t;
+	bool found = false;
+
+	list_for_each_entry(t, &process_list, process_link) {
+		if (!pick(t, arg))
+			continue;
+		found = true;
+		if (sig)
+			send_signal_info(t, &info);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found ? 0 : -ESRCH;
+}
+
+static bool pick_pid(struct task *t, int pid)    { return t->pid == pid; }
+static bool pick_group(struct task *t, int pgid) { return t->pgid == pgid && !t->zombie; }
+static bool
+pick_all_but_init_and_self(struct task *t, int unused)
+{
+	return t->pid != 1 && t != current && !t->zombie;
+}
+
+int
+kill_pgrp(int pgid, int sig)
+{
+	return (int)kill_matching(pick_group, pgid, sig, SI_KERNEL);
+}
+
+static long
+sys_kill(int pid, int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0)
+		return kill_matching(pick_pid, pid, sig, SI_USER);
+	if (pid == 0)
+		return kill_matching(pick_group, current->pgid, sig, SI_USER);
+	if (pid == -1)
+		return kill_matching(pick_all_but_init_and_self, 0, sig, SI_USER);
+	return kill_matching(pick_group, -pid, sig, SI_USER);
+}
+SYSCALL_DEFINE(kill, sys_kill);
+
+static long
+sys_tkill(int tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	return kill_matching(pick_pid, tid, sig, SI_TKILL);
+}
+SYSCALL_DEFINE(tkill, sys_tkill);
+
+static long
+sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tgid != tid)
+		return tgid <= 0 ? -EINVAL : -ESRCH;
+	return sys_tkill(tid, sig);
+}
+SYSCALL_DEFINE(tgkill, sys_tgkill);
+
+#define LINUX_REBOOT_MAGIC1        0xfee1dead
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
+#define LINUX_REBOOT_CMD_HALT      0xCDEF0123
+#define LINUX_REBOOT_CMD_RESTART   0x01234567
+
+/* reboot(2): power off or halt ends the machine (under QEMU: the process
+ * exits QEMU, with the pass code for power-off). Only init may. */
+static long
+sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void *arg)
+{
+	if (magic1 != LINUX_REBOOT_MAGIC1)
+		return -EINVAL;
+	if (current->pid != 1)
+		return -EPERM;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		printk(KERN_NOTICE "reboot: power down\n");
+		qemu_exit(QEMU_EXIT_PASS);
+		halt_forever();
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_RESTART:
+		printk(KERN_NOTICE "reboot: system halted\n");
+		qemu_exit(QEMU_EXIT_FAIL);
+		halt_forever();
+	default:
+		return -EINVAL;
+	}
+}
+SYSCALL_DEFINE(reboot, sys_reboot);

@@ -1,0 +1,40 @@
+/*
+ * mm/memory.h — operations on the page tables of a range of a VMA:
+ * unmapping (zap), copying at fork, changing protection, and the page
+ * fault handler. Callers hold mm->mmap_lock.
+ */
+#ifndef MM_MEMORY_H
+#define MM_MEMORY_H
+
+#include <mm/mm_types.h>
+
+/* Protection bits for the PTEs of a VMA with these flags (0: never present). */
+pteval_t vm_get_page_prot(uint32_t vm_flags);
+
+/* Unmaps every page of [start, end) in vma and drops the references. */
+void zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end);
+/* fork: makes dst map what src maps in vma — private pages read-only in both
+ * (copy-on-write), shared pages as they are. 0 or -ENOMEM. */
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);
+/* Rewrites the PTEs of [start, end) for vma's current protection. */
+void change_protection(struct vm_area_struct *vma, uint32_t start, uint32_t end);
+
+enum fault_result {
+	FAULT_HANDLED,
+	FAULT_BAD_ADDRESS,        /* no VMA: SIGSEGV/SEGV_MAPERR */
+	FAULT_BAD_ACCESS,         /* VMA forbids the access: SIGSEGV/SEGV_ACCERR */
+	FAULT_SIGBUS,             /* beyond the backing object */
+	FAULT_OOM,
+};
+
+enum fault_access {
+	FAULT_READ,
+	FAULT_WRITE,
+};
+
+/* Resolves a fault at addr in mm (mmap_lock held). */
+enum fault_result handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access);
+/* Faults in every page of [start, end) (MAP_POPULATE, mlock); 0 or -ENOMEM. */
+int populate_range(struct mm_struct *mm, uint32_t start, uint32_t end, enum fault_access access);
+
+#endif

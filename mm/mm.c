@@ -1,0 +1,148 @@
+/*
+ * mm/mm.c — the life of an address space: creation (exec), duplication
+ * (fork) and teardown (exit, or exec replacing it).
+ *
+ * Locks: dup_mm holds the parent's mmap_lock while copying; the new mm is
+ * private to the caller until it is installed. mmput tears down an mm no
+ * one else can reach, without its lock.
+ */
+#include <mm/mm.h>
+#include <mm/mm_types.h>
+#include <mm/vma.h>
+#include <mm/memory.h>
+#include <mm/pgtable.h>
+#include <mm/shmem.h>
+#include <mm/slab.h>
+#include <kernel/errno.h>
+#include <kernel/uaccess.h>
+#include <fs/file.h>
+#include <arch/x86/irqflags.h>
+
+#define DEFAULT_STACK_LIMIT (8u << 20)          /* RLIMIT_STACK, as on Linux */
+#define MMAP_BASE (USER_TOP - DEFAULT_STACK_LIMIT - (8u << 20))
+
+static struct kmem_cache *mm_cache;
+
+struct mm_struct *
+mm_alloc(void)
+{
+	struct mm_struct *mm;
+
+	if (!mm_cache && !(mm_cache = kmem_cache_create("mm_struct", sizeof(*mm), 0)))
+		return NULL;
+	mm = kmem_cache_zalloc(mm_cache);
+	if (!mm)
+		return NULL;
+	mm->pgd = pgd_alloc();
+	if (!mm->pgd) {
+		kmem_cache_free(mm_cache, mm);
+		return NULL;
+	}
+	mutex_init(&mm->mmap_lock, "mmap_lock");
+	mm->mm_rb = RB_ROOT;
+	INIT_LIST_HEAD(&mm->mmap_list);
+	mm->mm_users = 1;
+	mm->mmap_base = MMAP_BASE;
+	mm->stack_limit = DEFAULT_STACK_LIMIT;
+	return mm;
+}
+
+/* Unmaps and frees every VMA. */
+static void
+exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *tmp;
+
+	list_for_each_entry_safe(vma, tmp, &mm->mmap_list, vm_list) {
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unlink(mm, vma);
+		vma_free(vma);
+	}
+}
+
+void
+mmget(struct mm_struct *mm)
+{
+	uint32_t flags = local_irq_save();
+
+	mm->mm_users++;
+	local_irq_restore(flags);
+}
+
+void
+mmput(struct mm_struct *mm)
+{
+	uint32_t flags = local_irq_save();
+	int left = --mm->mm_users;
+
+	local_irq_restore(flags);
+	if (left)
+		return;
+	exit_mmap(mm);
+	pgd_free(mm->pgd);
+	kmem_cache_free(mm_cache, mm);
+}
+
+/* A copy of vma for the child: same range, flags and references. */
+static struct vm_area_struct *
+dup_vma(struct mm_struct *child, const struct vm_area_struct *vma)
+{
+	struct vm_area_struct *new = vma_alloc(child, vma->vm_start, vma->vm_end,
+					       vma->vm_flags, vma->vm_pgoff);
+
+	if (!new)
+		return NULL;
+	new->vm_page_prot = vma->vm_page_prot;
+	new->anon_vma = vma->anon_vma;
+	if (vma->vm_file)
+		new->vm_file = get_file(vma->vm_file);
+	if (vma->vm_shmem)
+		new->vm_shmem = shmem_get(vma->vm_shmem);
+	return new;
+}
+
+struct mm_struct *
+dup_mm(struct mm_struct *parent)
+{
+	struct mm_struct *child = mm_alloc();
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	if (!child)
+		return NULL;
+	mutex_lock(&parent->mmap_lock);
+	for_each_vma(parent, vma) {
+		struct vm_area_struct *new;
+
+		if (vma->vm_flags & VM_DONTCOPY)
+			continue;
+		new = dup_vma(child, vma);
+		if (!new) {
+			err = -ENOMEM;
+			break;
+		}
+		vma_link(child, new);
+		err = copy_page_range(child, parent, vma);
+		if (err)
+			break;
+	}
+	child->mmap_base = parent->mmap_base;
+	child->start_code = parent->start_code;
+	child->end_code = parent->end_code;
+	child->start_data = parent->start_data;
+	child->end_data = parent->end_data;
+	child->start_brk = parent->start_brk;
+	child->brk = parent->brk;
+	child->start_stack = parent->start_stack;
+	child->stack_limit = parent->stack_limit;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+	mutex_unlock(&parent->mmap_lock);
+	if (err) {
+		mmput(child);
+		return NULL;
+	}
+	return child;
+}

@@ -1,0 +1,105 @@
+/*
+ * mm/mm_types.h — an address space (mm_struct) and its regions (VMAs).
+ *
+ * A process's user address space, [0, USER_TOP), is described by a set of
+ * non-overlapping virtual memory areas, each a page-aligned range with one
+ * set of permissions and one kind of backing:
+ *
+ *   anonymous private   zero-filled on first touch, copied on write after
+ *                       fork (heap, stack, bss, MAP_PRIVATE|MAP_ANONYMOUS)
+ *   anonymous shared    pages belong to a shmem object, shared across fork
+ *                       (MAP_SHARED|MAP_ANONYMOUS)
+ *   file private        filled from a file on first touch, then private
+ *                       (program text and data loaded by execve)
+ *
+ * The VMAs are kept twice: in a red-black tree by address (find_vma in
+ * O(log n)) and on a list in address order (neighbours for merging and
+ * for walking a range).
+ *
+ * Locking: mm->mmap_lock (a mutex) protects the VMA tree and list, every
+ * VMA field, and the page tables of the mm. Page faults take it too.
+ * See mm/LOCKING.md for its place in the lock order.
+ */
+#ifndef MM_MM_TYPES_H
+#define MM_MM_TYPES_H
+
+#include <arch/x86/mmu.h>
+#include <kernel/mutex.h>
+#include <libk/list.h>
+#include <libk/rbtree.h>
+#include <stdint.h>
+
+struct file;
+struct shmem_object;
+struct anon_vma;
+
+/* vm_flags: what the region allows, and how it behaves. */
+#define VM_READ        0x00000001u
+#define VM_WRITE       0x00000002u
+#define VM_EXEC        0x00000004u
+#define VM_SHARED      0x00000008u   /* writes go to the shared object, not copies */
+#define VM_MAYREAD     0x00000010u   /* mprotect may add the matching VM_ bit */
+#define VM_MAYWRITE    0x00000020u
+#define VM_MAYEXEC     0x00000040u
+#define VM_GROWSDOWN   0x00000100u   /* a stack: faults just below extend it */
+#define VM_LOCKED      0x00002000u   /* mlock: pages must stay resident */
+#define VM_DONTCOPY    0x00020000u   /* madvise(MADV_DONTFORK) */
+#define VM_NORESERVE   0x00200000u
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+struct vm_area_struct {
+	uint32_t vm_start;            /* first address, page aligned */
+	uint32_t vm_end;              /* first address after the region */
+	uint32_t vm_flags;            /* VM_* above */
+	pteval_t vm_page_prot;        /* PTE bits for pages of this region when writable
+				       * is allowed; COW pages drop _PAGE_RW */
+	/*
+	 * vm_pgoff: the page offset that vm_start corresponds to.
+	 * File VMA: offset into vm_file, in pages. Shared anonymous VMA:
+	 * offset into vm_shmem. Private anonymous VMA: the "linear index"
+	 * vm_start >> PAGE_SHIFT at creation, kept when the region moves or
+	 * is split, so page->index of its pages stays valid (reverse
+	 * mapping computes an address as vm_start + (index - vm_pgoff) pages).
+	 */
+	uint32_t vm_pgoff;
+	struct file *vm_file;         /* file mapping: the file (a reference), else NULL */
+	struct shmem_object *vm_shmem;/* shared anonymous: the object (a reference) */
+	struct anon_vma *anon_vma;    /* reverse mapping of its anonymous pages (rmap) */
+	struct mm_struct *vm_mm;      /* the address space it belongs to */
+	struct rb_node vm_rb;         /* in mm->mm_rb, keyed by vm_start */
+	struct list_head vm_list;     /* in mm->mmap_list, in address order */
+};
+
+struct mm_struct {
+	pgd_t *pgd;                   /* page directory; kernel half shared with swapper_pg_dir */
+	struct mutex mmap_lock;       /* see the top of this file */
+	struct rb_root mm_rb;         /* VMAs by address */
+	struct list_head mmap_list;   /* VMAs in address order */
+	int map_count;                /* number of VMAs */
+	int mm_users;                 /* tasks using it; freed when it drops to 0 */
+
+	uint32_t mmap_base;           /* top of the area searched for free ranges */
+	uint32_t start_code, end_code;/* program text (for /proc maps names) */
+	uint32_t start_data, end_data;
+	uint32_t start_brk, brk;      /* the heap: [start_brk, brk) */
+	uint32_t start_stack;         /* the initial stack pointer */
+	uint32_t stack_limit;         /* bytes the stack may grow to (RLIMIT_STACK) */
+	uint32_t arg_start, arg_end;  /* argv strings, for /proc/PID/cmdline */
+	uint32_t env_start, env_end;
+
+	unsigned long total_vm;       /* pages of all VMAs */
+	unsigned long rss;            /* pages mapped by present PTEs */
+	unsigned long locked_vm;      /* pages of VM_LOCKED VMAs */
+};
+
+static inline uint32_t vma_pages(const struct vm_area_struct *v)
+{
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	return !v->vm_file && !v->vm_shmem;
+}
+
+#endif

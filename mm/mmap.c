@@ -1,0 +1,330 @@
+/*
+ * mm/mmap.c — mmap, munmap, mprotect and brk.
+ *
+ * Each system call first checks all its arguments with no side effects
+ * (Linux's errno for each case), then changes the address space. Ranges
+ * that cut through a VMA split it; VMAs that end up alike and adjacent
+ * merge again.
+ *
+ * Locks: mm->mmap_lock, taken here for the whole operation; no user
+ * memory is touched while it is held (a fault would take it again).
+ */
+#include <mm/mman.h>
+#include <mm/vma.h>
+#include <mm/memory.h>
+#include <mm/shmem.h>
+#include <kernel/syscall.h>
+#include <kernel/errno.h>
+#include <kernel/uaccess.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+#include <fs/file.h>
+
+static uint32_t
+prot_to_vm_flags(uint32_t prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* Splits so that no VMA straddles addr. 0 or -ENOMEM. */
+static int
+split_at(struct mm_struct *mm, uint32_t addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma && vma->vm_start < addr && !vma_split(mm, vma, addr))
+		return -ENOMEM;
+	return 0;
+}
+
+int
+do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
+{
+	uint32_t end = start + len;
+	struct vm_area_struct *vma, *next;
+
+	if (split_at(mm, start) || split_at(mm, end))
+		return -ENOMEM;
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
+		next = vma_next(mm, vma);
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vma_unlink(mm, vma);
+		vma_free(vma);
+	}
+	return 0;
+}
+
+/* Checks mmap's arguments the way Linux does, in Linux's order. */
+static long
+mmap_check(uint32_t addr, uint32_t *len, uint32_t flags, uint32_t pgoff)
+{
+	uint32_t type = flags & MAP_TYPE;
+
+	if (*len == 0)
+		return -EINVAL;
+	if (*len > USER_TOP || PAGE_ALIGN(*len) == 0)
+		return -ENOMEM;
+	*len = PAGE_ALIGN(*len);
+	if (pgoff + (*len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
+		return -EINVAL;          /* Linux validates only file mappings */
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr > USER_TOP - *len)
+			return -ENOMEM;
+		if (!PAGE_ALIGNED(addr))
+			return -EINVAL;
+		if (addr < MMAP_MIN_ADDR)
+			return -EPERM;
+	}
+	return 0;
+}
+
+static uint32_t
+mmap_vm_flags(uint32_t prot, uint32_t flags)
+{
+	uint32_t vm = prot_to_vm_flags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		vm |= VM_SHARED;
+	if (flags & MAP_GROWSDOWN)
+		vm |= VM_GROWSDOWN;
+	if (flags & MAP_LOCKED)
+		vm |= VM_LOCKED;
+	if (flags & MAP_NORESERVE)
+		vm |= VM_NORESERVE;
+	return vm;
+}
+
+/* Picks the address: the fixed one, the hint, or a free range. */
+static long
+mmap_place(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
+{
+	if (flags & MAP_FIXED_NOREPLACE)
+		return find_vma_intersection(mm, addr, addr + len) ? -EEXIST : (long)addr;
+	if (flags & MAP_FIXED)
+		return do_munmap(mm, addr, len) ? -ENOMEM : (long)addr;
+	addr = get_unmapped_area(mm, PAGE_ALIGN(addr), len);
+	return addr ? (long)addr : -ENOMEM;
+}
+
+/* Gives a new VMA its backing: file reference or shmem object. */
+static int
+mmap_backing(struct vm_area_struct *vma, struct file *file)
+{
+	if (file) {
+		vma->vm_file = get_file(file);
+		return 0;
+	}
+	if (vma->vm_flags & VM_SHARED) {
+		vma->vm_shmem = shmem_create(vma_pages(vma));
+		if (!vma->vm_shmem)
+			return -ENOMEM;
+		vma->vm_pgoff = 0;
+	}
+	return 0;
+}
+
+long
+do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+	struct file *file, uint32_t pgoff)
+{
+	struct vm_area_struct *vma;
+	long err = mmap_check(addr, &len, flags, pgoff), where;
+
+	if (err)
+		return err;
+	mutex_lock(&mm->mmap_lock);
+	where = mmap_place(mm, addr, len, flags);
+	if (where < 0 && where > -MAX_ERRNO) {
+		mutex_unlock(&mm->mmap_lock);
+		return where;
+	}
+	addr = (uint32_t)where;
+	vma = vma_alloc(mm, addr, addr + len, mmap_vm_flags(prot, flags),
+			file ? pgoff : addr >> PAGE_SHIFT);
+	if (!vma || mmap_backing(vma, file)) {
+		if (vma)
+			vma_free(vma);
+		mutex_unlock(&mm->mmap_lock);
+		return -ENOMEM;
+	}
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_link(mm, vma);
+	if (vma_is_anonymous(vma))
+		vma_merge_neighbours(mm, vma);
+	if (flags & (MAP_POPULATE | MAP_LOCKED))
+		populate_range(mm, addr, addr + len, (prot & PROT_WRITE) ? FAULT_WRITE : FAULT_READ);
+	mutex_unlock(&mm->mmap_lock);
+	return addr;
+}
+
+/* The file for a non-anonymous mmap: only private mappings of readable
+ * files for now (shared file mappings arrive with the page cache). */
+static struct file *
+mmap_file(uint32_t flags, int fd, long *err)
+{
+	struct file *file;
+
+	if (flags & MAP_ANONYMOUS)
+		return NULL;
+	file = fget(fd);
+	if (!file)
+		*err = -EBADF;
+	else if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		*err = -ENODEV;
+	return file;
+}
+
+static long
+sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd, uint32_t pgoff)
+{
+	long err = 0, ret;
+	struct file *file = mmap_file(flags, fd, &err);
+
+	if (err) {
+		if (file)
+			fput(file);
+		return err;
+	}
+	ret = do_mmap(current->mm, addr, len, prot, flags, file, pgoff);
+	if (file)
+		fput(file);
+	return ret;
+}
+SYSCALL_DEFINE(mmap2, sys_mmap2);
+
+struct mmap_arg_struct {
+	uint32_t addr, len, prot, flags, fd, offset;
+};
+
+/* The old i386 mmap: one pointer to all six arguments, offset in bytes. */
+static long
+sys_old_mmap(const struct mmap_arg_struct *uargs)
+{
+	struct mmap_arg_struct a;
+
+	if (copy_from_user(&a, uargs, sizeof(a)))
+		return -EFAULT;
+	if (!PAGE_ALIGNED(a.offset))
+		return -EINVAL;
+	return sys_mmap2(a.addr, a.len, a.prot, a.flags, (int)a.fd, a.offset >> PAGE_SHIFT);
+}
+SYSCALL_DEFINE(mmap, sys_old_mmap);
+
+static long
+sys_munmap(uint32_t addr, uint32_t len)
+{
+	struct mm_struct *mm = current->mm;
+	long err;
+
+	if (!PAGE_ALIGNED(addr) || len == 0 || len > USER_TOP || addr > USER_TOP - PAGE_ALIGN(len))
+		return -EINVAL;
+	mutex_lock(&mm->mmap_lock);
+	err = do_munmap(mm, addr, PAGE_ALIGN(len));
+	mutex_unlock(&mm->mmap_lock);
+	return err;
+}
+SYSCALL_DEFINE(munmap, sys_munmap);
+
+/* mprotect's validation: [start, end) wholly mapped, the new rights allowed. */
+static long
+mprotect_check(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
+{
+	uint32_t at = start;
+	struct vm_area_struct *vma;
+
+	for (vma = find_vma(mm, start); vma && vma->vm_start <= at && at < end;
+	     vma = vma_next(mm, vma)) {
+		if ((newflags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
+			return -EACCES;
+		at = vma->vm_end;
+	}
+	return at >= end ? 0 : -ENOMEM;
+}
+
+static void
+mprotect_apply(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
+{
+	struct vm_area_struct *vma = find_vma(mm, start), *next;
+
+	for (; vma && vma->vm_start < end; vma = next) {
+		next = vma_next(mm, vma);
+		vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newflags;
+		vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+		change_protection(vma, vma->vm_start, vma->vm_end);
+		vma = vma_merge_neighbours(mm, vma);
+		next = vma_next(mm, vma);
+	}
+}
+
+static long
+sys_mprotect(uint32_t start, uint32_t len, uint32_t prot)
+{
+	struct mm_struct *mm = current->mm;
+	uint32_t end, newflags = prot_to_vm_flags(prot);
+	long err;
+
+	if (!PAGE_ALIGNED(start) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	end = start + PAGE_ALIGN(len);
+	if (end <= start || end > USER_TOP)
+		return -ENOMEM;
+	mutex_lock(&mm->mmap_lock);
+	err = mprotect_check(mm, start, end, newflags);
+	if (!err && (split_at(mm, start) || split_at(mm, end)))
+		err = -ENOMEM;
+	if (!err)
+		mprotect_apply(mm, start, end, newflags);
+	mutex_unlock(&mm->mmap_lock);
+	return err;
+}
+SYSCALL_DEFINE(mprotect, sys_mprotect);
+
+/* Grows the heap VMA (or makes one) to cover [oldend, newend). */
+static int
+brk_extend(struct mm_struct *mm, uint32_t oldend, uint32_t newend)
+{
+	struct vm_area_struct *vma = vma_alloc(mm, oldend, newend,
+					       VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
+					       oldend >> PAGE_SHIFT);
+
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_link(mm, vma);
+	vma_merge_neighbours(mm, vma);
+	return 0;
+}
+
+static long
+sys_brk(uint32_t addr)
+{
+	struct mm_struct *mm = current->mm;
+	uint32_t oldend, newend;
+
+	mutex_lock(&mm->mmap_lock);
+	if (addr < mm->start_brk || addr > USER_TOP - PAGE_SIZE)
+		goto out;
+	oldend = PAGE_ALIGN(mm->brk);
+	newend = PAGE_ALIGN(addr);
+	if (newend < oldend) {
+		if (do_munmap(mm, newend, oldend - newend))
+			goto out;
+	} else if (newend > oldend) {
+		if (find_vma_intersection(mm, oldend, newend + PAGE_SIZE) ||
+		    brk_extend(mm, oldend, newend))
+			goto out;
+	}
+	mm->brk = addr;
+out:
+	addr = mm->brk;
+	mutex_unlock(&mm->mmap_lock);
+	return addr;
+}
+SYSCALL_DEFINE(brk, sys_brk);

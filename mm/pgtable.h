@@ -1,0 +1,33 @@
+/*
+ * mm/pgtable.h — user page tables: allocation and lookup.
+ *
+ * A user page directory is one page: entries 0..767 map user space through
+ * page tables of its own; entries 768..1023 are copied from swapper_pg_dir
+ * and shared by every process (the kernel's direct map). Page-table pages
+ * are allocated on demand and freed with the page directory.
+ * Callers hold the mm's mmap_lock.
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include <arch/x86/mmu.h>
+#include <stdint.h>
+
+#define USER_PGD_ENTRIES (KERNEL_PGD_FIRST)
+#define KERNEL_PGD_FIRST 768          /* pgd_index(PAGE_OFFSET) */
+#define _PAGE_TABLE_USER (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+/* A new page directory with the kernel half filled in; NULL if out of memory. */
+pgd_t *pgd_alloc(void);
+/* Frees the directory and every user page table under it (not the pages mapped). */
+void pgd_free(pgd_t *pgd);
+/* The PTE slot for addr, or NULL when there is no page table for it. */
+pte_t *pte_lookup(pgd_t *pgd, uint32_t addr);
+/* The PTE slot for addr, allocating the page table; NULL if out of memory. */
+pte_t *pte_alloc(pgd_t *pgd, uint32_t addr);
+/* Loads pgd into CR3 (switching address spaces). */
+void switch_pgd(pgd_t *pgd);
+/* Makes the TLB forget [start, end) of pgd if pgd is the one loaded. */
+void flush_tlb_range(pgd_t *pgd, uint32_t start, uint32_t end);
+
+#endif

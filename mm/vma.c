@@ -1,0 +1,235 @@
+/*
+ * mm/vma.c — the set of VMAs of an address space.
+ *
+ * VMAs never overlap. They are linked in a red-black tree keyed by
+ * vm_start and, in the same order, on mm->mmap_list. Splitting keeps both
+ * halves' pages where rmap expects them: the upper half's vm_pgoff
+ * advances by the pages left in the lower half, for file, shmem and
+ * anonymous VMAs alike. Two neighbours merge only when nothing about them
+ * differs but their ranges: flags, file or shmem object (with contiguous
+ * offsets), and anon_vma.
+ *
+ * Locks: the caller holds mm->mmap_lock for everything here.
+ */
+#include <mm/vma.h>
+#include <mm/slab.h>
+#include <mm/shmem.h>
+#include <kernel/printk.h>
+#include <kernel/uaccess.h>
+#include <fs/file.h>
+#include <libk/string.h>
+
+static struct kmem_cache *vma_cache;
+
+struct vm_area_struct *
+vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, uint32_t pgoff)
+{
+	struct vm_area_struct *vma;
+
+	if (!vma_cache) {
+		vma_cache = kmem_cache_create("vm_area_struct", sizeof(*vma), 0);
+		if (!vma_cache)
+			return NULL;
+	}
+	vma = kmem_cache_zalloc(vma_cache);
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_flags = flags;
+	vma->vm_pgoff = pgoff;
+	vma->vm_mm = mm;
+	RB_CLEAR_NODE(&vma->vm_rb);
+	INIT_LIST_HEAD(&vma->vm_list);
+	return vma;
+}
+
+void
+vma_free(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	if (vma->vm_shmem)
+		shmem_put(vma->vm_shmem);
+	kmem_cache_free(vma_cache, vma);
+}
+
+struct vm_area_struct *
+find_vma(struct mm_struct *mm, uint32_t addr)
+{
+	struct rb_node *n = mm->mm_rb.rb_node;
+	struct vm_area_struct *best = NULL;
+
+	while (n) {
+		struct vm_area_struct *v = rb_entry(n, struct vm_area_struct, vm_rb);
+
+		if (v->vm_end > addr) {
+			best = v;
+			if (v->vm_start <= addr)
+				break;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+struct vm_area_struct *
+find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end)
+{
+	struct vm_area_struct *v = find_vma(mm, start);
+
+	return v && v->vm_start < end ? v : NULL;
+}
+
+struct vm_area_struct *
+vma_next(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	return vma->vm_list.next == &mm->mmap_list ? NULL
+		: list_entry(vma->vm_list.next, struct vm_area_struct, vm_list);
+}
+
+struct vm_area_struct *
+vma_prev(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	return vma->vm_list.prev == &mm->mmap_list ? NULL
+		: list_entry(vma->vm_list.prev, struct vm_area_struct, vm_list);
+}
+
+void
+vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+	struct vm_area_struct *next = NULL;
+
+	while (*link) {
+		struct vm_area_struct *v = rb_entry(*link, struct vm_area_struct, vm_rb);
+
+		parent = *link;
+		if (vma->vm_start < v->vm_start) {
+			next = v;
+			link = &parent->rb_left;
+		} else {
+			BUG_ON(vma->vm_start < v->vm_end);   /* overlap */
+			link = &parent->rb_right;
+		}
+	}
+	BUG_ON(next && vma->vm_end > next->vm_start);
+	rb_link_node(&vma->vm_rb, parent, link);
+	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
+	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap_list);
+	mm->map_count++;
+	mm->total_vm += vma_pages(vma);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += vma_pages(vma);
+}
+
+void
+vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	rb_erase(&vma->vm_rb, &mm->mm_rb);
+	RB_CLEAR_NODE(&vma->vm_rb);
+	list_del_init(&vma->vm_list);
+	mm->map_count--;
+	mm->total_vm -= vma_pages(vma);
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm -= vma_pages(vma);
+}
+
+struct vm_area_struct *
+vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
+{
+	struct vm_area_struct *upper;
+	uint32_t lower_pages = (addr - vma->vm_start) >> PAGE_SHIFT;
+
+	BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end || !PAGE_ALIGNED(addr));
+	upper = vma_alloc(mm, addr, vma->vm_end, vma->vm_flags, vma->vm_pgoff + lower_pages);
+	if (!upper)
+		return NULL;
+	upper->vm_page_prot = vma->vm_page_prot;
+	upper->anon_vma = vma->anon_vma;
+	if (vma->vm_file)
+		upper->vm_file = get_file(vma->vm_file);
+	if (vma->vm_shmem)
+		upper->vm_shmem = shmem_get(vma->vm_shmem);
+	vma_unlink(mm, vma);
+	vma->vm_end = addr;
+	vma_link(mm, vma);
+	vma_link(mm, upper);
+	return upper;
+}
+
+/* True if b can be appended to a (a ends where b starts). */
+static bool
+vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
+	       a->vm_page_prot == b->vm_page_prot && a->vm_file == b->vm_file &&
+	       a->vm_shmem == b->vm_shmem && a->anon_vma == b->anon_vma &&
+	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
+}
+
+/* Absorbs b into a and frees b. */
+static void
+vma_absorb(struct mm_struct *mm, struct vm_area_struct *a, struct vm_area_struct *b)
+{
+	uint32_t end = b->vm_end;
+
+	vma_unlink(mm, b);
+	vma_free(b);
+	vma_unlink(mm, a);
+	a->vm_end = end;
+	vma_link(mm, a);
+}
+
+struct vm_area_struct *
+vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma_prev(mm, vma), *next = vma_next(mm, vma);
+
+	if (next && vmas_mergeable(vma, next))
+		vma_absorb(mm, vma, next);
+	if (prev && vmas_mergeable(prev, vma)) {
+		vma_absorb(mm, prev, vma);
+		vma = prev;
+	}
+	return vma;
+}
+
+static bool
+range_free(struct mm_struct *mm, uint32_t start, uint32_t len)
+{
+	return start >= PAGE_SIZE && start <= USER_TOP && len <= USER_TOP - start &&
+	       !find_vma_intersection(mm, start, start + len);
+}
+
+uint32_t
+get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
+{
+	struct vm_area_struct *v;
+	uint32_t top = mm->mmap_base;
+
+	if (hint && PAGE_ALIGNED(hint) && range_free(mm, hint, len))
+		return hint;
+	/* top down: the gaps below mmap_base, highest first */
+	list_for_each_entry_reverse(v, &mm->mmap_list, vm_list) {
+		if (v->vm_start >= top)
+			continue;
+		if (v->vm_end <= top && top - v->vm_end >= len)
+			return top - len;
+		if (v->vm_start < top)
+			top = v->vm_start;
+	}
+	if (top >= PAGE_SIZE + len)
+		return top - len;
+	/* then bottom up above mmap_base */
+	for (uint32_t a = mm->mmap_base; a + len > a && a + len <= USER_TOP;) {
+		struct vm_area_struct *hit = find_vma_intersection(mm, a, a + len);
+
+		if (!hit)
+			return a;
+		a = hit->vm_end;
+	}
+	return 0;
+}

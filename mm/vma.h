@@ -1,0 +1,43 @@
+/*
+ * mm/vma.h — finding, inserting, splitting and merging VMAs of an mm.
+ * Every function here requires mm->mmap_lock held by the caller.
+ */
+#ifndef MM_VMA_H
+#define MM_VMA_H
+
+#include <mm/mm_types.h>
+
+struct vm_area_struct *vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end,
+				 uint32_t flags, uint32_t pgoff);
+/* Drops the VMA's references (file, shmem object) and frees it; it must
+ * already be unlinked and its pages unmapped. */
+void vma_free(struct vm_area_struct *vma);
+
+/* The first VMA with vm_end > addr (it may start above addr), or NULL. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr);
+/* The first VMA overlapping [start, end), or NULL. */
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end);
+struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* Inserts vma (which must not overlap any other) into the tree and list. */
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* Splits vma at addr (page aligned, strictly inside it): vma keeps
+ * [vm_start, addr) and the returned new VMA gets [addr, vm_end).
+ * NULL when out of memory (vma is then unchanged). */
+struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr);
+
+/* Merges vma with its neighbours where they are adjacent and compatible
+ * (same flags and backing, contiguous offsets); returns the VMA that now
+ * covers vma's range. */
+struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
+
+/* A free range of len bytes: at hint if it is free, else the highest one
+ * below mm->mmap_base (then the lowest above it). 0 if none. */
+uint32_t get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len);
+
+#define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap_list, vm_list)
+
+#endif
