@@ -43,7 +43,7 @@ QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 CMDLINE    ?= -- shell
 
-.PHONY: all run debug check check-one host-tests bench deps clean userland guest FORCE
+.PHONY: all run debug check check-one host-tests bench deps clean userland guest guest-on-host FORCE
 all: $(ISO)
 
 # ---- dependencies: tools/install-deps installs whatever is missing --------
@@ -137,8 +137,25 @@ FORCE:
 userland: $(USER_PROGS)
 guest: $(GUEST_TESTS)
 
+# Runs every in-guest test on the host's own Linux kernel: a test that fails
+# there is a wrong test, not an anvil bug. Same verdict lines as make check.
+guest-on-host: $(GUEST_TESTS)
+	@pass=0; fail=0; for t in $(GUEST_TESTS); do n=$$(basename $$t); \
+	  if out=$$(cd /tmp && timeout 60 $(abspath $$t) 2>&1 </dev/null); then echo "PASS $$n"; pass=$$((pass+1)); \
+	  else echo "FAIL $$n: exit status $$?"; echo "$$out" | tail -5 | sed 's/^/    | /'; fail=$$((fail+1)); fi; \
+	done; echo "$$pass passed, $$fail failed"; test $$fail -eq 0
+
 # The initial RAM disk: /sbin/init, /bin/*, /tests/* (see tools/mkinitrd).
-$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) tools/mkinitrd
+# Which EXTRA_TESTS folder the initrd was built with: when it changes (or
+# goes away) the old extra programs are dropped and the initrd rebuilt.
+EXTRA_STAMP := $(BUILD)/extra-tests.txt
+$(EXTRA_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(EXTRA_TESTS)" ]; then \
+	  rm -rf $(BUILD)/extra; echo "$(EXTRA_TESTS)" > $@; fi
+
+$(EXTRA_BINS): | $(EXTRA_STAMP)
+$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_STAMP) tools/mkinitrd
 	@echo "  INITRD  $@"
 	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest $(BUILD)/bench $(if $(EXTRA_TESTS),$(BUILD)/extra)
 

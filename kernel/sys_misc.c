@@ -37,13 +37,19 @@ SYSCALL_DEFINE(getgid32, sys_getuid);
 SYSCALL_DEFINE(getegid, sys_getuid);
 SYSCALL_DEFINE(getegid32, sys_getuid);
 
+/* Without tasklist_lock: the parent pointer is read in one load, and with
+ * preemption off (one CPU) the parent cannot be reaped and freed before
+ * its pid is read. */
 static long
 sys_getppid(void)
 {
-	uint32_t flags = spin_lock_irqsave(&tasklist_lock);
-	int ppid = current->parent ? current->parent->pid : 0;
+	struct task *parent;
+	int ppid;
 
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	preempt_disable();
+	parent = current->parent;
+	ppid = parent ? parent->pid : 0;
+	preempt_enable();
 	return ppid;
 }
 SYSCALL_DEFINE(getppid, sys_getppid);

@@ -153,6 +153,13 @@ exit_to_user_mode(struct trapframe *tf)
 void
 trap(struct trapframe *tf)
 {
+	if (tf->vector == T_SYSCALL) {           /* the hot path: int 0x80 from user mode */
+		local_irq_enable();
+		syscall_dispatch(tf);
+		local_irq_disable();
+		exit_to_user_mode(tf);
+		return;
+	}
 	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT) {
 		handle_irq(tf);
 	} else {
@@ -160,9 +167,7 @@ trap(struct trapframe *tf)
 
 		if (tf->eflags & EFLAGS_IF)
 			local_irq_enable();
-		if (tf->vector == T_SYSCALL)
-			syscall_dispatch(tf);
-		else if (tf->vector == T_PGFLT)
+		if (tf->vector == T_PGFLT)
 			do_page_fault(tf, cr2);
 		else if (trap_from_user(tf))
 			user_exception_signal(tf);
