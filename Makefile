@@ -105,6 +105,9 @@ USER_LINK    = -nostdlib $(MUSL_LIB)/crt1.o $(MUSL_LIB)/crti.o $(1) $(MUSL_LIB)/
 USER_PROGS  := $(patsubst userland/%.c,$(BUILD)/userland/%,$(wildcard userland/*.c))
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(wildcard tests/guest/*.c))
 GUEST_BENCH := $(patsubst tests/bench/guest/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/guest/*.c))
+# One more benchmark from anywhere: make bench EXTRA_BENCH=/abs/prog.c
+EXTRA_BENCH ?=
+EXTRA_BENCH_BIN := $(if $(EXTRA_BENCH),$(BUILD)/extra-bench/$(basename $(notdir $(EXTRA_BENCH))))
 EXTRA_TESTS ?=
 EXTRA_BINS  := $(if $(EXTRA_TESTS),$(patsubst $(EXTRA_TESTS)/%.c,$(BUILD)/extra/%,$(wildcard $(EXTRA_TESTS)/*.c)))
 
@@ -126,6 +129,11 @@ $(BUILD)/bench/%: tests/bench/guest/%.c $(SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  USERCC  $<"
 	@$(CC) $(USER_CFLAGS) -o $@ $(call USER_LINK,$<)
+
+$(EXTRA_BENCH_BIN): $(EXTRA_BENCH) $(SYSROOT)/.stamp FORCE
+	@rm -rf $(dir $@); mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -I$(dir $(EXTRA_BENCH)) -o $@ $(call USER_LINK,$<)
 
 # Students' tests from outside the tree: make check EXTRA_TESTS=/abs/dir
 $(BUILD)/extra/%: $(EXTRA_TESTS)/%.c $(SYSROOT)/.stamp FORCE
@@ -151,13 +159,13 @@ guest-on-host: $(GUEST_TESTS)
 EXTRA_STAMP := $(BUILD)/extra-tests.txt
 $(EXTRA_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	@if [ "$$(cat $@ 2>/dev/null)" != "$(EXTRA_TESTS)" ]; then \
-	  rm -rf $(BUILD)/extra; echo "$(EXTRA_TESTS)" > $@; fi
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(EXTRA_TESTS) $(EXTRA_BENCH)" ]; then \
+	  rm -rf $(BUILD)/extra $(BUILD)/extra-bench; echo "$(EXTRA_TESTS) $(EXTRA_BENCH)" > $@; fi
 
-$(EXTRA_BINS): | $(EXTRA_STAMP)
-$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_STAMP) tools/mkinitrd
+$(EXTRA_BINS) $(EXTRA_BENCH_BIN): | $(EXTRA_STAMP)
+$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_BENCH_BIN) $(EXTRA_STAMP) tools/mkinitrd
 	@echo "  INITRD  $@"
-	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest $(BUILD)/bench $(if $(EXTRA_TESTS),$(BUILD)/extra)
+	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest "$(BUILD)/bench $(if $(EXTRA_BENCH),$(BUILD)/extra-bench)" $(if $(EXTRA_TESTS),$(BUILD)/extra)
 
 # ---- running --------------------------------------------------------------
 run: $(ISO)
@@ -196,7 +204,7 @@ check-one: $(ISO) host-tests
 	@$(RUNNER) check --only $(T)
 
 bench: $(ISO)
-	@$(RUNNER) bench
+	@$(RUNNER) bench $(if $(EXTRA_BENCH),--extra-bench $(notdir $(EXTRA_BENCH_BIN)))
 
 clean:
 	rm -rf $(BUILD)

@@ -340,21 +340,40 @@ ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,cloc
 
 def bench(args):
     found = run_bench_boot(args, "bench=all loglevel=4", [])
-    found += run_bench_boot(args, "loglevel=4 -- bench", [args.initrd])
+    found += run_bench_boot(args, "loglevel=4 -- bench", [args.initrd], args.extra_bench)
     return 0 if found == 2 else 1
 
 
-def run_bench_boot(args, cmdline, modules):
-    """One benchmark boot: prints its BENCH lines; 1 if it went well."""
+def print_program_output(lines, name):
+    """Prints what benchmark program name wrote, between init's markers."""
+    print("# output of %s (EXTRA_BENCH):" % name)
+    inside = False
+    for line in lines:
+        if line == "init: bench %s" % name:
+            inside = True
+        elif line == "init: bench %s done" % name:
+            return True
+        elif inside:
+            print(line)
+    print("# %s did not finish" % name)
+    return False
+
+
+def run_bench_boot(args, cmdline, modules, extra=None):
+    """One benchmark boot: prints its BENCH lines (and all of the extra
+    program's output); 1 if it went well."""
     b = boot(args.build, "bench", cmdline, "256M", ICOUNT, timeout=BOOT_TIMEOUT, modules=modules)
     print("# anvil benchmarks: guest instructions under QEMU %s" % " ".join(ICOUNT))
     print("# kernel command line: %s, -m 256M" % cmdline)
     found = False
     for line in b.lines():
-        if line.startswith("BENCH "):
-            _, name, value, unit = line.split(None, 3)
+        fields = line.split(None, 3)
+        if len(fields) == 4 and fields[0] == "BENCH" and fields[2].isdigit():
+            _, name, value, unit = fields
             print("%-40s %14s %s" % (name, "{:,}".format(int(value)), unit))
             found = True
+    if extra and not print_program_output(b.lines(), extra):
+        found = False
     crash = b.crash_reason()
     if crash or not found or b.status != QEMU_EXIT_PASS:
         print("bench run failed: %s" % (crash or "status %d" % b.status))
@@ -371,6 +390,7 @@ def main():
     ap.add_argument("--initrd")
     ap.add_argument("--guest-tests")
     ap.add_argument("--extra-tests")
+    ap.add_argument("--extra-bench")
     args = ap.parse_args()
     return check(args) if args.verb == "check" else bench(args)
 

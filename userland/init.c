@@ -388,7 +388,9 @@ first_after(const struct options *opt, char **names, int count)
 }
 
 /* run_benchmarks - runs every program of BENCH_DIR (make bench); their
- * "BENCH name value unit" lines go straight to the console. */
+ * "BENCH name value unit" lines go straight to the console, between
+ * "init: bench NAME" and "init: bench NAME done" so that the host runner can
+ * show one program's whole output (make bench EXTRA_BENCH=prog.c). */
 static void
 run_benchmarks(struct options *opt, char **names, int count)
 {
@@ -401,9 +403,13 @@ run_benchmarks(struct options *opt, char **names, int count)
 		char path[PATH_MAX];
 
 		snprintf(path, sizeof(path), "%s/%s", BENCH_DIR, names[i]);
+		printf("init: bench %s\n", names[i]);
+		fflush(stdout);
 		pid_t pid = start_test(path);
 		if (pid > 0)
 			waitpid(pid, &status, 0);
+		printf("init: bench %s done\n", names[i]);
+		fflush(stdout);
 	}
 }
 
