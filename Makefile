@@ -168,9 +168,11 @@ $(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_BEN
 	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest "$(BUILD)/bench $(if $(EXTRA_BENCH),$(BUILD)/extra-bench)" $(if $(EXTRA_TESTS),$(BUILD)/extra)
 
 # ---- running --------------------------------------------------------------
+# `exit` in the shell powers off through isa-debug-exit, which makes QEMU
+# exit with status 33: that is a normal end, not an error.
 run: $(ISO)
-	@echo "anvil: booting in QEMU on this terminal. Quit with Ctrl-A then X."
-	$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO)
+	@echo "anvil: booting in QEMU on this terminal. Type exit in the shell, or quit with Ctrl-A then X."
+	@$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO); status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ]
 
 debug: $(ISO)
 	@echo "anvil: QEMU is halted with its gdb stub on tcp::1234. In another terminal run:"
