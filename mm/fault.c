@@ -7,6 +7,8 @@
  *     |                                       else FAULT_BAD_ADDRESS (SEGV_MAPERR)
  *     +-- VMA forbids this access ----------- FAULT_BAD_ACCESS (SEGV_ACCERR)
  *     |
+ *     +-- PTE holds a migration entry -------- wait for the migration, retry
+ *     |
  *     +-- PTE empty
  *     |     +-- shared anonymous ------------ do_shared_page: the shmem object's page
  *     |     +-- file (private) -------------- do_file_page: read into a new page
@@ -16,23 +18,32 @@
  *     |                                       only user, else copy (COW)
  *     +-- PTE present and allows it --------- someone else fixed it: done
  *
- * Locks: the caller holds mm->mmap_lock; page allocation happens under it.
+ * Each handler allocates what it needs first, then takes
+ * mm->page_table_lock and checks that the PTE is still what it saw (an
+ * rmap walker — migration — may have changed it meanwhile, since walkers
+ * do not take mmap_lock); if not, it gives up and the access faults again.
+ *
+ * Locks: the caller holds mm->mmap_lock; page allocation happens under it;
+ * mm->page_table_lock around each PTE change.
  */
 #include <mm/memory.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
 #include <mm/shmem.h>
+#include <mm/swapops.h>
 #include <mm/vma.h>
+#include <mm/vmstat.h>
+#include <mm/migrate.h>
 #include <kernel/printk.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
 #include <fs/file.h>
 #include <libk/string.h>
 
-/* Maps page at addr with the VMA's protection (read-only if !writable). */
-static void
-install_pte(struct vm_area_struct *vma, pte_t *ptep, struct page *page, bool writable)
+/* The PTE that maps page in vma (read-only if !writable). */
+static pte_t
+make_user_pte(struct vm_area_struct *vma, struct page *page, bool writable)
 {
 	pteval_t prot = vma->vm_page_prot | _PAGE_ACCESSED;
 
@@ -40,32 +51,68 @@ install_pte(struct vm_area_struct *vma, pte_t *ptep, struct page *page, bool wri
 		prot &= ~_PAGE_RW;
 	else
 		prot |= _PAGE_DIRTY;
-	set_pte(ptep, pfn_pte(page_to_pfn(page), prot));
-	vma->vm_mm->rss++;
+	return pfn_pte(page_to_pfn(page), prot);
+}
+
+/* Takes the page-table lock if *ptep is still empty; false (unlocked) if
+ * something filled it meanwhile. */
+static bool
+lock_empty_pte(struct mm_struct *mm, pte_t *ptep)
+{
+	spin_lock(&mm->page_table_lock);
+	if (pte_none(*ptep))
+		return true;
+	spin_unlock(&mm->page_table_lock);
+	return false;
+}
+
+/* Maps a private page that is new to the world at addr. */
+static enum fault_result
+map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (!lock_empty_pte(mm, ptep)) {
+		put_page(page);
+		return FAULT_HANDLED;
+	}
+	page_add_new_anon_rmap(page, vma, addr);
+	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
+	mm->rss++;
+	spin_unlock(&mm->page_table_lock);
+	return FAULT_HANDLED;
 }
 
 static enum fault_result
 do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page;
 
+	if (anon_vma_prepare(vma))
+		return FAULT_OOM;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return FAULT_OOM;
-	page_add_new_anon_rmap(page, vma, addr);
-	install_pte(vma, ptep, page, vma->vm_flags & VM_WRITE);
-	return FAULT_HANDLED;
+	return map_new_anon_page(vma, ptep, addr, page);
 }
 
 static enum fault_result
 do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	struct page *page = shmem_find_or_create_page(vma->vm_shmem,
 						      linear_page_index(vma, addr));
 
 	if (!page)
 		return addr >= vma->vm_end ? FAULT_SIGBUS : FAULT_OOM;
+	if (!lock_empty_pte(mm, ptep)) {
+		put_page(page);
+		return FAULT_HANDLED;
+	}
 	page_dup_rmap(page);
-	install_pte(vma, ptep, page, vma->vm_flags & VM_WRITE);
+	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
+	mm->rss++;
+	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
 }
 
@@ -74,19 +121,21 @@ static enum fault_result
 do_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
 	uint64_t off = (uint64_t)linear_page_index(vma, addr) << PAGE_SHIFT;
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page;
 	ssize_t n;
 
+	if (anon_vma_prepare(vma))
+		return FAULT_OOM;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return FAULT_OOM;
 	n = kernel_read(vma->vm_file, page_address(page), PAGE_SIZE, off);
 	if (n < 0) {
-		__free_pages(page, 0);
+		put_page(page);
 		return FAULT_SIGBUS;
 	}
-	page_add_new_anon_rmap(page, vma, addr);
-	install_pte(vma, ptep, page, vma->vm_flags & VM_WRITE);
-	return FAULT_HANDLED;
+	count_vm_event(PGMAJFAULT);
+	return map_new_anon_page(vma, ptep, addr, page);
 }
 
 /* True if no one but this PTE can see the page, so writing it in place is safe. */
@@ -96,28 +145,69 @@ page_exclusive(struct page *page)
 	return page_mapcount(page) == 1 && page_count(page) == 1;
 }
 
-static enum fault_result
-do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+/* Makes the PTE writable in place: a shared page, or a private one that
+ * only this PTE maps. Page-table lock held. */
+static void
+reuse_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
 {
-	struct page *old = pfn_to_page(pte_pfn(*ptep)), *copy;
+	if (!(vma->vm_flags & VM_SHARED))
+		page_move_anon_rmap(page, vma);
+	set_pte(ptep, (pte_t){ pte_mkwrite(*ptep).pte | _PAGE_DIRTY | _PAGE_ACCESSED });
+	flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
+}
 
-	if ((vma->vm_flags & VM_SHARED) || page_exclusive(old)) {
-		set_pte(ptep, pte_mkwrite(*ptep));
-		ptep->pte |= _PAGE_DIRTY | _PAGE_ACCESSED;
-		flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
-		return FAULT_HANDLED;
-	}
+/* Copies old into a new private page for vma at addr, unless the PTE
+ * changed since it read orig (then the access simply faults again). */
+static enum fault_result
+cow_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t orig)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *old = pfn_to_page(pte_pfn(orig)), *copy;
+
+	if (anon_vma_prepare(vma))
+		return FAULT_OOM;
 	copy = alloc_page(GFP_KERNEL);
 	if (!copy)
 		return FAULT_OOM;
+	spin_lock(&mm->page_table_lock);
+	if (ptep->pte != orig.pte) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(copy);
+		return FAULT_HANDLED;
+	}
 	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(copy, vma, addr);
-	vma->vm_mm->rss--;                  /* install_pte counts the new page */
-	install_pte(vma, ptep, copy, true);
-	flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
+	set_pte(ptep, make_user_pte(vma, copy, true));
+	flush_tlb_range(mm->pgd, addr, addr + PAGE_SIZE);
 	page_remove_rmap(old);
+	spin_unlock(&mm->page_table_lock);
 	put_page(old);
+	count_vm_event(COW_FAULT);
 	return FAULT_HANDLED;
+}
+
+/* A write to a present read-only PTE in a writable VMA. */
+static enum fault_result
+do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t orig;
+	struct page *page;
+
+	spin_lock(&mm->page_table_lock);
+	orig = *ptep;
+	if (!pte_present(orig) || pte_write(orig)) {
+		spin_unlock(&mm->page_table_lock);   /* changed meanwhile: retry */
+		return FAULT_HANDLED;
+	}
+	page = pfn_to_page(pte_pfn(orig));
+	if ((vma->vm_flags & VM_SHARED) || page_exclusive(page)) {
+		reuse_page(vma, ptep, addr, page);
+		spin_unlock(&mm->page_table_lock);
+		return FAULT_HANDLED;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return cow_page(vma, ptep, addr, orig);
 }
 
 /* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
@@ -132,8 +222,8 @@ expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 	if (prev && prev->vm_end > start - PAGE_SIZE)
 		return false;                   /* keep a guard page to the neighbour */
 	vma_unlink(mm, vma);
-	vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
-	vma->vm_start = start;
+	vma_set_range(vma, start, vma->vm_end,
+		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
 	vma_link(mm, vma);
 	return true;
 }
@@ -169,7 +259,14 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 	ptep = pte_alloc(mm->pgd, addr);
 	if (!ptep)
 		return FAULT_OOM;
-	if (!pte_mapped(*ptep))
+	count_vm_event(PGFAULT);
+	if (is_migration_entry(*ptep)) {
+		migration_entry_wait(ptep);
+		return FAULT_HANDLED;            /* the access retries */
+	}
+	if (pte_is_swap(*ptep))
+		return FAULT_SIGBUS;             /* no swap areas yet */
+	if (pte_none(*ptep))
 		return fault_empty_pte(vma, ptep, addr & PAGE_MASK);
 	if (pte_protnone(*ptep)) {
 		/* the VMA allows the access now (mprotect raced ahead): refresh */
@@ -178,7 +275,10 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 	}
 	if (access == FAULT_WRITE && !pte_write(*ptep))
 		return do_wp_page(vma, ptep, addr & PAGE_MASK);
-	ptep->pte |= _PAGE_ACCESSED;
+	spin_lock(&mm->page_table_lock);
+	if (pte_present(*ptep))
+		ptep->pte |= _PAGE_ACCESSED;
+	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
 }
 

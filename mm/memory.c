@@ -6,13 +6,20 @@
  * by more than one PTE, or referenced by anyone else, is never writable
  * through any of them (that is what makes copy-on-write safe).
  *
+ * Migration entries (mm/swapops.h) stand in for a page while it moves:
+ * they hold neither a reference nor a mapcount but still count in rss;
+ * zap clears them, fork copies them (read-only for a COW mapping) and
+ * mprotect keeps them.
+ *
  * Locks: mm->mmap_lock of each mm involved (fork holds the parent's; the
- * child is not visible to anyone yet).
+ * child is not visible to anyone yet), and mm->page_table_lock around the
+ * PTE changes, which rmap walkers of other tasks may race with.
  */
 #include <mm/memory.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
+#include <mm/swapops.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 
@@ -28,16 +35,32 @@ vm_get_page_prot(uint32_t vm_flags)
 	return prot;
 }
 
-/* Drops the mapping held by one present PTE. */
+/* Empties one PTE: a page mapping drops its reference and mapcount. */
 static void
 zap_pte(struct mm_struct *mm, pte_t *ptep)
 {
-	struct page *page = pfn_to_page(pte_pfn(*ptep));
+	pte_t pte = *ptep;
+	struct page *page;
 
 	set_pte(ptep, (pte_t){ 0 });
+	if (pte_is_swap(pte)) {
+		if (!is_migration_entry(pte))
+			mm->swap_ents--;
+		else
+			mm->rss--;
+		return;
+	}
+	page = pfn_to_page(pte_pfn(pte));
 	page_remove_rmap(page);
 	put_page(page);
 	mm->rss--;
+}
+
+/* The next address at which a page table starts (0 on wrap-around). */
+static uint32_t
+next_table(uint32_t addr)
+{
+	return (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
 }
 
 void
@@ -45,19 +68,52 @@ zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	for (uint32_t addr = start; addr < end; addr += PAGE_SIZE) {
+	for (uint32_t addr = start; addr < end && addr >= start; ) {
 		pte_t *ptep = pte_lookup(mm->pgd, addr);
 
 		if (!ptep) {
-			addr = (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE - PAGE_SIZE;
-			if (addr + PAGE_SIZE < addr)
-				break;
+			addr = next_table(addr);
 			continue;
 		}
-		if (pte_mapped(*ptep))
-			zap_pte(mm, ptep);
+		spin_lock(&mm->page_table_lock);
+		for (; addr < end && ptep; addr += PAGE_SIZE, ptep++) {
+			if (!pte_none(*ptep))
+				zap_pte(mm, ptep);
+			if (pte_index(addr) == PTRS_PER_PTE - 1) {
+				addr += PAGE_SIZE;
+				break;
+			}
+		}
+		spin_unlock(&mm->page_table_lock);
+		if (!addr)
+			break;
 	}
 	flush_tlb_range(mm->pgd, start, end);
+}
+
+/* fork: one PTE of a private (cow) or shared mapping, copied to dp. */
+static void
+copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
+{
+	pte_t pte = *sp;
+	struct page *page;
+
+	if (is_migration_entry(pte)) {
+		if (cow && is_write_migration_entry(pte)) {
+			pte = make_migration_entry(migration_entry_to_page(pte), false);
+			set_pte(sp, pte);
+		}
+		set_pte(dp, pte);
+		dst->rss++;
+		return;
+	}
+	page = pfn_to_page(pte_pfn(pte));
+	if (cow)
+		set_pte(sp, pte = pte_wrprotect(pte));
+	set_pte(dp, pte);
+	page_dup_rmap(page);
+	get_page(page);
+	dst->rss++;
 }
 
 int
@@ -69,20 +125,20 @@ copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_str
 		pte_t *sp = pte_lookup(src->pgd, addr), *dp;
 
 		if (!sp) {
-			addr = (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE - PAGE_SIZE;
+			addr = next_table(addr) - PAGE_SIZE;
+			if (addr + PAGE_SIZE == 0)
+				break;
 			continue;
 		}
-		if (!pte_mapped(*sp))
+		if (pte_none(*sp))
 			continue;
 		dp = pte_alloc(dst->pgd, addr);
 		if (!dp)
 			return -ENOMEM;
-		if (cow)
-			set_pte(sp, pte_wrprotect(*sp));
-		set_pte(dp, *sp);
-		page_dup_rmap(pfn_to_page(pte_pfn(*sp)));
-		get_page(pfn_to_page(pte_pfn(*sp)));
-		dst->rss++;
+		spin_lock(&src->page_table_lock);
+		if (!pte_none(*sp))
+			copy_one_pte(dst, sp, dp, cow);
+		spin_unlock(&src->page_table_lock);
 	}
 	if (cow)
 		flush_tlb_range(src->pgd, vma->vm_start, vma->vm_end);
@@ -102,12 +158,16 @@ change_protection(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 	for (uint32_t addr = start; addr < end; addr += PAGE_SIZE) {
 		pte_t *ptep = pte_lookup(mm->pgd, addr);
 
-		if (!ptep || !pte_mapped(*ptep))
+		if (!ptep)
 			continue;
-		if (!prot)
+		spin_lock(&mm->page_table_lock);
+		if (is_write_migration_entry(*ptep) && !(prot & _PAGE_RW))
+			set_pte(ptep, make_migration_entry(migration_entry_to_page(*ptep), false));
+		else if (pte_mapped(*ptep) && !prot)
 			set_pte(ptep, pfn_pte(pte_pfn(*ptep), _PAGE_PROTNONE));
-		else
+		else if (pte_mapped(*ptep))
 			set_pte(ptep, pfn_pte(pte_pfn(*ptep), prot | (ptep->pte & (_PAGE_ACCESSED | _PAGE_DIRTY))));
+		spin_unlock(&mm->page_table_lock);
 	}
 	flush_tlb_range(mm->pgd, start, end);
 }

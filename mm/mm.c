@@ -2,9 +2,13 @@
  * mm/mm.c — the life of an address space: creation (exec), duplication
  * (fork) and teardown (exit, or exec replacing it).
  *
- * Locks: dup_mm holds the parent's mmap_lock while copying; the new mm is
- * private to the caller until it is installed. mmput tears down an mm no
- * one else can reach, without its lock.
+ * Every mm is on mmlist from mm_alloc until its struct is freed, so the
+ * rmap checker can see address spaces that no task points at yet (fork
+ * building a child) or any more (exit tearing one down).
+ *
+ * Locks: dup_mm holds the parent's mmap_lock while copying; exit_mmap
+ * holds the dying mm's (rmap walkers can still reach its VMAs).
+ * mmlist_lock (spin, irqs off) guards mmlist and mm_count's last drop.
  */
 #include <mm/mm.h>
 #include <mm/mm_types.h>
@@ -12,6 +16,7 @@
 #include <mm/memory.h>
 #include <mm/pgtable.h>
 #include <mm/shmem.h>
+#include <mm/rmap.h>
 #include <mm/slab.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -22,6 +27,8 @@
 #define MMAP_BASE (USER_TOP - DEFAULT_STACK_LIMIT - (8u << 20))
 
 static struct kmem_cache *mm_cache;
+static LIST_HEAD(mmlist);
+static DEFINE_SPINLOCK(mmlist_lock);
 
 struct mm_struct *
 mm_alloc(void)
@@ -39,25 +46,37 @@ mm_alloc(void)
 		return NULL;
 	}
 	mutex_init(&mm->mmap_lock, "mmap_lock");
+	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap_list);
 	mm->mm_users = 1;
+	mm->mm_count = 1;
+	{
+		uint32_t flags = spin_lock_irqsave(&mmlist_lock);
+
+		list_add_tail(&mm->mmlist, &mmlist);
+		spin_unlock_irqrestore(&mmlist_lock, flags);
+	}
 	mm->mmap_base = MMAP_BASE;
 	mm->stack_limit = DEFAULT_STACK_LIMIT;
 	return mm;
 }
 
-/* Unmaps and frees every VMA. */
+/* Unmaps and frees every VMA. No task uses the mm any more, but rmap
+ * walkers and the checker may still reach its VMAs until they are
+ * unlinked, so this runs under mmap_lock like any munmap. */
 static void
 exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *tmp;
 
+	mutex_lock(&mm->mmap_lock);
 	list_for_each_entry_safe(vma, tmp, &mm->mmap_list, vm_list) {
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vma_free(vma);
 	}
+	mutex_unlock(&mm->mmap_lock);
 }
 
 void
@@ -79,13 +98,54 @@ mmput(struct mm_struct *mm)
 	if (left)
 		return;
 	exit_mmap(mm);
+	mmdrop(mm);
+}
+
+void
+mmgrab(struct mm_struct *mm)
+{
+	uint32_t flags = spin_lock_irqsave(&mmlist_lock);
+
+	mm->mm_count++;
+	spin_unlock_irqrestore(&mmlist_lock, flags);
+}
+
+void
+mmdrop(struct mm_struct *mm)
+{
+	uint32_t flags = spin_lock_irqsave(&mmlist_lock);
+	int left = --mm->mm_count;
+
+	if (!left)
+		list_del(&mm->mmlist);
+	spin_unlock_irqrestore(&mmlist_lock, flags);
+	if (left)
+		return;
 	pgd_free(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
 }
 
-/* A copy of vma for the child: same range, flags and references. */
+int
+grab_all_mms(struct mm_struct **mms, int max)
+{
+	uint32_t flags = spin_lock_irqsave(&mmlist_lock);
+	struct mm_struct *mm;
+	int n = 0;
+
+	list_for_each_entry(mm, &mmlist, mmlist) {
+		if (n == max)
+			break;
+		mm->mm_count++;
+		mms[n++] = mm;
+	}
+	spin_unlock_irqrestore(&mmlist_lock, flags);
+	return n;
+}
+
+/* A copy of vma for the child: same range, flags and backing; it joins
+ * the parent's anon_vmas and gets its own for the pages it will copy. */
 static struct vm_area_struct *
-dup_vma(struct mm_struct *child, const struct vm_area_struct *vma)
+dup_vma(struct mm_struct *child, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *new = vma_alloc(child, vma->vm_start, vma->vm_end,
 					       vma->vm_flags, vma->vm_pgoff);
@@ -93,11 +153,17 @@ dup_vma(struct mm_struct *child, const struct vm_area_struct *vma)
 	if (!new)
 		return NULL;
 	new->vm_page_prot = vma->vm_page_prot;
-	new->anon_vma = vma->anon_vma;
+	new->vm_advice = vma->vm_advice;
 	if (vma->vm_file)
 		new->vm_file = get_file(vma->vm_file);
 	if (vma->vm_shmem)
-		new->vm_shmem = shmem_get(vma->vm_shmem);
+		vma_set_shmem(new, vma->vm_shmem);
+	if (vma->vm_flags & VM_WIPEONFORK)
+		return new;                      /* the child starts with it empty */
+	if (anon_vma_fork(new, vma)) {
+		vma_free(new);
+		return NULL;
+	}
 	return new;
 }
 
@@ -122,11 +188,14 @@ dup_mm(struct mm_struct *parent)
 			break;
 		}
 		vma_link(child, new);
+		if (vma->vm_flags & VM_WIPEONFORK)
+			continue;
 		err = copy_page_range(child, parent, vma);
 		if (err)
 			break;
 	}
 	child->mmap_base = parent->mmap_base;
+	child->def_flags = 0;                    /* mlockall(MCL_FUTURE) is not inherited */
 	child->start_code = parent->start_code;
 	child->end_code = parent->end_code;
 	child->start_data = parent->start_data;

@@ -18,6 +18,10 @@
  *
  * Locking: mm->mmap_lock (a mutex) protects the VMA tree and list, every
  * VMA field, and the page tables of the mm. Page faults take it too.
+ * Reverse-mapping walkers (mm/rmap.c) reach PTEs without it: they hold
+ * the anon_vma or shmem lock and mm->page_table_lock, so every PTE change
+ * is also made under page_table_lock, and vm_start/vm_end/vm_pgoff of a
+ * VMA on an anon_vma change under that anon_vma's lock.
  * See mm/LOCKING.md for its place in the lock order.
  */
 #ifndef MM_MM_TYPES_H
@@ -25,6 +29,7 @@
 
 #include <arch/x86/mmu.h>
 #include <kernel/mutex.h>
+#include <kernel/spinlock.h>
 #include <libk/list.h>
 #include <libk/rbtree.h>
 #include <stdint.h>
@@ -45,6 +50,8 @@ struct anon_vma;
 #define VM_LOCKED      0x00002000u   /* mlock: pages must stay resident */
 #define VM_DONTCOPY    0x00020000u   /* madvise(MADV_DONTFORK) */
 #define VM_NORESERVE   0x00200000u
+#define VM_WIPEONFORK  0x02000000u   /* madvise(MADV_WIPEONFORK): child gets zeros */
+#define VM_LOCKONFAULT 0x00080000u   /* mlock2(MLOCK_ONFAULT): lock pages as they fault */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 struct vm_area_struct {
@@ -64,7 +71,12 @@ struct vm_area_struct {
 	uint32_t vm_pgoff;
 	struct file *vm_file;         /* file mapping: the file (a reference), else NULL */
 	struct shmem_object *vm_shmem;/* shared anonymous: the object (a reference) */
-	struct anon_vma *anon_vma;    /* reverse mapping of its anonymous pages (rmap) */
+	struct anon_vma *anon_vma;    /* the anon_vma its new anonymous pages join
+				       * (NULL until the first one; mm/rmap.h) */
+	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma: its own anon_vma
+				       * and those of the VMAs it was forked from */
+	struct list_head shared;      /* shared anonymous: on vm_shmem->i_mmap */
+	uint32_t vm_advice;           /* madvise NORMAL/RANDOM/SEQUENTIAL (a hint) */
 	struct mm_struct *vm_mm;      /* the address space it belongs to */
 	struct rb_node vm_rb;         /* in mm->mm_rb, keyed by vm_start */
 	struct list_head vm_list;     /* in mm->mmap_list, in address order */
@@ -73,10 +85,16 @@ struct vm_area_struct {
 struct mm_struct {
 	pgd_t *pgd;                   /* page directory; kernel half shared with swapper_pg_dir */
 	struct mutex mmap_lock;       /* see the top of this file */
+	spinlock_t page_table_lock;   /* held by anyone changing a PTE of this mm
+				       * (faults and munmap under mmap_lock too;
+				       * rmap walks without it) */
 	struct rb_root mm_rb;         /* VMAs by address */
 	struct list_head mmap_list;   /* VMAs in address order */
 	int map_count;                /* number of VMAs */
-	int mm_users;                 /* tasks using it; freed when it drops to 0 */
+	int mm_users;                 /* tasks using it; at 0 its memory is unmapped */
+	int mm_count;                 /* pins on the struct: 1 for all users together,
+				       * +1 per mmgrab; freed at 0 */
+	struct list_head mmlist;      /* on the list of all mms (mm/mm.c, mmlist_lock) */
 
 	uint32_t mmap_base;           /* top of the area searched for free ranges */
 	uint32_t start_code, end_code;/* program text (for /proc maps names) */
@@ -90,6 +108,8 @@ struct mm_struct {
 	unsigned long total_vm;       /* pages of all VMAs */
 	unsigned long rss;            /* pages mapped by present PTEs */
 	unsigned long locked_vm;      /* pages of VM_LOCKED VMAs */
+	unsigned long swap_ents;      /* PTEs holding a swap entry (VmSwap) */
+	uint32_t def_flags;           /* VM_LOCKED after mlockall(MCL_FUTURE) */
 };
 
 static inline uint32_t vma_pages(const struct vm_area_struct *v)

@@ -120,10 +120,13 @@ mmap_backing(struct vm_area_struct *vma, struct file *file)
 		return 0;
 	}
 	if (vma->vm_flags & VM_SHARED) {
-		vma->vm_shmem = shmem_create(vma_pages(vma));
-		if (!vma->vm_shmem)
+		struct shmem_object *obj = shmem_create(vma_pages(vma));
+
+		if (!obj)
 			return -ENOMEM;
 		vma->vm_pgoff = 0;
+		vma_set_shmem(vma, obj);
+		shmem_put(obj);                  /* the VMA's reference remains */
 	}
 	return 0;
 }

@@ -119,8 +119,10 @@ static inline unsigned compound_order(const struct page *p)    { return PageHead
 static inline int page_count(const struct page *p)    { return p->_refcount; }
 static inline int page_mapcount(const struct page *p) { return p->_mapcount + 1; }
 void get_page(struct page *p);
-/* Drops a reference; frees the page when it was the last. */
+/* Drops a reference; frees the page when it was the last (letting go of
+ * its anon_vma first: page_clear_rmap_on_free, mm/rmap.c). */
 void put_page(struct page *p);
+void page_clear_rmap_on_free(struct page *page);
 
 /* Prints a page's fields, for BUG reports. */
 void dump_page(const struct page *p, const char *reason);

@@ -287,8 +287,54 @@ put_page(struct page *p)
 		BAD_PAGE(p, "put_page on a free page");
 	left = --p->_refcount;
 	local_irq_restore(flags);
-	if (left == 0)
-		__free_pages(p, compound_order(p));
+	if (left != 0)
+		return;
+	if (p->mapping)
+		page_clear_rmap_on_free(p);      /* an anonymous page's anon_vma */
+	__free_pages(p, compound_order(p));
+}
+
+/* The pfn of the free block containing pfn, and its order; false if the
+ * frame is not free. zone.lock held. */
+static bool
+find_free_block(unsigned long pfn, unsigned long *head, unsigned *order)
+{
+	for (unsigned o = 0; o < NR_ORDERS; o++) {
+		unsigned long start = pfn & ~((1ul << o) - 1);
+
+		if (is_free_buddy(start, o)) {
+			*head = start;
+			*order = o;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool
+take_page_off_buddy(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page), head;
+	unsigned order;
+	uint32_t flags = spin_lock_irqsave(&zone.lock);
+	bool found = find_free_block(pfn, &head, &order);
+
+	if (found) {
+		del_from_free_area(pfn_to_page(head), order);
+		/* give back every part of the block but the one frame */
+		while (order > 0) {
+			order--;
+			if (pfn & (1ul << order)) {
+				add_to_free_area(pfn_to_page(head), order);
+				head += 1ul << order;
+			} else {
+				add_to_free_area(pfn_to_page(head + (1ul << order)), order);
+			}
+		}
+		page->_refcount = 1;
+	}
+	spin_unlock_irqrestore(&zone.lock, flags);
+	return found;
 }
 
 /* Largest order at which a block starting at pfn fits in [pfn, end). */

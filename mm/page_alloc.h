@@ -25,6 +25,10 @@ void free_boot_range(unsigned long start_pfn, unsigned long end_pfn);
 /* Sets up an empty allocator describing frames [0, max_pfn). */
 void buddy_init(struct page *map, unsigned long nr_pfns);
 
+/* If page is free, takes it alone out of the allocator (splitting its
+ * block) with one reference, for good: soft-offline. False if not free. */
+bool take_page_off_buddy(struct page *page);
+
 unsigned long nr_free_pages(void);
 unsigned long nr_managed_pages(void);
 /* Free blocks of each order, as /proc/buddyinfo shows them. */

@@ -5,9 +5,14 @@
  * PAGE_MAPPING_SHMEM tag clear: it is not anonymous) and page->index == i,
  * so reverse mapping can go from the page back to the object.
  *
- * Locks: obj->lock (mutex) is taken under mm->mmap_lock in the fault path.
+ * i_mmap lists every VMA mapping the object, so that rmap_walk can go
+ * from a page to the PTEs of every process sharing it.
+ *
+ * Locks: mmap_lock → i_mmap_lock → lock (mutexes); obj->lock is taken
+ * under mm->mmap_lock in the fault path.
  */
 #include <mm/shmem.h>
+#include <mm/mm_types.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
 #include <kernel/printk.h>
@@ -26,6 +31,8 @@ shmem_create(uint32_t nr_pages)
 		return NULL;
 	}
 	mutex_init(&obj->lock, "shmem");
+	mutex_init(&obj->i_mmap_lock, "shmem_i_mmap");
+	INIT_LIST_HEAD(&obj->i_mmap);
 	obj->refcount = 1;
 	obj->nr_pages = nr_pages;
 	return obj;
@@ -50,6 +57,7 @@ shmem_put(struct shmem_object *obj)
 	local_irq_restore(flags);
 	if (left)
 		return;
+	BUG_ON(!list_empty(&obj->i_mmap));
 	for (uint32_t i = 0; i < obj->nr_pages; i++) {
 		if (obj->pages[i]) {
 			obj->pages[i]->mapping = NULL;
@@ -81,4 +89,55 @@ shmem_find_or_create_page(struct shmem_object *obj, uint32_t pgoff)
 		get_page(page);                  /* the caller's reference */
 	mutex_unlock(&obj->lock);
 	return page;
+}
+
+struct page *
+shmem_peek_page(struct shmem_object *obj, uint32_t pgoff)
+{
+	return pgoff < obj->nr_pages ? obj->pages[pgoff] : NULL;
+}
+
+void
+shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage)
+{
+	mutex_lock(&obj->lock);
+	BUG_ON(obj->pages[oldpage->index] != oldpage);
+	newpage->mapping = obj;
+	newpage->index = oldpage->index;
+	obj->pages[oldpage->index] = newpage;
+	oldpage->mapping = NULL;
+	mutex_unlock(&obj->lock);
+	put_page(oldpage);                       /* the object's reference */
+}
+
+void
+shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count)
+{
+	mutex_lock(&obj->lock);
+	for (uint32_t i = first; i < first + count && i < obj->nr_pages; i++) {
+		struct page *page = obj->pages[i];
+
+		if (!page)
+			continue;
+		obj->pages[i] = NULL;
+		page->mapping = NULL;
+		put_page(page);
+	}
+	mutex_unlock(&obj->lock);
+}
+
+void
+shmem_link_vma(struct shmem_object *obj, struct vm_area_struct *vma)
+{
+	mutex_lock(&obj->i_mmap_lock);
+	list_add_tail(&vma->shared, &obj->i_mmap);
+	mutex_unlock(&obj->i_mmap_lock);
+}
+
+void
+shmem_unlink_vma(struct shmem_object *obj, struct vm_area_struct *vma)
+{
+	mutex_lock(&obj->i_mmap_lock);
+	list_del_init(&vma->shared);
+	mutex_unlock(&obj->i_mmap_lock);
 }

@@ -8,9 +8,19 @@
 
 #include <mm/page.h>
 #include <kernel/mutex.h>
+#include <libk/list.h>
 
+struct vm_area_struct;
+
+/*
+ * Locks: mmap_lock → i_mmap_lock → lock. i_mmap_lock guards the list of
+ * VMAs (and, like an anon_vma lock, the range of each VMA on it); lock
+ * guards pages[].
+ */
 struct shmem_object {
 	struct mutex lock;            /* protects pages[] */
+	struct mutex i_mmap_lock;     /* protects i_mmap */
+	struct list_head i_mmap;      /* vm_area_struct.shared of every VMA mapping it */
 	int refcount;                 /* VMAs referring to it (changes with irqs off) */
 	uint32_t nr_pages;            /* size of the object */
 	struct page **pages;          /* page at each offset, NULL until first touch;
@@ -24,4 +34,21 @@ void shmem_put(struct shmem_object *obj);
 /* The page at pgoff with a reference for the caller, allocated (zeroed) on
  * first use; NULL if pgoff is beyond the object or memory is exhausted. */
 struct page *shmem_find_or_create_page(struct shmem_object *obj, uint32_t pgoff);
+/* The page at pgoff if it exists (no reference taken), else NULL. */
+struct page *shmem_peek_page(struct shmem_object *obj, uint32_t pgoff);
+/* Migration: newpage takes oldpage's place at its offset, with the
+ * object's reference (the one newpage was allocated with); the object's
+ * reference on oldpage is dropped. Caller holds both page locks. */
+void shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage);
+/* Frees the object's pages in [first, first+count) (madvise MADV_REMOVE);
+ * the caller has already unmapped them everywhere. */
+void shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count);
+/* vma maps obj from now on / no longer (reverse mapping, mm/rmap.c). */
+void shmem_link_vma(struct shmem_object *obj, struct vm_area_struct *vma);
+void shmem_unlink_vma(struct shmem_object *obj, struct vm_area_struct *vma);
+/* True if page belongs to a shmem object (page->mapping without the anon tag). */
+static inline struct shmem_object *page_shmem_object(const struct page *page)
+{
+	return ((uintptr_t)page->mapping & 1u) ? NULL : (struct shmem_object *)page->mapping;
+}
 #endif

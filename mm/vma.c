@@ -5,13 +5,17 @@
  * vm_start and, in the same order, on mm->mmap_list. Splitting keeps both
  * halves' pages where rmap expects them: the upper half's vm_pgoff
  * advances by the pages left in the lower half, for file, shmem and
- * anonymous VMAs alike. Two neighbours merge only when nothing about them
- * differs but their ranges: flags, file or shmem object (with contiguous
- * offsets), and anon_vma.
+ * anonymous VMAs alike, and it joins every anon_vma the lower half is on.
+ * Two neighbours merge only when nothing about them differs but their
+ * ranges: flags, file or shmem object (with contiguous offsets), and
+ * anon_vma (or one has none yet and the other's is not shared by fork).
  *
- * Locks: the caller holds mm->mmap_lock for everything here.
+ * Locks: the caller holds mm->mmap_lock for everything here; a VMA's
+ * range changes through vma_set_range (its anon_vma or shmem lock), so
+ * rmap walkers that hold only those see consistent ranges.
  */
 #include <mm/vma.h>
+#include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/shmem.h>
 #include <kernel/printk.h>
@@ -41,16 +45,38 @@ vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, ui
 	vma->vm_mm = mm;
 	RB_CLEAR_NODE(&vma->vm_rb);
 	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	INIT_LIST_HEAD(&vma->shared);
 	return vma;
+}
+
+void
+vma_set_shmem(struct vm_area_struct *vma, struct shmem_object *obj)
+{
+	vma->vm_shmem = shmem_get(obj);
+	shmem_link_vma(obj, vma);
+}
+
+int
+vma_copy_backing(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	if (src->vm_file)
+		dst->vm_file = get_file(src->vm_file);
+	if (src->vm_shmem)
+		vma_set_shmem(dst, src->vm_shmem);
+	return anon_vma_clone(dst, src);
 }
 
 void
 vma_free(struct vm_area_struct *vma)
 {
+	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
-	if (vma->vm_shmem)
+	if (vma->vm_shmem) {
+		shmem_unlink_vma(vma->vm_shmem, vma);
 		shmem_put(vma->vm_shmem);
+	}
 	kmem_cache_free(vma_cache, vma);
 }
 
@@ -148,16 +174,30 @@ vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 	if (!upper)
 		return NULL;
 	upper->vm_page_prot = vma->vm_page_prot;
-	upper->anon_vma = vma->anon_vma;
-	if (vma->vm_file)
-		upper->vm_file = get_file(vma->vm_file);
-	if (vma->vm_shmem)
-		upper->vm_shmem = shmem_get(vma->vm_shmem);
+	upper->vm_advice = vma->vm_advice;
+	if (vma_copy_backing(upper, vma)) {
+		vma_free(upper);
+		return NULL;
+	}
 	vma_unlink(mm, vma);
-	vma->vm_end = addr;
+	vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
 	vma_link(mm, vma);
 	vma_link(mm, upper);
 	return upper;
+}
+
+/* Same anon_vma, or one has none (no pages yet) and the other's is its
+ * own alone (not on several anon_vmas through fork). */
+static bool
+anon_vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	if (a->anon_vma == b->anon_vma)
+		return true;
+	if (!a->anon_vma)
+		return list_is_singular(&b->anon_vma_chain);
+	if (!b->anon_vma)
+		return list_is_singular(&a->anon_vma_chain);
+	return false;
 }
 
 /* True if b can be appended to a (a ends where b starts). */
@@ -166,20 +206,22 @@ vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
 	       a->vm_page_prot == b->vm_page_prot && a->vm_file == b->vm_file &&
-	       a->vm_shmem == b->vm_shmem && a->anon_vma == b->anon_vma &&
+	       a->vm_shmem == b->vm_shmem && anon_vmas_mergeable(a, b) &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 
-/* Absorbs b into a and frees b. */
+/* Absorbs b into a and frees b. The pages of b stay findable throughout:
+ * a joins b's anon_vma first if it has none, and covers b's range before
+ * b leaves the anon_vma lists. */
 static void
 vma_absorb(struct mm_struct *mm, struct vm_area_struct *a, struct vm_area_struct *b)
 {
-	uint32_t end = b->vm_end;
-
+	if (!a->anon_vma && b->anon_vma && anon_vma_clone(a, b))
+		return;                          /* out of memory: stay apart */
 	vma_unlink(mm, b);
-	vma_free(b);
 	vma_unlink(mm, a);
-	a->vm_end = end;
+	vma_set_range(a, a->vm_start, b->vm_end, a->vm_pgoff);
+	vma_free(b);
 	vma_link(mm, a);
 }
 

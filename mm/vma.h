@@ -9,6 +9,12 @@
 
 struct vm_area_struct *vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end,
 				 uint32_t flags, uint32_t pgoff);
+/* dst (a new VMA of the same mm) shares src's backing: file, shmem
+ * object, anon_vmas. 0 or -ENOMEM. */
+int vma_copy_backing(struct vm_area_struct *dst, struct vm_area_struct *src);
+struct shmem_object;
+/* vma maps obj (takes a reference, joins the object's VMA list). */
+void vma_set_shmem(struct vm_area_struct *vma, struct shmem_object *obj);
 /* Drops the VMA's references (file, shmem object) and frees it; it must
  * already be unlinked and its pages unmapped. */
 void vma_free(struct vm_area_struct *vma);

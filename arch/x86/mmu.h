@@ -26,13 +26,20 @@
  *   +-------------------------+---------+-+-----------+-+   mapped but inaccessible
  *     N = _PAGE_PROTNONE (bit 8, the G bit of a present entry)
  *
+ *    31                           9 8 7   6 5       1 0
+ *   +------------------------------+-+-----+---------+-+
+ *   | offset (23 bits)             |0|  0  |  type   |0|   a swap entry: where the
+ *   +------------------------------+-+-----+---------+-+   page went (swap slot, or
+ *     type 1..31, so the entry is never 0 (pte_none)         migration: offset = pfn)
+ *
  * pte_present() asks the hardware question (can the CPU use it);
- * pte_mapped() asks the memory-management one (does it hold a page).
+ * pte_mapped() asks the memory-management one (does it hold a page);
+ * pte_is_swap() says it holds a swap entry instead (mm/swapops.h).
  *
  * Everything outside arch/x86 reaches page tables only through the types
  * and accessors below, so that PAE (64-bit entries) could replace them.
- * Non-present encodings (swap, file offset, migration entries) are added
- * here when the mechanisms that need them arrive.
+ * The generic meaning of swap entries (which types are migration
+ * entries) lives in mm/swapops.h; only the bit layout is here.
  */
 #ifndef ARCH_X86_MMU_H
 #define ARCH_X86_MMU_H
@@ -96,6 +103,19 @@ static inline pte_t pte_mkwrite(pte_t pte)  { return (pte_t){ pte.pte | _PAGE_RW
 static inline pte_t pte_wrprotect(pte_t pte){ return (pte_t){ pte.pte & ~_PAGE_RW }; }
 static inline pte_t pte_mkold(pte_t pte)    { return (pte_t){ pte.pte & ~_PAGE_ACCESSED }; }
 static inline pte_t pte_mkclean(pte_t pte)  { return (pte_t){ pte.pte & ~_PAGE_DIRTY }; }
+
+#define SWP_TYPE_SHIFT   1
+#define SWP_TYPE_BITS    5
+#define SWP_OFFSET_SHIFT 9
+#define SWP_OFFSET_BITS  23
+/* A non-present PTE holding swap entry (type, offset); type must be non-zero. */
+static inline pte_t swp_pte(uint32_t type, uint32_t offset)
+{
+	return (pte_t){ (type << SWP_TYPE_SHIFT) | (offset << SWP_OFFSET_SHIFT) };
+}
+static inline bool pte_is_swap(pte_t pte)   { return !pte_none(pte) && !pte_mapped(pte); }
+static inline uint32_t pte_swp_type(pte_t pte)   { return (pte.pte >> SWP_TYPE_SHIFT) & ((1u << SWP_TYPE_BITS) - 1); }
+static inline uint32_t pte_swp_offset(pte_t pte) { return pte.pte >> SWP_OFFSET_SHIFT; }
 
 static inline bool pgd_present(pgd_t pgd)   { return pgd.pgd & _PAGE_PRESENT; }
 static inline bool pgd_large(pgd_t pgd)     { return pgd.pgd & _PAGE_PSE; }

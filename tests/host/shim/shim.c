@@ -157,3 +157,10 @@ shim_make_memory(unsigned long nr_pages)
 	buddy_init(map, nr_pages);
 	return map;
 }
+
+/* mm/rmap.c's hook for a freed page: host tests never map pages. */
+void
+page_clear_rmap_on_free(struct page *page)
+{
+	page->mapping = NULL;
+}

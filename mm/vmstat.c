@@ -1,0 +1,41 @@
+/*
+ * mm/vmstat.c — the VM event counters (see vmstat.h).
+ * Locks: none; each update is done with interrupts off.
+ */
+#include <mm/vmstat.h>
+#include <arch/x86/irqflags.h>
+#include <libk/string.h>
+
+static unsigned long vm_events[NR_VM_EVENT_ITEMS];
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+	[PGFAULT] = "pgfault",
+	[PGMAJFAULT] = "pgmajfault",
+	[COW_FAULT] = "cow_fault",
+	[PGMIGRATE_SUCCESS] = "pgmigrate_success",
+	[PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[SOFT_OFFLINE] = "soft_offline",
+	[RMAP_WALK] = "rmap_walk",
+	[RMAP_WALK_VMAS] = "rmap_walk_vmas",
+	[MIGRATION_ENTRY_WAIT] = "migration_entry_wait",
+	[RMAP_CHECK_RUNS] = "rmap_check_runs",
+	[RMAP_CHECK_ERRORS] = "rmap_check_errors",
+};
+
+void
+count_vm_events(enum vm_event_item item, unsigned long delta)
+{
+	uint32_t flags = local_irq_save();
+
+	vm_events[item] += delta;
+	local_irq_restore(flags);
+}
+
+void
+all_vm_events(unsigned long counts[NR_VM_EVENT_ITEMS])
+{
+	uint32_t flags = local_irq_save();
+
+	memcpy(counts, vm_events, sizeof(vm_events));
+	local_irq_restore(flags);
+}

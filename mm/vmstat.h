@@ -1,0 +1,34 @@
+/*
+ * mm/vmstat.h — event counters of the VM, shown by /proc/vmstat as
+ * "name value" lines (Linux's names where Linux has the event).
+ * Counters only grow; they are updated with interrupts off.
+ */
+#ifndef MM_VMSTAT_H
+#define MM_VMSTAT_H
+
+#include <stdint.h>
+
+enum vm_event_item {
+	PGFAULT,                  /* page faults handled (all kinds) */
+	PGMAJFAULT,               /* faults that had to read a file */
+	COW_FAULT,                /* copy-on-write copies made */
+	PGMIGRATE_SUCCESS,        /* pages moved to a new frame */
+	PGMIGRATE_FAIL,           /* migrations that gave up */
+	SOFT_OFFLINE,             /* frames taken out of use by soft-offline */
+	RMAP_WALK,                /* rmap_walk calls */
+	RMAP_WALK_VMAS,           /* VMAs visited by those walks */
+	MIGRATION_ENTRY_WAIT,     /* faults that waited for a migration */
+	RMAP_CHECK_RUNS,          /* runs of the consistency checker */
+	RMAP_CHECK_ERRORS,        /* mismatches it found, in all runs */
+	NR_VM_EVENT_ITEMS
+};
+
+/* The /proc/vmstat name of each item, indexed by enum vm_event_item. */
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+void count_vm_events(enum vm_event_item item, unsigned long delta);
+static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+/* A snapshot of every counter. */
+void all_vm_events(unsigned long counts[NR_VM_EVENT_ITEMS]);
+
+#endif
