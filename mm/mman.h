@@ -38,6 +38,9 @@ struct file;
  * Takes mm->mmap_lock itself. file may be NULL (anonymous). */
 long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
 	     uint32_t flags, struct file *file, uint32_t pgoff);
+/* mremap(2) in mm (takes mmap_lock); the new address or -errno. */
+long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
+	       uint32_t flags, uint32_t new_addr);
 /* Unmaps [start, start+len) (see munmap(2)); 0 or -errno. mmap_lock held. */
 int do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len);
 

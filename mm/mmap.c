@@ -27,24 +27,13 @@ prot_to_vm_flags(uint32_t prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
-/* Splits so that no VMA straddles addr. 0 or -ENOMEM. */
-static int
-split_at(struct mm_struct *mm, uint32_t addr)
-{
-	struct vm_area_struct *vma = find_vma(mm, addr);
-
-	if (vma && vma->vm_start < addr && !vma_split(mm, vma, addr))
-		return -ENOMEM;
-	return 0;
-}
-
 int
 do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
 	uint32_t end = start + len;
 	struct vm_area_struct *vma, *next;
 
-	if (split_at(mm, start) || split_at(mm, end))
+	if (vma_split_at(mm, start) || vma_split_at(mm, end))
 		return -ENOMEM;
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
 		next = vma_next(mm, vma);
@@ -99,6 +88,15 @@ mmap_vm_flags(uint32_t prot, uint32_t flags)
 	return vm;
 }
 
+/* MAP_POPULATE, or a locked mapping not locked on fault only. */
+static bool
+mmap_should_populate(const struct vm_area_struct *vma, uint32_t flags)
+{
+	if (flags & MAP_POPULATE)
+		return true;
+	return (vma->vm_flags & VM_LOCKED) && !(vma->vm_flags & VM_LOCKONFAULT);
+}
+
 /* Picks the address: the fixed one, the hint, or a free range. */
 static long
 mmap_place(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
@@ -147,7 +145,7 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 		return where;
 	}
 	addr = (uint32_t)where;
-	vma = vma_alloc(mm, addr, addr + len, mmap_vm_flags(prot, flags),
+	vma = vma_alloc(mm, addr, addr + len, mmap_vm_flags(prot, flags) | mm->def_flags,
 			file ? pgoff : addr >> PAGE_SHIFT);
 	if (!vma || mmap_backing(vma, file)) {
 		if (vma)
@@ -158,8 +156,8 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	vma_link(mm, vma);
 	if (vma_is_anonymous(vma))
-		vma_merge_neighbours(mm, vma);
-	if (flags & (MAP_POPULATE | MAP_LOCKED))
+		vma = vma_merge_neighbours(mm, vma);
+	if (mmap_should_populate(vma, flags))
 		populate_range(mm, addr, addr + len, (prot & PROT_WRITE) ? FAULT_WRITE : FAULT_READ);
 	mutex_unlock(&mm->mmap_lock);
 	return addr;
@@ -280,7 +278,7 @@ sys_mprotect(uint32_t start, uint32_t len, uint32_t prot)
 		return -ENOMEM;
 	mutex_lock(&mm->mmap_lock);
 	err = mprotect_check(mm, start, end, newflags);
-	if (!err && (split_at(mm, start) || split_at(mm, end)))
+	if (!err && (vma_split_at(mm, start) || vma_split_at(mm, end)))
 		err = -ENOMEM;
 	if (!err)
 		mprotect_apply(mm, start, end, newflags);

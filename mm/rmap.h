@@ -160,8 +160,8 @@ int try_to_unmap(struct page *page);
  * prints each one when verbose; -ENOMEM. Takes every mm's mmap_lock (in
  * address order); the caller holds none. */
 int rmap_check_all(bool verbose);
-/* The same over the given mms only (in-kernel tests build their own);
- * it may reorder mms[]. -ENOMEM if it cannot get its scan buffer. */
+/* The same over the given mms only (in-kernel tests build their own),
+ * for the frames they map; it may reorder mms[]. */
 int rmap_check_mms(struct mm_struct **mms, int n, bool verbose);
 
 /* Bytes of reverse-mapping metadata a VMA costs, and a mapped page (0). */

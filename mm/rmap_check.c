@@ -121,15 +121,17 @@ check_frame(struct page *page, int ptes, bool verbose)
 	return errors;
 }
 
+/* Checks the frames the scan found mapped and, when the scan covered
+ * every mm, also frames that claim mappings no one has. */
 static int
-check_all_frames(struct rmap_scan *scan, bool verbose)
+check_frames(struct rmap_scan *scan, bool every_mm, bool verbose)
 {
 	int errors = 0;
 
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
-		if (scan->ptes[pfn] || page->_mapcount >= 0)
+		if (scan->ptes[pfn] || (every_mm && page->_mapcount >= 0))
 			errors += check_frame(page, scan->ptes[pfn], verbose);
 	}
 	return errors;
@@ -145,8 +147,8 @@ order_for_bytes(unsigned long bytes)
 	return order;
 }
 
-int
-rmap_check_mms(struct mm_struct **mms, int n, bool verbose)
+static int
+check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 {
 	struct rmap_scan scan;
 	int errors;
@@ -161,7 +163,7 @@ rmap_check_mms(struct mm_struct **mms, int n, bool verbose)
 		mutex_lock(&mms[i]->mmap_lock);
 	for (int i = 0; i < n; i++)
 		scan_mm(mms[i], &scan);
-	errors = check_all_frames(&scan, verbose);
+	errors = check_frames(&scan, every_mm, verbose);
 	for (int i = n - 1; i >= 0; i--)
 		mutex_unlock(&mms[i]->mmap_lock);
 	mutex_unlock(&migrate_mutex);
@@ -169,6 +171,12 @@ rmap_check_mms(struct mm_struct **mms, int n, bool verbose)
 	count_vm_event(RMAP_CHECK_RUNS);
 	count_vm_events(RMAP_CHECK_ERRORS, (unsigned long)errors);
 	return errors;
+}
+
+int
+rmap_check_mms(struct mm_struct **mms, int n, bool verbose)
+{
+	return check_mms(mms, n, false, verbose);
 }
 
 int
@@ -180,7 +188,7 @@ rmap_check_all(bool verbose)
 	if (!mms)
 		return -ENOMEM;
 	n = grab_all_mms(mms, MAX_CHECKED_MMS);
-	errors = rmap_check_mms(mms, n, verbose);
+	errors = check_mms(mms, n, true, verbose);
 	for (int i = 0; i < n; i++)
 		mmdrop(mms[i]);
 	free_pages(mms, 0);

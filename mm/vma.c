@@ -20,6 +20,7 @@
 #include <mm/shmem.h>
 #include <kernel/printk.h>
 #include <kernel/uaccess.h>
+#include <kernel/errno.h>
 #include <fs/file.h>
 #include <libk/string.h>
 
@@ -274,4 +275,29 @@ get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
 		a = hit->vm_end;
 	}
 	return 0;
+}
+
+int
+vma_split_at(struct mm_struct *mm, uint32_t addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma && vma->vm_start < addr && !vma_split(mm, vma, addr))
+		return -ENOMEM;
+	return 0;
+}
+
+struct vm_area_struct *
+vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
+		 uint32_t end, uint32_t newflags)
+{
+	if (vma->vm_flags == newflags)
+		return vma;
+	if (vma_split_at(mm, start) || vma_split_at(mm, end))
+		return NULL;
+	vma = find_vma(mm, start);
+	vma_unlink(mm, vma);                     /* keeps locked_vm in step */
+	vma->vm_flags = newflags;
+	vma_link(mm, vma);
+	return vma_merge_neighbours(mm, vma);
 }

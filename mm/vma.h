@@ -35,6 +35,16 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
  * NULL when out of memory (vma is then unchanged). */
 struct vm_area_struct *vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr);
 
+/* Splits the VMA containing addr (if any) so that none straddles addr.
+ * 0 or -ENOMEM. */
+int vma_split_at(struct mm_struct *mm, uint32_t addr);
+
+/* Gives [start, end) of vma (which it must lie in) the flags newflags,
+ * splitting and merging as needed; the VMA now covering start, or NULL if
+ * out of memory. Only for flags that leave the PTEs alone (mlock, madvise). */
+struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma,
+					uint32_t start, uint32_t end, uint32_t newflags);
+
 /* Merges vma with its neighbours where they are adjacent and compatible
  * (same flags and backing, contiguous offsets); returns the VMA that now
  * covers vma's range. */

@@ -155,15 +155,36 @@ selected(const struct options *opt, const char *name)
 
 /* ---- small helpers --------------------------------------------------------- */
 
-/* free_pages - free memory in 4 KiB pages, as sysinfo() reports it. */
+/* offline_pages - frames taken out of use for good by soft-offline, from
+ * /proc/meminfo's HardwareCorrupted line (in kB); 0 if there is none. */
+static unsigned long long
+offline_pages(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "HardwareCorrupted: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024 / PAGE_BYTES;
+}
+
+/* free_pages - free memory in 4 KiB pages, as sysinfo() reports it, plus
+ * the frames soft-offline retired: a test that offlines pages (they are
+ * never to be used again) has not lost them. */
 static unsigned long long
 free_pages(void)
 {
+	unsigned long long offline = offline_pages();   /* first: it may grow the heap */
 	struct sysinfo info;
 
 	if (sysinfo(&info) != 0)
 		return 0;
-	return (unsigned long long)info.freeram * info.mem_unit / PAGE_BYTES;
+	return (unsigned long long)info.freeram * info.mem_unit / PAGE_BYTES + offline;
 }
 
 /* monotonic_ns - CLOCK_MONOTONIC in nanoseconds. */

@@ -1,0 +1,173 @@
+/*
+ * mm/madvise.c — madvise: what a process tells the kernel about how it
+ * will use a range, with Linux's advice values and errno for each.
+ *
+ *   NORMAL RANDOM SEQUENTIAL WILLNEED COLD PAGEOUT DONTDUMP DODUMP
+ *                          accepted (hints; nothing to read ahead or
+ *                          swap out yet)
+ *   DONTNEED (FREE)        the range's PTEs are dropped: private
+ *                          anonymous memory reads zero again, shared
+ *                          memory and files read their object again
+ *   REMOVE                 shared memory: also free the object's pages
+ *   DONTFORK DOFORK        a child does (not) inherit the range
+ *   WIPEONFORK KEEPONFORK  a child gets it empty (private anon only)
+ *   POPULATE_(READ|WRITE)  fault the range in now
+ *   SOFT_OFFLINE           move each page to a new frame, retire the old
+ *                          (mm/memory-failure.c)
+ *   anything else          EINVAL (MERGEABLE comes with KSM)
+ *
+ * A range with holes is applied to its mapped parts, then fails with
+ * ENOMEM, as on Linux.
+ *
+ * Locks: mmap_lock for the whole call (dropped for SOFT_OFFLINE).
+ */
+#include <mm/mman.h>
+#include <mm/vma.h>
+#include <mm/memory.h>
+#include <mm/migrate.h>
+#include <mm/rmap.h>
+#include <mm/shmem.h>
+#include <kernel/syscall.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+#include <kernel/uaccess.h>
+
+enum madv {
+	MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
+	MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9, MADV_DONTFORK = 10,
+	MADV_DOFORK = 11, MADV_DONTDUMP = 16, MADV_DODUMP = 17, MADV_WIPEONFORK = 18,
+	MADV_KEEPONFORK = 19, MADV_COLD = 20, MADV_PAGEOUT = 21, MADV_POPULATE_READ = 22,
+	MADV_POPULATE_WRITE = 23, MADV_DONTNEED_LOCKED = 24, MADV_SOFT_OFFLINE = 101,
+};
+
+static bool
+advice_known(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTNEED: case MADV_FREE: case MADV_REMOVE: case MADV_DONTFORK:
+	case MADV_DOFORK: case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK:
+	case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT: case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE: case MADV_DONTNEED_LOCKED: case MADV_SOFT_OFFLINE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Drops the PTEs of [start, end); with REMOVE also the shmem pages. */
+static int
+madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int advice)
+{
+	if ((vma->vm_flags & VM_LOCKED) && advice != MADV_DONTNEED_LOCKED)
+		return -EINVAL;
+	if (advice == MADV_FREE && !vma_is_anonymous(vma))
+		return -EINVAL;
+	if (advice == MADV_REMOVE && !vma->vm_shmem)
+		return vma->vm_file ? -EACCES : -EINVAL;
+	zap_page_range(vma, start, end);
+	if (advice == MADV_REMOVE)
+		shmem_punch_hole(vma->vm_shmem, linear_page_index(vma, start),
+				 (end - start) >> PAGE_SHIFT);
+	return 0;
+}
+
+/* Sets or clears flag on [start, end) of vma. */
+static int
+madvise_flag(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+	     uint32_t flag, bool set)
+{
+	uint32_t newflags = set ? vma->vm_flags | flag : vma->vm_flags & ~flag;
+
+	return vma_modify_flags(mm, vma, start, end, newflags) ? 0 : -ENOMEM;
+}
+
+static int
+madvise_populate(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+		 int advice)
+{
+	bool write = advice == MADV_POPULATE_WRITE;
+
+	if (!(vma->vm_flags & (write ? VM_WRITE : VM_ACCESS_FLAGS)))
+		return -EFAULT;
+	return populate_range(mm, start, end, write ? FAULT_WRITE : FAULT_READ);
+}
+
+/* Applies advice to [start, end), which lies inside vma. */
+static int
+madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+	    int advice)
+{
+	switch (advice) {
+	case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_FREE: case MADV_REMOVE:
+		return madvise_dontneed(vma, start, end, advice);
+	case MADV_DONTFORK: case MADV_DOFORK:
+		return madvise_flag(mm, vma, start, end, VM_DONTCOPY, advice == MADV_DONTFORK);
+	case MADV_WIPEONFORK: case MADV_KEEPONFORK:
+		if (!vma_is_anonymous(vma) || (vma->vm_flags & VM_SHARED))
+			return -EINVAL;
+		return madvise_flag(mm, vma, start, end, VM_WIPEONFORK, advice == MADV_WIPEONFORK);
+	case MADV_COLD: case MADV_PAGEOUT:
+		return (vma->vm_flags & VM_LOCKED) ? -EINVAL : 0;
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+		return madvise_populate(mm, vma, start, end, advice);
+	default:
+		return 0;                        /* hints */
+	}
+}
+
+/* Walks the VMAs of [start, end): holes make the result ENOMEM, but the
+ * mapped parts are still advised (Linux's order). */
+static int
+madvise_walk(struct mm_struct *mm, uint32_t start, uint32_t end, int advice)
+{
+	int unmapped_error = 0;
+
+	while (start < end) {
+		struct vm_area_struct *vma = find_vma(mm, start);
+		uint32_t stop;
+		int err;
+
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				break;
+		}
+		stop = vma->vm_end < end ? vma->vm_end : end;
+		err = madvise_vma(mm, vma, start, stop, advice);
+		if (err)
+			return err;
+		start = stop;
+	}
+	return unmapped_error;
+}
+
+static long
+sys_madvise(uint32_t start, uint32_t len_in, int advice)
+{
+	struct mm_struct *mm = current->mm;
+	uint32_t len, end;
+	long err;
+
+	if (!advice_known(advice) || !PAGE_ALIGNED(start))
+		return -EINVAL;
+	len = PAGE_ALIGN(len_in);
+	if (len_in && !len)
+		return -EINVAL;
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (advice == MADV_SOFT_OFFLINE)
+		return madvise_soft_offline(start, start + len_in);
+	mutex_lock(&mm->mmap_lock);
+	err = madvise_walk(mm, start, end, advice);
+	mutex_unlock(&mm->mmap_lock);
+	return err;
+}
+SYSCALL_DEFINE(madvise, sys_madvise);

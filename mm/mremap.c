@@ -1,0 +1,312 @@
+/*
+ * mm/mremap.c — mremap: resizing a mapping, and moving it elsewhere.
+ *
+ *   shrink            unmap the tail
+ *   grow in place     the range after the VMA is free: extend it
+ *   move (MAYMOVE)    a new VMA at another address, the page tables
+ *                     moved under it, the old range unmapped
+ *   FIXED             move to exactly new_addr, replacing what is there
+ *   DONTUNMAP         move, but leave the old range mapped and empty
+ *
+ * Moving keeps every page findable by rmap: the new VMA has the same
+ * backing (it joins the old VMA's anon_vmas, or shmem object), and a
+ * vm_pgoff chosen so that each page's index still names its address.
+ * The PTEs move with the anon_vma (or shmem) lock held, so a walker sees
+ * each PTE in exactly one of the two places.
+ *
+ * Locks: mmap_lock for the whole call → anon_vma root lock / i_mmap_lock
+ * → page_table_lock while PTEs move.
+ */
+#include <mm/mman.h>
+#include <mm/vma.h>
+#include <mm/memory.h>
+#include <mm/pgtable.h>
+#include <mm/rmap.h>
+#include <mm/shmem.h>
+#include <kernel/syscall.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/task.h>
+#include <kernel/uaccess.h>
+
+#define MREMAP_MAYMOVE   1
+#define MREMAP_FIXED     2
+#define MREMAP_DONTUNMAP 4
+
+struct mremap_req {
+	uint32_t addr, old_len, new_len, flags, new_addr;
+};
+
+/* ---- moving page tables ------------------------------------------------ */
+
+/* Allocates the page tables [new_addr, +len) will need; 0 or -ENOMEM. */
+static int
+alloc_dest_tables(struct mm_struct *mm, uint32_t old_addr, uint32_t new_addr, uint32_t len)
+{
+	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *sp = pte_lookup(mm->pgd, old_addr + off);
+
+		if (sp && !pte_none(*sp) && !pte_alloc(mm->pgd, new_addr + off))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+rmap_lock_vma(struct vm_area_struct *vma)
+{
+	if (vma->anon_vma)
+		mutex_lock(&vma->anon_vma->root->lock);
+	if (vma->vm_shmem)
+		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+}
+
+static void
+rmap_unlock_vma(struct vm_area_struct *vma)
+{
+	if (vma->vm_shmem)
+		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
+	if (vma->anon_vma)
+		mutex_unlock(&vma->anon_vma->root->lock);
+}
+
+/* Moves the PTEs of [old_addr, +len) to [new_addr, +len): the same
+ * entries (pages, PROT_NONE, migration entries), so mapcounts and
+ * references stay as they are. */
+static int
+move_page_tables(struct vm_area_struct *vma, uint32_t old_addr, uint32_t new_addr, uint32_t len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (alloc_dest_tables(mm, old_addr, new_addr, len))
+		return -ENOMEM;
+	rmap_lock_vma(vma);
+	spin_lock(&mm->page_table_lock);
+	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *sp = pte_lookup(mm->pgd, old_addr + off);
+
+		if (!sp || pte_none(*sp))
+			continue;
+		set_pte(pte_lookup(mm->pgd, new_addr + off), *sp);
+		set_pte(sp, (pte_t){ 0 });
+	}
+	spin_unlock(&mm->page_table_lock);
+	rmap_unlock_vma(vma);
+	flush_tlb_range(mm->pgd, old_addr, old_addr + len);
+	return 0;
+}
+
+/* ---- moving a mapping -------------------------------------------------- */
+
+/* A VMA for [new_addr, +new_len) with vma's flags and backing, its
+ * offset continuing from old_addr's; linked into the mm. */
+static struct vm_area_struct *
+copy_vma(struct vm_area_struct *vma, uint32_t old_addr, uint32_t new_addr, uint32_t new_len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *new = vma_alloc(mm, new_addr, new_addr + new_len, vma->vm_flags,
+					       linear_page_index(vma, old_addr));
+
+	if (!new)
+		return NULL;
+	new->vm_page_prot = vma->vm_page_prot;
+	new->vm_advice = vma->vm_advice;
+	if (vma_copy_backing(new, vma)) {
+		vma_free(new);
+		return NULL;
+	}
+	vma_link(mm, new);
+	return new;
+}
+
+/* DONTUNMAP leaves the old range mapped but empty, and not locked. */
+static void
+unlock_left_behind(struct mm_struct *mm, uint32_t addr, uint32_t len)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma && (vma->vm_flags & VM_LOCKED))
+		vma_modify_flags(mm, vma, addr, addr + len, vma->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT));
+}
+
+static long
+move_vma(struct vm_area_struct *vma, const struct mremap_req *r, uint32_t new_addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	uint32_t moved = r->old_len < r->new_len ? r->old_len : r->new_len;
+	struct vm_area_struct *new = copy_vma(vma, r->addr, new_addr, r->new_len);
+
+	if (!new)
+		return -ENOMEM;
+	if (move_page_tables(vma, r->addr, new_addr, moved)) {
+		zap_page_range(new, new->vm_start, new->vm_end);
+		vma_unlink(mm, new);
+		vma_free(new);
+		return -ENOMEM;
+	}
+	/* vma may be freed or split from here on */
+	if (r->flags & MREMAP_DONTUNMAP)
+		unlock_left_behind(mm, r->addr, r->old_len);
+	else if (r->old_len)
+		do_munmap(mm, r->addr, r->old_len);
+	new = vma_merge_neighbours(mm, new);
+	if ((new->vm_flags & VM_LOCKED) && !(new->vm_flags & VM_LOCKONFAULT) && r->new_len > moved)
+		populate_range(mm, new_addr + moved, new_addr + r->new_len, FAULT_READ);
+	return new_addr;
+}
+
+/* ---- the cases --------------------------------------------------------- */
+
+/* The VMA holding all of [addr, addr+old_len) if it may be resized
+ * (Linux's vma_to_resize); an -errno as a pointer value otherwise. */
+static long
+vma_to_resize(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_struct **out)
+{
+	struct vm_area_struct *vma = find_vma(mm, r->addr);
+
+	if (!vma || vma->vm_start > r->addr)
+		return -EFAULT;
+	if (r->old_len > vma->vm_end - r->addr)
+		return -EFAULT;
+	if (!r->old_len && !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;                  /* a copy of a private mapping: no */
+	*out = vma;
+	return 0;
+}
+
+/* True if vma (ending at addr + old_len) can grow to addr + new_len. */
+static bool
+can_grow_in_place(struct mm_struct *mm, struct vm_area_struct *vma, const struct mremap_req *r)
+{
+	uint32_t end = r->addr + r->new_len;
+
+	return r->old_len == vma->vm_end - r->addr && end > r->addr && end <= USER_TOP &&
+	       !find_vma_intersection(mm, vma->vm_end, end);
+}
+
+static long
+grow_in_place(struct mm_struct *mm, struct vm_area_struct *vma, const struct mremap_req *r)
+{
+	uint32_t old_end = vma->vm_end, new_end = r->addr + r->new_len;
+
+	vma_unlink(mm, vma);
+	vma_set_range(vma, vma->vm_start, new_end, vma->vm_pgoff);
+	vma_link(mm, vma);
+	vma = vma_merge_neighbours(mm, vma);
+	if ((vma->vm_flags & VM_LOCKED) && !(vma->vm_flags & VM_LOCKONFAULT))
+		populate_range(mm, old_end, new_end, FAULT_READ);
+	return r->addr;
+}
+
+/* mremap without FIXED or DONTUNMAP: shrink, grow in place, or move. */
+static long
+mremap_at(struct mm_struct *mm, struct mremap_req *r)
+{
+	struct vm_area_struct *vma = find_vma(mm, r->addr);
+	uint32_t new_addr;
+	long err;
+
+	if (!vma || vma->vm_start > r->addr)
+		return -EFAULT;
+	if (r->old_len == r->new_len)
+		return r->addr;
+	if (r->old_len > r->new_len) {
+		err = do_munmap(mm, r->addr + r->new_len, r->old_len - r->new_len);
+		return err ? err : (long)r->addr;
+	}
+	err = vma_to_resize(mm, r, &vma);
+	if (err)
+		return err;
+	if (can_grow_in_place(mm, vma, r))
+		return grow_in_place(mm, vma, r);
+	if (!(r->flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = get_unmapped_area(mm, 0, r->new_len);
+	if (!new_addr)
+		return -ENOMEM;
+	return move_vma(vma, r, new_addr);
+}
+
+/* mremap with FIXED or DONTUNMAP: always to a new place. */
+static long
+mremap_to(struct mm_struct *mm, struct mremap_req *r)
+{
+	struct vm_area_struct *vma;
+	uint32_t new_addr;
+	long err;
+
+	if (!find_vma_intersection(mm, r->addr, r->addr + 1))
+		return -EFAULT;
+	if (r->flags & MREMAP_FIXED) {
+		err = do_munmap(mm, r->new_addr, r->new_len);
+		if (err)
+			return err;
+	}
+	if (r->old_len > r->new_len) {
+		err = do_munmap(mm, r->addr + r->new_len, r->old_len - r->new_len);
+		if (err)
+			return err;
+		r->old_len = r->new_len;
+	}
+	err = vma_to_resize(mm, r, &vma);
+	if (err)
+		return err;
+	if (r->flags & MREMAP_FIXED)
+		new_addr = r->new_addr;
+	else if (!(new_addr = get_unmapped_area(mm, r->new_addr, r->new_len)))
+		return -ENOMEM;
+	return move_vma(vma, r, new_addr);
+}
+
+/* The checks Linux makes before looking at the address space. */
+static long
+mremap_check(struct mremap_req *r)
+{
+	if (r->flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((r->flags & MREMAP_FIXED) && !(r->flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((r->flags & MREMAP_DONTUNMAP) &&
+	    (!(r->flags & MREMAP_MAYMOVE) || r->old_len != r->new_len))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(r->addr))
+		return -EINVAL;
+	r->old_len = PAGE_ALIGN(r->old_len);
+	r->new_len = PAGE_ALIGN(r->new_len);
+	if (!r->new_len)
+		return -EINVAL;
+	if (!(r->flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)))
+		return 0;
+	if (!PAGE_ALIGNED(r->new_addr))
+		return -EINVAL;
+	if (r->new_len > USER_TOP || r->new_addr > USER_TOP - r->new_len)
+		return -EINVAL;
+	if (r->addr + r->old_len > r->new_addr && r->new_addr + r->new_len > r->addr)
+		return -EINVAL;                  /* the two ranges overlap */
+	return 0;
+}
+
+long
+do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
+	  uint32_t flags, uint32_t new_addr)
+{
+	struct mremap_req r = { addr, old_len, new_len, flags, new_addr };
+	long ret = mremap_check(&r);
+
+	if (ret)
+		return ret;
+	mutex_lock(&mm->mmap_lock);
+	if (r.flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+		ret = mremap_to(mm, &r);
+	else
+		ret = mremap_at(mm, &r);
+	mutex_unlock(&mm->mmap_lock);
+	return ret;
+}
+
+static long
+sys_mremap(uint32_t addr, uint32_t old_len, uint32_t new_len, uint32_t flags, uint32_t new_addr)
+{
+	return do_mremap(current->mm, addr, old_len, new_len, flags, new_addr);
+}
+SYSCALL_DEFINE(mremap, sys_mremap);

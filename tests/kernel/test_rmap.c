@@ -1,0 +1,236 @@
+/*
+ * tests/kernel/test_rmap.c — reverse mapping on address spaces built in
+ * the kernel: after constructed fork / COW / mremap / split sequences,
+ * rmap_walk must find exactly the (mm, address) pairs that map a page —
+ * no fewer (a page could not be moved) and no more — and the consistency
+ * checker must agree. Migration must move a shared page under all of them.
+ */
+#include <kernel/ktest.h>
+#include <mm/mm.h>
+#include <mm/mm_types.h>
+#include <mm/mman.h>
+#include <mm/vma.h>
+#include <mm/memory.h>
+#include <mm/migrate.h>
+#include <mm/pgtable.h>
+#include <mm/page_alloc.h>
+#include <mm/rmap.h>
+#include <libk/string.h>
+
+#define BASE       0x40000000u
+#define MOVED_BASE 0x50000000u
+#define PAGES      8
+#define MAX_FOUND  8
+
+struct mapping {
+	struct mm_struct *mm;
+	uint32_t addr;
+};
+
+struct found {
+	int n;
+	struct mapping at[MAX_FOUND];
+};
+
+static bool
+record_mapping(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
+{
+	struct found *f = arg;
+
+	if (pte_maps_page(*ptep, page) && f->n < MAX_FOUND)
+		f->at[f->n++] = (struct mapping){ vma->vm_mm, addr };
+	return true;
+}
+
+/* The mappings rmap_walk finds for page. */
+static struct found
+walk(struct page *page)
+{
+	struct found f = { 0 };
+	struct rmap_walk_control rwc = { &f, record_mapping };
+
+	rmap_walk(page, &rwc);
+	return f;
+}
+
+/* True if f holds exactly the n expected mappings, in any order. */
+static bool
+found_exactly(const struct found *f, const struct mapping *expected, int n)
+{
+	if (f->n != n)
+		return false;
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (int j = 0; j < f->n; j++)
+			seen |= f->at[j].mm == expected[i].mm && f->at[j].addr == expected[i].addr;
+		if (!seen)
+			return false;
+	}
+	return true;
+}
+
+static struct page *
+page_at(struct mm_struct *mm, uint32_t addr)
+{
+	pte_t *ptep = pte_lookup(mm->pgd, addr);
+
+	return ptep && pte_mapped(*ptep) ? pfn_to_page(pte_pfn(*ptep)) : NULL;
+}
+
+static bool
+touch(struct mm_struct *mm, uint32_t addr, enum fault_access access)
+{
+	enum fault_result r;
+
+	mutex_lock(&mm->mmap_lock);
+	r = handle_mm_fault(mm, addr, access);
+	mutex_unlock(&mm->mmap_lock);
+	return r == FAULT_HANDLED;
+}
+
+/* An mm with PAGES pages at BASE (private, or shared), all written. */
+static struct mm_struct *
+mm_with_pages(uint32_t type)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	if (do_mmap(mm, BASE, PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    type | MAP_ANONYMOUS | MAP_FIXED, NULL, 0) != (long)BASE)
+		return NULL;
+	for (uint32_t i = 0; i < PAGES; i++)
+		if (!touch(mm, BASE + i * PAGE_SIZE, FAULT_WRITE))
+			return NULL;
+	return mm;
+}
+
+static int
+checker(struct mm_struct *a, struct mm_struct *b, struct mm_struct *c)
+{
+	struct mm_struct *mms[3] = { a, b, c };
+
+	return rmap_check_mms(mms, c ? 3 : 2, true);
+}
+
+KTEST(rmap_fork_tree_and_cow)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child, *grandchild;
+	struct page *shared, *copy;
+	struct found f;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	grandchild = dup_mm(child);
+	KT_CHECK(grandchild, "second fork failed");
+	shared = page_at(parent, BASE);
+	f = walk(shared);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE }, { child, BASE },
+					  { grandchild, BASE } }, 3),
+		 "page shared by three generations: rmap_walk found %d mappings", f.n);
+	KT_CHECK(page_mapcount(shared) == 3, "mapcount %d, 3 PTEs", page_mapcount(shared));
+
+	KT_CHECK(touch(child, BASE + PAGE_SIZE, FAULT_WRITE), "child COW fault failed");
+	copy = page_at(child, BASE + PAGE_SIZE);
+	f = walk(copy);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { child, BASE + PAGE_SIZE } }, 1),
+		 "child's COW copy: found %d mappings, expected only the child's", f.n);
+	f = walk(page_at(parent, BASE + PAGE_SIZE));
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + PAGE_SIZE },
+					  { grandchild, BASE + PAGE_SIZE } }, 2),
+		 "original after the child's copy: found %d mappings", f.n);
+	KT_CHECK(checker(parent, child, grandchild) == 0, "checker found mismatches");
+	mmput(grandchild);
+	f = walk(shared);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE }, { child, BASE } }, 2),
+		 "after the grandchild exited: found %d mappings", f.n);
+	mmput(child);
+	mmput(parent);
+}
+
+KTEST(rmap_mremap_after_fork)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child;
+	struct page *page;
+	struct found f;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	page = page_at(parent, BASE + 3 * PAGE_SIZE);
+	KT_CHECK(do_mremap(child, BASE, PAGES * PAGE_SIZE, PAGES * PAGE_SIZE, 1 | 2, MOVED_BASE)
+		 == (long)MOVED_BASE, "child's mremap failed");
+	KT_CHECK(page_at(child, MOVED_BASE + 3 * PAGE_SIZE) == page, "the page did not move with its PTE");
+	f = walk(page);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 3 * PAGE_SIZE },
+					  { child, MOVED_BASE + 3 * PAGE_SIZE } }, 2),
+		 "after mremap: found %d mappings", f.n);
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches");
+	mmput(child);
+	mmput(parent);
+}
+
+KTEST(rmap_split_by_munmap)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child;
+	struct page *hole, *after;
+	struct found f;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	hole = page_at(parent, BASE + 4 * PAGE_SIZE);
+	after = page_at(parent, BASE + 5 * PAGE_SIZE);
+	mutex_lock(&child->mmap_lock);
+	KT_CHECK(do_munmap(child, BASE + 4 * PAGE_SIZE, PAGE_SIZE) == 0, "munmap failed");
+	mutex_unlock(&child->mmap_lock);
+	KT_CHECK(child->map_count == 2, "%d VMAs after a hole", child->map_count);
+	f = walk(hole);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 4 * PAGE_SIZE } }, 1),
+		 "unmapped in the child: found %d mappings", f.n);
+	f = walk(after);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 5 * PAGE_SIZE },
+					  { child, BASE + 5 * PAGE_SIZE } }, 2),
+		 "page in the child's upper half: found %d mappings", f.n);
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches");
+	mmput(child);
+	mmput(parent);
+}
+
+KTEST(rmap_shared_anon_and_migration)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_SHARED), *child;
+	struct page *old, *newpage;
+	uint32_t addr = BASE + 2 * PAGE_SIZE;
+	struct found f;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	memset(page_address(page_at(parent, addr)), 0x5a, PAGE_SIZE);
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	KT_CHECK(touch(child, addr, FAULT_READ), "child fault failed");
+	old = page_at(parent, addr);
+	KT_CHECK(page_at(child, addr) == old, "shared page differs between parent and child");
+	f = walk(old);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, addr }, { child, addr } }, 2),
+		 "shared anonymous page: found %d mappings", f.n);
+
+	newpage = alloc_page(GFP_KERNEL);
+	KT_CHECK(newpage, "no page to migrate to");
+	get_page(old);
+	KT_CHECK(migrate_page_to(old, newpage) == 0, "migration failed");
+	KT_CHECK(page_at(parent, addr) == newpage && page_at(child, addr) == newpage,
+		 "a PTE still maps the old frame");
+	KT_CHECK(page_mapcount(old) == 0 && page_count(old) == 1,
+		 "old frame: mapcount %d count %d", page_mapcount(old), page_count(old));
+	KT_CHECK(((unsigned char *)page_address(newpage))[PAGE_SIZE - 1] == 0x5a,
+		 "contents did not move");
+	f = walk(newpage);
+	KT_CHECK(f.n == 2, "new frame: found %d mappings", f.n);
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches");
+	put_page(old);
+	mmput(child);
+	mmput(parent);
+}
