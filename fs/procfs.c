@@ -1,29 +1,40 @@
 /*
- * fs/procfs.c — /proc: files whose contents the kernel writes when they
- * are opened, in Linux's formats so that ps, free and a student's
- * `cat /proc/meminfo` read them as they would on Linux.
+ * fs/procfs.c — /proc and /sys: files whose contents the kernel writes
+ * when they are opened, in Linux's formats so that ps, free and a
+ * student's `cat /proc/meminfo` read them as they would on Linux.
  *
- *   /proc/meminfo, /proc/buddyinfo       system-wide figures
+ *   /proc/meminfo, buddyinfo, vmstat     system-wide figures
  *   /proc/self                           a symlink to the reader's pid
  *   /proc/PID/{stat,status,cmdline}      one directory per live process
+ *   /proc/PID/{maps,smaps,pagemap}       its address space (fs/proc_task_mmu.c)
+ *   /proc/sys/vm/rmap_check              read: count rmap mismatches; write: report them
+ *   /proc/sys/vm/drop_caches             write: give empty slabs back
+ *   /sys/devices/system/memory/soft_offline_page   write a physical address
  *
  * The tree is described by tables. A directory is a struct proc_dir: a
  * table of struct proc_entry lines (name, mode, inode number, and what
- * makes its contents: a show function for a file, a link function for a
- * symlink, a proc_dir for a subdirectory). Adding /proc/vmstat, or
- * /proc/PID/maps, is one enum constant and one table line; /proc/sys/vm
- * is two small tables. The root's table also says "and one directory per
- * live process", which is the only place processes are listed.
+ * makes its contents: show and/or store functions for a file, a link
+ * function for a symlink, a proc_dir for a subdirectory). Adding a file
+ * is one enum constant and one table line. The /proc root's table also
+ * says "and one directory per live process", which is the only place
+ * processes are listed. /sys is a second file system made by the same
+ * code from another root table (table_fs_mount).
  *
- * Every procfs inode carries a struct proc_node in i_private: the table
- * line it was made from and the pid it is about (0 for system-wide
- * entries). Entries inside /proc/PID inherit the pid of their directory.
+ * Every inode carries a struct proc_node in i_private: the table line it
+ * was made from and the pid it is about (0 for system-wide entries).
+ * Entries inside /proc/PID inherit the pid of their directory.
  *
- * A file's text is generated whole on open into a growing kernel buffer
- * (struct proc_buf) and read from there, so one open sees one consistent
- * snapshot however small the reads; release frees it.
+ * A readable file's text is generated whole on open into a growing kernel
+ * buffer (struct proc_buf, fs/proc_internal.h) and read from there, so one
+ * open sees one consistent snapshot however small the reads; release
+ * frees it. A write hands the written text (at most PROC_STORE_MAX bytes,
+ * NUL-terminated) to the line's store function. A line may instead name
+ * its own file_operations (pagemap, which is computed per read). A file's
+ * mode is enforced for everyone, root included, as sysfs does: opening
+ * for reading needs a show function and an r bit, for writing a store
+ * function and a w bit, else EACCES.
  *
- * Inode numbers (stable across lookups, unique in this super_block):
+ * Inode numbers (stable across lookups, unique in each super_block):
  *   system-wide entry e        e->ino                 (enum proc_ino, < 256)
  *   entry e about process pid  PID_INO(pid, e->ino)   = pid << 8 | e->ino
  * /proc/PID itself is PROC_PID_DIR_INO (0) in the pid's block. Since pids
@@ -36,28 +47,36 @@
  * file in it then fails with ESRCH, as on Linux.
  *
  * Locking: lookup runs with namespace_mutex held (the path walk); iterate,
- * open, read and readlink run with no lock. Everything about processes
- * comes from proc_list_pids/proc_get_info (kernel/proc.h), which take
- * tasklist_lock themselves and return copies; procfs holds no lock of
- * its own and never walks the task list.
+ * open, read, write and readlink run with no lock. Everything about
+ * processes comes from proc_list_pids/proc_get_info/proc_get_mm
+ * (kernel/proc.h), which take tasklist_lock themselves and return copies
+ * or references; procfs holds no lock of its own and never walks the task
+ * list. Show and store functions are called with no lock held and may
+ * sleep (rmap_check takes every mmap_lock).
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
+#include <fs/proc_internal.h>
 #include <arch/x86/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <mm/migrate.h>
 #include <mm/page_alloc.h>
+#include <mm/rmap.h>
 #include <mm/slab.h>
+#include <mm/vmstat.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <stdarg.h>
 
 #define PROC_DEV        MKDEV(0, 4)
+#define SYSFS_DEV       MKDEV(0, 13)     /* after pipefs's 00:12 */
 #define PROC_BUF_START  256              /* first text buffer; doubles as needed */
 #define MAX_LISTED_PIDS 1024             /* processes a listing of /proc shows */
 #define PID_NAME_MAX    12               /* "2147483647" and a NUL */
+#define PROC_STORE_MAX  PAGE_SIZE        /* bytes of one write a store sees, as sysfs */
 
 /*
  * Inode numbers of the table lines. One constant per line of every table;
@@ -72,6 +91,19 @@ enum proc_ino {
 	PROC_PID_STAT_INO,
 	PROC_PID_STATUS_INO,
 	PROC_PID_CMDLINE_INO,
+	PROC_VMSTAT_INO,
+	PROC_PID_MAPS_INO,
+	PROC_PID_SMAPS_INO,
+	PROC_PID_PAGEMAP_INO,
+	PROC_SYS_INO,                    /* /proc/sys */
+	PROC_SYS_VM_INO,                 /* /proc/sys/vm */
+	PROC_SYS_VM_RMAP_CHECK_INO,
+	PROC_SYS_VM_DROP_CACHES_INO,
+	SYSFS_ROOT_INO,                  /* /sys, in its own super_block */
+	SYSFS_DEVICES_INO,
+	SYSFS_SYSTEM_INO,
+	SYSFS_MEMORY_INO,
+	SYSFS_SOFT_OFFLINE_PAGE_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -79,14 +111,6 @@ _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's lo
 #define PID_INO(pid, n) (((uint64_t)(pid) << 8) | (n))
 
 /* ---- text buffers ------------------------------------------------------ */
-
-/* The text of one open file, grown as it is written. */
-struct proc_buf {
-	char *data;
-	size_t len;             /* bytes of text */
-	size_t cap;             /* bytes allocated (room for len + a NUL) */
-	bool failed;            /* out of memory: the open fails with ENOMEM */
-};
 
 /* Makes room for extra more bytes and a NUL; false (and failed) if it cannot. */
 static bool
@@ -114,8 +138,7 @@ pb_reserve(struct proc_buf *pb, size_t extra)
 	return true;
 }
 
-/* Appends formatted text; on failure sets pb->failed and appends nothing. */
-static void __attribute__((format(printf, 2, 3)))
+void
 pb_printf(struct proc_buf *pb, const char *fmt, ...)
 {
 	va_list ap;
@@ -132,14 +155,24 @@ pb_printf(struct proc_buf *pb, const char *fmt, ...)
 	pb->len += (size_t)n;
 }
 
-/* Appends n raw bytes (they may include NULs). */
-static void
+void
 pb_write(struct proc_buf *pb, const void *bytes, size_t n)
 {
 	if (!pb_reserve(pb, n))
 		return;
 	memcpy(pb->data + pb->len, bytes, n);
 	pb->len += n;
+}
+
+void
+pb_pad_to(struct proc_buf *pb, size_t line_start, size_t width)
+{
+	size_t used = pb->len - line_start;
+
+	if (used >= width || !pb_reserve(pb, width - used))
+		return;
+	memset(pb->data + pb->len, ' ', width - used);
+	pb->len += width - used;
 }
 
 static void
@@ -155,18 +188,23 @@ pb_free(struct proc_buf *pb)
 
 /* Writes the text of a file about process pid (0: system-wide); 0 or -errno. */
 typedef int (*proc_show_t)(struct proc_buf *pb, int pid);
+/* Acts on len bytes written to a file (text[len] is a NUL); 0 or -errno. */
+typedef int (*proc_store_t)(int pid, const char *text, size_t len);
 /* Writes a symlink's target into buf (at most size bytes, no NUL); its length. */
 typedef int (*proc_link_t)(int pid, char *buf, size_t size);
 
 struct proc_dir;
 
-/* One line of a directory table: exactly one of show, link, dir is set,
- * matching the file type in mode. */
+/* One line of a directory table, matching the file type in mode: a
+ * regular file has show and/or store, or fops alone; a symlink has link;
+ * a directory has dir. */
 struct proc_entry {
 	const char *name;
 	uint32_t mode;                   /* S_IFREG|0444, S_IFLNK|0777, S_IFDIR|0555 */
 	enum proc_ino ino;
-	proc_show_t show;                /* regular file */
+	proc_show_t show;                /* regular file: its text, made on open */
+	proc_store_t store;              /* regular file: what a write does */
+	const struct file_operations *fops; /* regular file with operations of its own */
 	proc_link_t link;                /* symlink */
 	const struct proc_dir *dir;      /* directory */
 };
@@ -202,6 +240,8 @@ meminfo_line(struct proc_buf *pb, const char *key, unsigned long pages)
 	pb_printf(pb, "%-16s%8lu kB\n", key, pages_to_kb(pages));
 }
 
+static unsigned long soft_offline_pages(void);
+
 /* /proc/meminfo. anvil has no page cache and no swap yet: those are 0, and
  * all free memory is available. */
 static int
@@ -217,7 +257,18 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "SwapCached:", 0);
 	meminfo_line(pb, "SwapTotal:", 0);
 	meminfo_line(pb, "SwapFree:", 0);
+	meminfo_line(pb, "HardwareCorrupted:", soft_offline_pages());
 	return 0;
+}
+
+/* Frames soft-offline has retired for good (each offline event is one). */
+static unsigned long
+soft_offline_pages(void)
+{
+	unsigned long events[NR_VM_EVENT_ITEMS];
+
+	all_vm_events(events);
+	return events[SOFT_OFFLINE];
 }
 
 /* /proc/buddyinfo: free blocks of each order, in Linux's layout
@@ -233,6 +284,136 @@ proc_show_buddyinfo(struct proc_buf *pb, int pid)
 		pb_printf(pb, "%6lu ", counts[order]);
 	pb_printf(pb, "\n");
 	return 0;
+}
+
+/* /proc/vmstat: "name value" lines, the free pages first, then every VM
+ * event counter of mm/vmstat.h. */
+static int
+proc_show_vmstat(struct proc_buf *pb, int pid)
+{
+	unsigned long events[NR_VM_EVENT_ITEMS];
+
+	all_vm_events(events);
+	pb_printf(pb, "nr_free_pages %lu\n", nr_free_pages());
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		pb_printf(pb, "%s %lu\n", vm_event_names[i], events[i]);
+	return 0;
+}
+
+/* /proc/sys/vm/rmap_check, read: the number of reverse-mapping mismatches
+ * the checker (mm/rmap.h) finds now; 0 means consistent. */
+static int
+proc_show_rmap_check(struct proc_buf *pb, int pid)
+{
+	int mismatches = rmap_check_all(false);
+
+	if (mismatches < 0)
+		return mismatches;
+	pb_printf(pb, "%d\n", mismatches);
+	return 0;
+}
+
+/* /proc/sys/vm/rmap_check, written (any text): the checker runs again and
+ * prints each mismatch on the console; the write fails with EIO if it
+ * found any. */
+static int
+proc_store_rmap_check(int pid, const char *text, size_t len)
+{
+	int mismatches = rmap_check_all(true);
+
+	if (mismatches < 0)
+		return mismatches;
+	return mismatches ? -EIO : 0;
+}
+
+/* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: the slab
+ * caches give their empty slabs back to the buddy allocator (anvil has no
+ * page cache or dentry cache to drop yet). init writes it before counting
+ * free pages, so a cache that grew during a test is not a "lost" page. */
+static int
+proc_store_drop_caches(int pid, const char *text, size_t len)
+{
+	if (len < 1 || text[0] < '1' || text[0] > '4' || (len > 1 && text[1] != '\n'))
+		return -EINVAL;
+	kmem_cache_shrink_all();
+	return 0;
+}
+
+/* The value of c as a digit (letters for bases above 10), or 16 if none. */
+static unsigned
+digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (unsigned)(c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (unsigned)(c - 'A' + 10);
+	return 16;
+}
+
+/* The base of the number at *s, as C and Linux's kstrtoull(s, 0) see it:
+ * "0x" or "0X" followed by a hex digit is hex (*s moves past the prefix),
+ * another leading "0" is octal, anything else decimal. */
+static unsigned
+number_base(const char **s)
+{
+	const char *p = *s;
+
+	if (p[0] != '0')
+		return 10;
+	if ((p[1] == 'x' || p[1] == 'X') && digit_value(p[2]) < 16) {
+		*s = p + 2;
+		return 16;
+	}
+	return 8;
+}
+
+/* Parses text as Linux's kstrtoull(text, 0): an optional '+', a number in
+ * the base its prefix says, then at most one newline. 0, or -EINVAL for
+ * anything else (no digits, trailing junk, more than 64 bits). */
+static int
+parse_u64_any_base(const char *text, uint64_t *out)
+{
+	const char *s = text, *digits;
+	uint64_t value = 0;
+	unsigned base;
+
+	if (*s == '+')
+		s++;
+	base = number_base(&s);
+	for (digits = s; digit_value(*s) < base; s++) {
+		unsigned d = digit_value(*s);
+
+		if (value > (UINT64_MAX - d) / base)
+			return -EINVAL;
+		value = value * base + d;
+	}
+	if (s == digits)
+		return -EINVAL;
+	if (*s == '\n')
+		s++;
+	if (*s != '\0')
+		return -EINVAL;
+	*out = value;
+	return 0;
+}
+
+/* /sys/devices/system/memory/soft_offline_page: the physical address
+ * written names a frame to move the user page out of and retire for good
+ * (soft_offline_page, mm/migrate.h). Its error, -EINVAL for text that is
+ * not a number, -ENXIO for an address beyond 32-bit frame numbers. */
+static int
+sysfs_store_soft_offline_page(int pid, const char *text, size_t len)
+{
+	uint64_t phys, pfn;
+
+	if (parse_u64_any_base(text, &phys))
+		return -EINVAL;
+	pfn = phys >> PAGE_SHIFT;
+	if ((unsigned long)pfn != pfn)
+		return -ENXIO;
+	return soft_offline_page((unsigned long)pfn);
 }
 
 /* /proc/self -> the pid of whoever follows the link. */
@@ -304,15 +485,8 @@ state_name(char state)
 	}
 }
 
-/* A process with an address space (not a zombie, whose mm is gone). */
-static bool
-has_address_space(const struct proc_info *pi)
-{
-	return pi->vm_bytes != 0;
-}
-
-/* /proc/PID/status: "Key:\tvalue" lines, the Vm lines only for a process
- * that has memory, as on Linux. */
+/* /proc/PID/status: "Key:\tvalue" lines, the Vm lines (fs/proc_task_mmu.c)
+ * only for a process that has memory, as on Linux. */
 static int
 proc_show_pid_status(struct proc_buf *pb, int pid)
 {
@@ -325,10 +499,7 @@ proc_show_pid_status(struct proc_buf *pb, int pid)
 	pb_printf(pb, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		  pi.pid, pi.pid, pi.ppid);
 	pb_printf(pb, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-	if (has_address_space(&pi)) {
-		pb_printf(pb, "VmSize:\t%8lu kB\n", pi.vm_bytes / 1024);
-		pb_printf(pb, "VmRSS:\t%8lu kB\n", pages_to_kb(pi.rss_pages));
-	}
+	proc_show_task_mem(pb, pid);
 	pb_printf(pb, "Threads:\t1\n");
 	return 0;
 }
@@ -348,27 +519,77 @@ proc_show_pid_cmdline(struct proc_buf *pb, int pid)
 /* ---- the tables -------------------------------------------------------- */
 
 #define PROC_FILE(n, i, fn) { .name = n, .mode = S_IFREG | 0444, .ino = i, .show = fn }
+#define PROC_RW_FILE(n, i, m, fn, st) { .name = n, .mode = S_IFREG | (m), .ino = i, .show = fn, .store = st }
+#define PROC_STORE_FILE(n, i, m, st) { .name = n, .mode = S_IFREG | (m), .ino = i, .store = st }
+#define PROC_FOPS_FILE(n, i, m, f) { .name = n, .mode = S_IFREG | (m), .ino = i, .fops = f }
 #define PROC_LINK(n, i, fn) { .name = n, .mode = S_IFLNK | 0777, .ino = i, .link = fn }
 #define PROC_SUBDIR(n, i, d) { .name = n, .mode = S_IFDIR | 0555, .ino = i, .dir = d }
+#define SYSFS_SUBDIR(n, i, d) { .name = n, .mode = S_IFDIR | 0755, .ino = i, .dir = d }
 
 /* /proc/PID */
 static const struct proc_entry pid_entries[] = {
 	PROC_FILE("stat",    PROC_PID_STAT_INO,    proc_show_pid_stat),
 	PROC_FILE("status",  PROC_PID_STATUS_INO,  proc_show_pid_status),
 	PROC_FILE("cmdline", PROC_PID_CMDLINE_INO, proc_show_pid_cmdline),
+	PROC_FILE("maps",    PROC_PID_MAPS_INO,    proc_show_pid_maps),
+	PROC_FILE("smaps",   PROC_PID_SMAPS_INO,   proc_show_pid_smaps),
+	PROC_FOPS_FILE("pagemap", PROC_PID_PAGEMAP_INO, 0400, &proc_pagemap_fops),
 };
 static const struct proc_dir pid_dir = PROC_DIR(pid_entries, false);
+
+/* /proc/sys/vm */
+static const struct proc_entry sys_vm_entries[] = {
+	PROC_RW_FILE("rmap_check", PROC_SYS_VM_RMAP_CHECK_INO, 0644,
+		     proc_show_rmap_check, proc_store_rmap_check),
+	PROC_STORE_FILE("drop_caches", PROC_SYS_VM_DROP_CACHES_INO, 0200, proc_store_drop_caches),
+};
+static const struct proc_dir sys_vm_dir = PROC_DIR(sys_vm_entries, false);
+
+/* /proc/sys */
+static const struct proc_entry sys_entries[] = {
+	PROC_SUBDIR("vm", PROC_SYS_VM_INO, &sys_vm_dir),
+};
+static const struct proc_dir sys_dir = PROC_DIR(sys_entries, false);
 
 /* /proc */
 static const struct proc_entry root_entries[] = {
 	PROC_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
 	PROC_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
+	PROC_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),
+	PROC_SUBDIR("sys",     PROC_SYS_INO,       &sys_dir),
 };
 static const struct proc_dir root_dir = PROC_DIR(root_entries, true);
 
-/* The lines that are not in any table: /proc itself and each /proc/PID. */
+/* /sys/devices/system/memory */
+static const struct proc_entry sysfs_memory_entries[] = {
+	PROC_STORE_FILE("soft_offline_page", SYSFS_SOFT_OFFLINE_PAGE_INO, 0200,
+			sysfs_store_soft_offline_page),
+};
+static const struct proc_dir sysfs_memory_dir = PROC_DIR(sysfs_memory_entries, false);
+
+/* /sys/devices/system */
+static const struct proc_entry sysfs_system_entries[] = {
+	SYSFS_SUBDIR("memory", SYSFS_MEMORY_INO, &sysfs_memory_dir),
+};
+static const struct proc_dir sysfs_system_dir = PROC_DIR(sysfs_system_entries, false);
+
+/* /sys/devices */
+static const struct proc_entry sysfs_devices_entries[] = {
+	SYSFS_SUBDIR("system", SYSFS_SYSTEM_INO, &sysfs_system_dir),
+};
+static const struct proc_dir sysfs_devices_dir = PROC_DIR(sysfs_devices_entries, false);
+
+/* /sys */
+static const struct proc_entry sysfs_root_entries[] = {
+	SYSFS_SUBDIR("devices", SYSFS_DEVICES_INO, &sysfs_devices_dir),
+};
+static const struct proc_dir sysfs_root_dir = PROC_DIR(sysfs_root_entries, false);
+
+/* The lines that are not in any table: the roots of /proc and /sys, and
+ * each /proc/PID. */
 static const struct proc_entry proc_root_entry = PROC_SUBDIR("proc", PROC_ROOT_INO, &root_dir);
+static const struct proc_entry sysfs_root_entry = SYSFS_SUBDIR("sys", SYSFS_ROOT_INO, &sysfs_root_dir);
 static const struct proc_entry pid_dir_entry = PROC_SUBDIR("PID", PROC_PID_DIR_INO, &pid_dir);
 
 /* The inode number of entry e about process pid (0: system-wide). */
@@ -380,15 +601,40 @@ proc_ino(const struct proc_entry *e, int pid)
 
 /* ---- regular files ----------------------------------------------------- */
 
-/* Generates the whole text; 0, -ENOMEM, or the show function's error
- * (-ESRCH when the process has gone). */
+int
+proc_inode_pid(const struct inode *inode)
+{
+	const struct proc_node *node = inode->i_private;
+
+	return node->pid;
+}
+
+/* Whether line e may be opened with f_mode: reading needs a show function
+ * and an r bit, writing a store function and a w bit, root included.
+ * 0 or -EACCES. */
+static int
+proc_may_open(const struct proc_entry *e, unsigned f_mode)
+{
+	if ((f_mode & FMODE_READ) && !(e->show && (e->mode & 0444)))
+		return -EACCES;
+	if ((f_mode & FMODE_WRITE) && !(e->store && (e->mode & 0222)))
+		return -EACCES;
+	return 0;
+}
+
+/* Checks the access mode, then, when opened for reading, generates the
+ * whole text; 0, -EACCES, -ENOMEM, or the show function's error (-ESRCH
+ * when the process has gone). */
 static int
 proc_file_open(struct inode *inode, struct file *f)
 {
 	const struct proc_node *node = inode->i_private;
-	struct proc_buf *pb = kzalloc(sizeof(*pb), GFP_KERNEL);
-	int err;
+	struct proc_buf *pb;
+	int err = proc_may_open(node->entry, f->f_mode);
 
+	if (err || !(f->f_mode & FMODE_READ))
+		return err;
+	pb = kzalloc(sizeof(*pb), GFP_KERNEL);
 	if (!pb)
 		return -ENOMEM;
 	err = node->entry->show(pb, node->pid);
@@ -407,7 +653,34 @@ proc_file_read(struct file *f, struct iobuf *b, loff_t *pos)
 {
 	const struct proc_buf *pb = f->private_data;
 
+	if (!pb)
+		return -EBADF;                   /* opened for writing only */
 	return simple_read_from_buffer(b, pos, pb->data, pb->len);
+}
+
+/* Hands the written bytes (at most PROC_STORE_MAX of them, NUL-terminated)
+ * to the line's store function; the count taken, or its error. Each write
+ * is a whole new value wherever *pos is, as in sysfs and /proc/sys. */
+static ssize_t
+proc_file_write(struct file *f, struct iobuf *b, loff_t *pos)
+{
+	const struct proc_node *node = f->f_inode->i_private;
+	size_t len = b->left < PROC_STORE_MAX ? b->left : PROC_STORE_MAX;
+	char *text = kmalloc(len + 1, GFP_KERNEL);
+	int err;
+
+	if (!text)
+		return -ENOMEM;
+	err = iobuf_get(b, text, len);
+	if (!err) {
+		text[len] = '\0';
+		err = node->entry->store(node->pid, text, len);
+	}
+	kfree(text);
+	if (err)
+		return err;
+	*pos += (loff_t)len;
+	return (ssize_t)len;
 }
 
 static void
@@ -417,9 +690,23 @@ proc_file_release(struct inode *inode, struct file *f)
 	f->private_data = NULL;
 }
 
+/* i_op->truncate of regular files, called for open's O_TRUNC: on a
+ * writable file (`echo 1 > /proc/sys/vm/rmap_check`) it is accepted and
+ * changes nothing, as on Linux; elsewhere -EACCES, as opening would give. */
+static int
+proc_truncate(struct inode *inode, loff_t size)
+{
+	const struct proc_node *node = inode->i_private;
+
+	return node->entry->store && (node->entry->mode & 0222) ? 0 : -EACCES;
+}
+
+static const struct inode_operations proc_file_iops = { .truncate = proc_truncate };
+
 static const struct file_operations proc_file_fops = {
 	.open = proc_file_open,
 	.read = proc_file_read,
+	.write = proc_file_write,
 	.release = proc_file_release,
 };
 
@@ -483,7 +770,8 @@ proc_make_inode(struct super_block *sb, const struct proc_entry *e, int pid)
 	} else if (S_ISLNK(e->mode)) {
 		inode->i_op = &proc_link_iops;
 	} else {
-		inode->i_fop = &proc_file_fops;
+		inode->i_op = &proc_file_iops;
+		inode->i_fop = e->fops ? e->fops : &proc_file_fops;
 	}
 	return inode;
 }
@@ -637,19 +925,20 @@ static const struct file_operations proc_dir_fops = { .iterate = proc_dir_iterat
 
 /* ---- mounting ---------------------------------------------------------- */
 
-/* A new /proc super_block with its root dentry; NULL if out of memory. */
-struct super_block *
-procfs_mount(void)
+/* A new super_block of type with its root dentry made from the table line
+ * root_line; NULL if out of memory. /proc and /sys are two of these. */
+static struct super_block *
+table_fs_mount(const char *type, uint32_t dev, const struct proc_entry *root_line)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
 	struct inode *root;
 
 	if (!sb)
 		return NULL;
-	sb->s_type = "proc";
-	sb->s_dev = PROC_DEV;
+	sb->s_type = type;
+	sb->s_dev = dev;
 	sb->s_next_ino = NR_PROC_INOS;           /* new_inode's own numbers: unused */
-	root = proc_make_inode(sb, &proc_root_entry, 0);
+	root = proc_make_inode(sb, root_line, 0);
 	if (!root)
 		goto out_free_sb;
 	if (!d_alloc_root(sb, root))
@@ -661,4 +950,18 @@ out_put_root:
 out_free_sb:
 	kfree(sb);
 	return NULL;
+}
+
+/* A new /proc super_block; NULL if out of memory. */
+struct super_block *
+procfs_mount(void)
+{
+	return table_fs_mount("proc", PROC_DEV, &proc_root_entry);
+}
+
+/* A new /sys super_block; NULL if out of memory. */
+struct super_block *
+sysfs_mount(void)
+{
+	return table_fs_mount("sysfs", SYSFS_DEV, &sysfs_root_entry);
 }

@@ -11,6 +11,7 @@
  * (as Linux does); one that faults before moving any returns EFAULT.
  */
 #include <fs/file.h>
+#include <arch/x86/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -174,6 +175,43 @@ import_iovec(const struct iovec32 *uiov, int count)
 	return iov;
 }
 
+/*
+ * A writev of at most a page is gathered and handed to ->write once, as
+ * Linux does for files that take the whole iovec: a /proc or /sys store
+ * sees "0x1234\n" as one write (musl's stdio writes the text and the
+ * newline as two segments), and a pipe gets it atomically. -EFAULT if a
+ * segment cannot be read; -E2BIG if the total is too large to gather.
+ */
+static ssize_t
+gathered_write(struct file *f, const struct iovec32 *iov, int count, loff_t *pos)
+{
+	size_t total = 0, at = 0;
+	char *buf;
+	ssize_t n;
+
+	for (int i = 0; i < count; i++)
+		total += iov[i].len;
+	if (total > PAGE_SIZE)
+		return -E2BIG;
+	buf = kmalloc(total ? total : 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (int i = 0; i < count; i++) {
+		if (copy_from_user(buf + at, (const void *)iov[i].base, iov[i].len)) {
+			kfree(buf);
+			return -EFAULT;
+		}
+		at += iov[i].len;
+	}
+	{
+		struct iobuf b = iobuf_kernel(buf, total);
+
+		n = total ? vfs_write(f, &b, pos) : 0;
+	}
+	kfree(buf);
+	return n;
+}
+
 static long
 do_readv_writev(int fd, const struct iovec32 *uiov, int count, loff_t *ppos, bool write)
 {
@@ -190,6 +228,17 @@ do_readv_writev(int fd, const struct iovec32 *uiov, int count, loff_t *ppos, boo
 	}
 	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
 		done = -EBADF;
+	if (!done && write && count > 1) {
+		ssize_t n = gathered_write(f, iov, count, ppos ? ppos : &f->f_pos);
+
+		if (n != -E2BIG && n != -EFAULT) {
+			kfree(iov);
+			fput(f);
+			return n;
+		}
+		/* too big, or a bad segment: segment by segment below, which
+		 * writes what comes before the bad one as Linux does */
+	}
 	for (int i = 0; i < count && done >= 0; i++) {
 		struct iobuf b = iobuf_user((void *)iov[i].base, iov[i].len);
 		loff_t *pos = ppos ? ppos : &f->f_pos;

@@ -1,11 +1,13 @@
 /*
  * fs/super.c — building the file tree at boot: a ramfs root with /dev,
- * /tmp and /proc, the device nodes, procfs mounted on /proc, then the
- * initrd unpacked on top (it may add to /dev or replace nothing else).
+ * /tmp, /proc and /sys, the device nodes, procfs mounted on /proc and
+ * sysfs on /sys, then the initrd unpacked on top (it may add to /dev or
+ * replace nothing else).
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/internal.h>
+#include <fs/proc_internal.h>
 #include <drivers/mem.h>
 #include <drivers/tty.h>
 #include <kernel/errno.h>
@@ -37,17 +39,17 @@ must(int err, const char *what)
 		panic("fs_init: %s: error %d", what, err);
 }
 
+/* Mounts sb (NULL: it could not be made) on the directory path. */
 static void
-mount_proc(void)
+mount_on(const char *path, struct super_block *sb)
 {
-	struct super_block *sb = procfs_mount();
 	struct dentry *mp;
 
 	if (!sb)
-		panic("fs_init: cannot create procfs");
-	mp = kern_path(AT_FDCWD, "/proc", LOOKUP_DIRECTORY);
+		panic("fs_init: cannot create the file system for %s", path);
+	mp = kern_path(AT_FDCWD, path, LOOKUP_DIRECTORY);
 	if (IS_ERR(mp))
-		panic("fs_init: no /proc to mount on");
+		panic("fs_init: no %s to mount on", path);
 	mount_at(mp, sb);
 	dput(mp);
 }
@@ -63,6 +65,7 @@ fs_init(void *initrd, size_t len)
 	must(vfs_mkdir_path("/dev", 0755), "/dev");
 	must(vfs_mkdir_path("/tmp", 01777), "/tmp");
 	must(vfs_mkdir_path("/proc", 0555), "/proc");
+	must(vfs_mkdir_path("/sys", 0555), "/sys");
 	mem_devices_init();
 	tty_init();
 	for (unsigned i = 0; i < sizeof(device_nodes) / sizeof(device_nodes[0]); i++) {
@@ -70,7 +73,8 @@ fs_init(void *initrd, size_t len)
 
 		must(vfs_mknod_path(n->path, S_IFCHR | n->mode, MKDEV(n->major, n->minor)), n->path);
 	}
-	mount_proc();
+	mount_on("/proc", procfs_mount());
+	mount_on("/sys", sysfs_mount());
 	if (initrd && len)
 		unpack_initramfs(initrd, len);
 	else

@@ -5,12 +5,15 @@
  * list. tasklist_lock (a spinlock taken with interrupts off) protects both
  * lists, every task's parent, children, sibling and zombie fields, and
  * keeps a task found by pid from being freed while the lock is held.
+ * procfs reads processes only through the copies made here (proc_get_info)
+ * and the mm references handed out by proc_get_mm.
  * Lock order: tasklist_lock, then the scheduler's rq_lock.
  */
 #include <kernel/proc.h>
 #include <kernel/procs.h>
 #include <kernel/signal.h>
 #include <kernel/errno.h>
+#include <mm/mm.h>
 #include <mm/mm_types.h>
 #include <libk/string.h>
 
@@ -80,4 +83,22 @@ proc_get_info(int pid, struct proc_info *out)
 	out->cmdline_len = t->cmdline_len;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return 0;
+}
+
+/* The task's mm cannot be dropped while tasklist_lock is held: exit and
+ * exec clear or replace t->mm before their mmput, and with interrupts off
+ * neither can run between our read of t->mm and mmget. */
+struct mm_struct *
+proc_get_mm(int pid)
+{
+	uint32_t flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = task_by_pid_locked(pid);
+	struct mm_struct *mm = NULL;
+
+	if (t && !t->zombie && t->mm) {
+		mm = t->mm;
+		mmget(mm);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return mm;
 }

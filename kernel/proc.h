@@ -29,6 +29,11 @@ struct proc_info {
 int proc_list_pids(int *pids, int max);
 /* Copies what is known of process pid; -ESRCH if there is none. */
 int proc_get_info(int pid, struct proc_info *out);
+struct mm_struct;
+/* The address space of process pid with a user reference (mmget) that
+ * the caller drops with mmput; NULL if there is no such process or it is
+ * a zombie. Lets procfs read another process's memory map safely. */
+struct mm_struct *proc_get_mm(int pid);
 
 /* Sends sig from the kernel to every process of group pgid; 0 or -ESRCH. */
 int kill_pgrp(int pgid, int sig);
