@@ -16,6 +16,7 @@
  * after it (no memory for the stack) kills the process, as on Linux.
  */
 #include <kernel/exec.h>
+#include <kernel/resource.h>
 #include <kernel/elf.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>
@@ -42,6 +43,7 @@
 #define MAX_ARGS          4096                    /* argv + envp pointers */
 #define MAX_PHNUM         64
 #define STACK_INITIAL     (128u << 10)
+#define MAX_STACK_BYTES   (8u << 20)    /* the room mm_alloc leaves below the mmap area */
 #define USER_EFLAGS       (EFLAGS_IF | 0x2u)      /* bit 1 is always set */
 #define PLATFORM          "i686"
 #define AT_RANDOM_BYTES   16
@@ -252,6 +254,18 @@ open_executable(const char *path, struct file **out)
 	return 0;
 }
 
+/* How far the stack may grow: RLIMIT_STACK, at least the initial stack
+ * and at most what fits below the mmap area (mm_alloc's default). */
+static uint32_t
+stack_limit_bytes(void)
+{
+	uint64_t limit = rlimit(RLIMIT_STACK);
+
+	if (limit < STACK_INITIAL)
+		return STACK_INITIAL;
+	return limit > MAX_STACK_BYTES ? MAX_STACK_BYTES : (uint32_t)limit;
+}
+
 /* A new address space holding the program and an empty stack. */
 static int
 build_mm(struct file *f, struct elf_image *img, struct mm_struct **out)
@@ -262,6 +276,7 @@ build_mm(struct file *f, struct elf_image *img, struct mm_struct **out)
 
 	if (!mm)
 		return -ENOMEM;
+	mm->stack_limit = stack_limit_bytes();
 	err = load_elf(mm, f, img);
 	if (!err) {
 		r = do_mmap(mm, USER_TOP - STACK_INITIAL, STACK_INITIAL, PROT_READ | PROT_WRITE,

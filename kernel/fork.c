@@ -9,6 +9,7 @@
 #include <kernel/process.h>
 #include <kernel/procs.h>
 #include <kernel/proc.h>
+#include <kernel/resource.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
@@ -62,6 +63,7 @@ copy_process_state(struct task *c, struct task *p)
 	c->pgid = p->pgid;
 	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = p->cmdline_len;
+	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	return 0;
 }
 
@@ -111,6 +113,7 @@ process_init_current(void)
 		return -ENOMEM;
 	t->pid = t->tid;
 	t->pgid = t->pid;
+	rlimits_init(t);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	list_add_tail(&t->process_link, &process_list);
 	spin_unlock_irqrestore(&tasklist_lock, flags);

@@ -38,6 +38,13 @@ enum task_state {
 	TASK_DEAD,
 };
 
+#define RLIM_NLIMITS 16
+/* One resource limit as prlimit64 reports it (RLIM64_INFINITY: none). */
+struct rlimit64 {
+	uint64_t rlim_cur;            /* the limit enforced */
+	uint64_t rlim_max;            /* how far rlim_cur may be raised */
+};
+
 struct task {
 	uint32_t kernel_esp;          /* saved by switch_to; must stay first */
 	void *stack;                  /* THREAD_SIZE bytes, STACK_MAGIC at [0] */
@@ -71,6 +78,7 @@ struct task {
 	struct list_head process_link;/* on process_list, in pid order */
 	char cmdline[256];            /* argv, NUL-separated, for /proc/PID/cmdline */
 	unsigned cmdline_len;
+	struct rlimit64 rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit (kernel/resource.c) */
 
 	/* ---- signals (kernel/signal.c) ---- */
 	struct signal_state *signal;  /* handlers, pending and blocked sets */
