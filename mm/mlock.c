@@ -70,8 +70,8 @@ apply_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t lo
 		start = stop;
 		if (start >= end)
 			return 0;
-		vma = find_vma(mm, start);
-		if (!vma || vma->vm_start != start)
+		vma = find_vma(mm, start);       /* a merge may have reached past start */
+		if (!vma || vma->vm_start > start)
 			return -ENOMEM;
 	}
 }

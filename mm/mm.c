@@ -148,7 +148,8 @@ static struct vm_area_struct *
 dup_vma(struct mm_struct *child, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *new = vma_alloc(child, vma->vm_start, vma->vm_end,
-					       vma->vm_flags, vma->vm_pgoff);
+					       vma->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT),
+					       vma->vm_pgoff);                /* locks are not inherited */
 
 	if (!new)
 		return NULL;

@@ -231,34 +231,45 @@ sys_munmap(uint32_t addr, uint32_t len)
 }
 SYSCALL_DEFINE(munmap, sys_munmap);
 
-/* mprotect's validation: [start, end) wholly mapped, the new rights allowed. */
-static long
-mprotect_check(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
+/* Gives [start, end) of vma (which it lies in) the access flags newflags:
+ * split, rewrite the PTEs, merge. The VMA now covering start, or NULL. */
+static struct vm_area_struct *
+mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+	       uint32_t newflags)
 {
-	uint32_t at = start;
-	struct vm_area_struct *vma;
-
-	for (vma = find_vma(mm, start); vma && vma->vm_start <= at && at < end;
-	     vma = vma_next(mm, vma)) {
-		if ((newflags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
-			return -EACCES;
-		at = vma->vm_end;
-	}
-	return at >= end ? 0 : -ENOMEM;
+	if (vma_split_at(mm, start) || vma_split_at(mm, end))
+		return NULL;
+	vma = find_vma(mm, start);
+	vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newflags;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	change_protection(vma, vma->vm_start, vma->vm_end);
+	return vma_merge_neighbours(mm, vma);
 }
 
-static void
-mprotect_apply(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
+/* Applies newflags VMA by VMA from start, as Linux does: the VMAs before a
+ * hole (ENOMEM) or before one that may not get the rights (EACCES) keep
+ * their new protection. */
+static long
+mprotect_range(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
 {
-	struct vm_area_struct *vma = find_vma(mm, start), *next;
+	struct vm_area_struct *vma = find_vma(mm, start);
 
-	for (; vma && vma->vm_start < end; vma = next) {
-		next = vma_next(mm, vma);
-		vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newflags;
-		vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
-		change_protection(vma, vma->vm_start, vma->vm_end);
-		vma = vma_merge_neighbours(mm, vma);
-		next = vma_next(mm, vma);
+	if (!vma || vma->vm_start > start)
+		return -ENOMEM;
+	for (;;) {
+		uint32_t stop = vma->vm_end < end ? vma->vm_end : end;
+
+		if ((newflags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
+			return -EACCES;
+		vma = mprotect_fixup(mm, vma, start, stop, newflags);
+		if (!vma)
+			return -ENOMEM;
+		start = stop;
+		if (start >= end)
+			return 0;
+		vma = find_vma(mm, start);       /* a merge may have reached past start */
+		if (!vma || vma->vm_start > start)
+			return -ENOMEM;
 	}
 }
 
@@ -277,11 +288,7 @@ sys_mprotect(uint32_t start, uint32_t len, uint32_t prot)
 	if (end <= start || end > USER_TOP)
 		return -ENOMEM;
 	mutex_lock(&mm->mmap_lock);
-	err = mprotect_check(mm, start, end, newflags);
-	if (!err && (vma_split_at(mm, start) || vma_split_at(mm, end)))
-		err = -ENOMEM;
-	if (!err)
-		mprotect_apply(mm, start, end, newflags);
+	err = mprotect_range(mm, start, end, newflags);
 	mutex_unlock(&mm->mmap_lock);
 	return err;
 }

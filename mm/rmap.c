@@ -481,7 +481,7 @@ pte_after_migration(struct vm_area_struct *vma, pte_t entry, struct page *page)
 {
 	pteval_t prot = vma->vm_page_prot | _PAGE_ACCESSED;
 
-	if (!prot)
+	if (!vma->vm_page_prot)                  /* PROT_NONE: mapped, never accessible */
 		return pfn_pte(page_to_pfn(page), _PAGE_PROTNONE);
 	if (!is_write_migration_entry(entry))
 		prot &= ~_PAGE_RW;
