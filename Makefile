@@ -1,8 +1,8 @@
 # anvil — top-level Makefile.
 #
 # Verbs: make (kernel + ISO), make run, make debug, make check, make check-one T=name,
-# make bench. Sources are found by wildcard per folder: adding a .c or .S file to one of
-# KERNEL_DIRS needs no edit here. Everything built lands in build/.
+# make bench, make stress. Sources are found by wildcard per folder: adding a .c or .S
+# file to one of KERNEL_DIRS needs no edit here. Everything built lands in build/.
 
 BUILD      := build
 CROSS      := i686-linux-gnu-
@@ -43,7 +43,7 @@ QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 CMDLINE    ?= -- shell
 
-.PHONY: all run debug check check-one host-tests bench deps clean userland guest guest-on-host FORCE
+.PHONY: all run debug check check-one host-tests bench stress deps clean userland guest guest-on-host FORCE
 all: $(ISO)
 
 # ---- dependencies: tools/install-deps installs whatever is missing --------
@@ -207,6 +207,18 @@ check-one: $(ISO) host-tests
 
 bench: $(ISO)
 	@$(RUNNER) bench $(if $(EXTRA_BENCH),--extra-bench $(notdir $(EXTRA_BENCH_BIN)))
+
+# The long random mm stress in the guest: mm_random_stress with many seeds
+# (make check runs it with its 3 short default seeds). A failure names the
+# seed and step; repeat one with make stress STRESS_SEED=s STRESS_SEEDS=1,
+# adding STRESS_ARGS="stress_trace=1 stress_check_every=1" to see each step.
+STRESS_SEEDS ?= 20
+STRESS_STEPS ?= 1000
+STRESS_SEED  ?= 1
+STRESS_ARGS  ?=
+stress: $(ISO)
+	@$(RUNNER) stress --seeds $(STRESS_SEEDS) --steps $(STRESS_STEPS) --first-seed $(STRESS_SEED) \
+	  $(if $(STRESS_ARGS),--init-words "$(STRESS_ARGS)")
 
 clean:
 	rm -rf $(BUILD)

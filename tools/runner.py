@@ -3,6 +3,8 @@
 
   runner.py --build build check [--only NAME]
   runner.py --build build bench
+  runner.py --build build stress [--seeds N] [--steps N] [--first-seed N]
+                                 [--init-words "stress_trace=1 ..."]
 
 Every layer speaks the same protocol: a test prints "PASS name" or
 "FAIL name: reason". This runner gathers
@@ -18,7 +20,9 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
-failed. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
+failed. The stress verb (make stress) boots init with "stress" instead: it
+runs only mm_random_stress, with many more seeds and steps than make check
+gives it, and reports it the same way. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
 with the tail of its serial log.
 """
 import argparse
@@ -333,6 +337,44 @@ def check(args):
     return 1 if results.failed else 0
 
 
+# ---- the stress run --------------------------------------------------------------
+
+STRESS_TEST = "mm_random_stress"
+STRESS_SECONDS_PER_STEP = 0.1   # init's limit: far more guest time than a step takes
+STRESS_MIN_SECONDS = 600
+STRESS_PROGRESS = re.compile(r"^\(%s\) " % STRESS_TEST)
+
+
+def stress(args):
+    """Boots init in stress mode: mm_random_stress runs args.seeds seeds of
+    args.steps steps from args.first_seed (passed as stress_* words, which
+    init turns into STRESS_* environment variables; args.init_words adds
+    more, e.g. "stress_trace=1 stress_check_every=1"). Prints the test's
+    progress lines and its verdict."""
+    limit = max(STRESS_MIN_SECONDS, int(args.seeds * args.steps * STRESS_SECONDS_PER_STEP))
+    words = ["stress", "timeout=%d" % limit, "stress_seeds=%d" % args.seeds,
+             "stress_steps=%d" % args.steps, "stress_seed=%d" % args.first_seed] + \
+        (args.init_words or "").split()
+    print("# stress: %s, %d seeds from %d, %d steps each (time limit %d s)"
+          % (STRESS_TEST, args.seeds, args.first_seed, args.steps, limit))
+    sys.stdout.flush()
+    b = boot(args.build, "stress", "-- " + " ".join(words), GUEST_MEM, timeout=limit + 300,
+             modules=[args.initrd], silence=GUEST_SILENCE)
+    results = Results()
+    for line in b.lines():
+        if STRESS_PROGRESS.match(line.strip()):
+            print("    " + line.strip())
+    verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == STRESS_TEST]
+    if verdict:
+        ok, reason = verdict[0]
+        results.report(STRESS_TEST, ok, reason, "" if ok else b.tail())
+    else:
+        results.report(STRESS_TEST, False, "no verdict: " + (b.crash_reason() or
+                       "boot ended early (QEMU status %d)" % b.status), b.tail())
+    print("%d passed, %d failed" % (results.passed, results.failed))
+    return 1 if results.failed else 0
+
+
 # ---- benchmarks ----------------------------------------------------------------
 
 ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,clock=vm"]
@@ -385,14 +427,18 @@ def run_bench_boot(args, cmdline, modules, extra=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("verb", choices=["check", "bench"])
+    ap.add_argument("verb", choices=["check", "bench", "stress"])
     ap.add_argument("--only")
     ap.add_argument("--initrd")
     ap.add_argument("--guest-tests")
     ap.add_argument("--extra-tests")
     ap.add_argument("--extra-bench")
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--init-words", help="more words for init's command line (stress)")
     args = ap.parse_args()
-    return check(args) if args.verb == "check" else bench(args)
+    return {"check": check, "bench": bench, "stress": stress}[args.verb](args)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,11 @@
  *     after=NAME     skip the tests up to and including NAME (the host
  *                    runner's restart point after a kernel crash)
  *     bench          run the programs in /bench instead (make bench)
+ *     stress         run only the stress tests (STRESS_TESTS; tests= picks
+ *                    others) with a time limit of STRESS_TIMEOUT_S unless
+ *                    timeout= says otherwise (make stress)
+ *     stress_KEY=V   put STRESS_KEY=V in the tests' environment, e.g.
+ *                    stress_seeds=20 stress_steps=1000 (see mm_random_stress)
  *     -d DIR         the tests directory (default /tests)
  *     -m             check lost pages even when not PID 1
  * Without /tests, init starts the shell too.
@@ -62,6 +67,10 @@
 #define EXEC_FAILED_STATUS  127
 #define ANY_EXEC_BIT        (S_IXUSR | S_IXGRP | S_IXOTH)
 #define MAX_EXIT_STATUS     255
+#define STRESS_TESTS        "mm_random_stress"
+#define STRESS_TIMEOUT_S    3600
+#define STRESS_PREFIX       "stress_"
+#define MAX_TEST_ENV        12
 
 /* What the command line asked for. */
 struct options {
@@ -72,6 +81,7 @@ struct options {
 	int timeout_s;
 	int shell;                 /* start the shell instead of testing */
 	int check_pages;           /* apply the lost-pages rule */
+	int stress;                /* run the stress tests (make stress) */
 };
 
 /* How one test ended. */
@@ -80,7 +90,8 @@ struct verdict {
 	char reason[128];
 };
 
-static char *const test_envp[] = { "PATH=/bin", "HOME=/", NULL };
+/* The tests' environment: this fixed part, then the stress_KEY=V words. */
+static char *test_envp[MAX_TEST_ENV + 1] = { "PATH=/bin", "HOME=/", NULL };
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -91,6 +102,25 @@ option_value(const char *word, const char *key_with_equals)
 	size_t len = strlen(key_with_equals);
 
 	return strncmp(word, key_with_equals, len) == 0 ? word + len : NULL;
+}
+
+/* add_stress_env - word "stress_key=value" goes into the tests' environment
+ * as STRESS_KEY=value; beyond MAX_TEST_ENV variables it is dropped. */
+static void
+add_stress_env(const char *word)
+{
+	int n = 0;
+	char *var;
+
+	while (test_envp[n])
+		n++;
+	if (n == MAX_TEST_ENV || !(var = strdup(word)))
+		return;
+	for (char *p = var; *p && *p != '='; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	test_envp[n] = var;
+	test_envp[n + 1] = NULL;
 }
 
 /* apply_word - one "key=value" or flag word from argv or the environment;
@@ -112,6 +142,10 @@ apply_word(struct options *opt, const char *word)
 		opt->after = value;
 	else if (strcmp(word, "bench") == 0)
 		opt->bench = 1;
+	else if (strcmp(word, "stress") == 0)
+		opt->stress = 1;
+	else if (strncmp(word, STRESS_PREFIX, strlen(STRESS_PREFIX)) == 0 && strchr(word, '='))
+		add_stress_env(word);
 }
 
 /* parse_options - defaults, then the environment, then the arguments. */
@@ -122,8 +156,9 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 	opt->only = NULL;
 	opt->after = NULL;
 	opt->bench = 0;
-	opt->timeout_s = DEFAULT_TIMEOUT_S;
+	opt->timeout_s = 0;                        /* DEFAULT_TIMEOUT_S, set below */
 	opt->shell = 0;
+	opt->stress = 0;
 	opt->check_pages = getpid() == INIT_PID;
 	for (char **e = envp; e && *e; e++)
 		apply_word(opt, *e);
@@ -133,6 +168,10 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 		else
 			apply_word(opt, argv[i]);
 	}
+	if (opt->stress && !opt->only)
+		opt->only = STRESS_TESTS;
+	if (opt->timeout_s == 0)
+		opt->timeout_s = opt->stress ? STRESS_TIMEOUT_S : DEFAULT_TIMEOUT_S;
 }
 
 /* selected - is name in the comma-separated list (or is there no list)? */
@@ -156,21 +195,47 @@ selected(const struct options *opt, const char *name)
 /* ---- small helpers --------------------------------------------------------- */
 
 /* offline_pages - frames taken out of use for good by soft-offline, from
- * /proc/meminfo's HardwareCorrupted line (in kB); 0 if there is none. */
+ * /proc/meminfo's HardwareCorrupted line (in kB); 0 if there is none.
+ * Read with open/read into the stack: no malloc, whose heap would change
+ * the very count being taken. */
 static unsigned long long
 offline_pages(void)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	unsigned long long kb = 0;
+	static const char key[] = "HardwareCorrupted:";
+	char text[2048];
+	int fd = open("/proc/meminfo", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+	char *line;
 
-	if (!f)
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HardwareCorrupted: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb * 1024 / PAGE_BYTES;
+	text[n] = '\0';
+	line = strstr(text, key);
+	return line ? strtoull(line + sizeof(key) - 1, NULL, 10) * 1024 / PAGE_BYTES : 0;
+}
+
+/* Set when free pages are counted (anvil as PID 1, or -m). */
+static int counting_pages;
+
+/* drop_caches - asks the kernel to give cached empty slabs back, so that a
+ * kernel cache that grew during a test is not taken for a lost page. Only
+ * when counting: on the host it would drop the host's caches. */
+static void
+drop_caches(void)
+{
+	int fd;
+
+	if (!counting_pages)
+		return;
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "2", 1) < 0) {
+			/* an older kernel without it: count without dropping */
+		}
+		close(fd);
+	}
 }
 
 /* free_pages - free memory in 4 KiB pages, as sysinfo() reports it, plus
@@ -180,6 +245,8 @@ static unsigned long long
 free_pages(void)
 {
 	unsigned long long offline = offline_pages();   /* first: it may grow the heap */
+
+	drop_caches();
 	struct sysinfo info;
 
 	if (sysinfo(&info) != 0)
@@ -488,6 +555,7 @@ main(int argc, char **argv, char **envp)
 		ensure_console();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_options(&opt, argc, argv, envp);
+	counting_pages = opt.check_pages;
 
 	int count = opt.shell ? -1 : list_tests(&opt, names);
 	if (count < 0) {

@@ -1,0 +1,210 @@
+/*
+ * tests/bench/guest/bench_rmap.c — what reverse mapping costs user space,
+ * in guest instructions (run by `make bench` under QEMU -icount shift=0,
+ * where rdtsc counts guest instructions; see bench_vm.c). Each figure is
+ * the median of REPEAT runs, printed as "BENCH name value unit":
+ *
+ *   user.soft_offline_1/8/64       madvise(MADV_SOFT_OFFLINE) of one page
+ *                                  that 1, 8 or 64 processes map (COW,
+ *                                  unwritten): every PTE found through rmap
+ *                                  and rewritten. The same virtual page is
+ *                                  offlined again in each run; it moves to
+ *                                  a new frame each time.
+ *   user.mremap_move_4MiB          mremap(MAYMOVE|FIXED) of 4 MiB of touched
+ *                                  private memory to another address
+ *   user.rmap_fork_exit_wait_4MiB  fork of a parent with 4 MiB touched, the
+ *                                  child's _exit, waitpid (the anon_vma
+ *                                  links fork makes; bench_vm's
+ *                                  user.fork_exit_wait_4MiB measures the same)
+ *
+ * The kernel-side figures (rmap_walk, migrate_page_to) are rmap.* in
+ * tests/bench/bench_rmap.c.
+ *
+ * It also runs on Linux (the figures are then cycles, not instructions);
+ * there the soft-offline figures are skipped (no /proc/sys/vm/rmap_check:
+ * not anvil, and a host's frames are not ours to retire).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#define REPEAT 7
+#define PAGE 4096u
+#define MOVE_BYTES (4u << 20)
+#define FORK_PARENT_BYTES (4u << 20)
+#define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
+
+static inline uint64_t
+rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t
+median(uint64_t *v)
+{
+	qsort(v, REPEAT, sizeof(v[0]), cmp_u64);
+	return v[REPEAT / 2];
+}
+
+static void
+report(const char *name, uint64_t value, const char *unit)
+{
+	printf("BENCH %s %llu %s\n", name, (unsigned long long)value, unit);
+	fflush(stdout);
+}
+
+static void
+die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static char *
+touched_anon(size_t bytes)
+{
+	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	for (size_t off = 0; off < bytes; off += PAGE)
+		p[off] = 1;
+	return p;
+}
+
+/* start_sharers - fork n children that keep the parent's address space
+ * (and so the page) until the pipe's write end closes; returns that end. */
+static int
+start_sharers(int n, pid_t *pids)
+{
+	int fd[2];
+
+	if (pipe(fd))
+		die("pipe");
+	for (int i = 0; i < n; i++) {
+		char byte;
+
+		pids[i] = fork();
+		if (pids[i] < 0)
+			die("fork");
+		if (pids[i] == 0) {
+			close(fd[1]);
+			while (read(fd[0], &byte, 1) > 0)
+				;
+			_exit(0);
+		}
+	}
+	close(fd[0]);
+	return fd[1];
+}
+
+static void
+stop_sharers(int fd, int n, const pid_t *pids)
+{
+	close(fd);
+	for (int i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+}
+
+/* bench_soft_offline - one page mapped by `mappers` processes (this one and
+ * mappers - 1 children), offlined REPEAT times. */
+static void
+bench_soft_offline(int mappers)
+{
+	static pid_t pids[64];
+	uint64_t runs[REPEAT];
+	char name[48];
+	char *page = touched_anon(PAGE);
+	int fd = start_sharers(mappers - 1, pids);
+
+	for (int r = 0; r < REPEAT; r++) {
+		uint64_t t0 = rdtsc();
+
+		if (madvise(page, PAGE, MADV_SOFT_OFFLINE))
+			die("madvise(MADV_SOFT_OFFLINE)");
+		runs[r] = rdtsc() - t0;
+	}
+	stop_sharers(fd, mappers - 1, pids);
+	munmap(page, PAGE);
+	snprintf(name, sizeof(name), "user.soft_offline_%d", mappers);
+	report(name, median(runs), mappers == 1 ? "instructions per page, 1 mapper"
+						  : "instructions per page shared COW by all mappers");
+}
+
+static void
+bench_mremap_move(void)
+{
+	uint64_t runs[REPEAT];
+
+	for (int r = 0; r < REPEAT; r++) {
+		char *src = touched_anon(MOVE_BYTES);
+		char *dst = mmap(NULL, MOVE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t t0;
+		void *got;
+
+		if (dst == MAP_FAILED)
+			die("mmap");
+		t0 = rdtsc();
+		got = mremap(src, MOVE_BYTES, MOVE_BYTES, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+		runs[r] = rdtsc() - t0;
+		if (got != dst)
+			die("mremap");
+		munmap(dst, MOVE_BYTES);
+	}
+	report("user.mremap_move_4MiB", median(runs), "instructions per mremap (4 MiB touched)");
+}
+
+static void
+bench_fork_exit_wait(void)
+{
+	uint64_t runs[REPEAT];
+	char *mem = touched_anon(FORK_PARENT_BYTES);
+
+	for (int r = 0; r < REPEAT; r++) {
+		uint64_t t0 = rdtsc();
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+		runs[r] = rdtsc() - t0;
+	}
+	munmap(mem, FORK_PARENT_BYTES);
+	report("user.rmap_fork_exit_wait_4MiB", median(runs), "instructions per fork+_exit+waitpid");
+}
+
+int
+main(void)
+{
+	static const int mappers[] = { 1, 8, 64 };
+
+	if (access(RMAP_CHECK_PATH, R_OK) == 0) {
+		for (size_t i = 0; i < sizeof(mappers) / sizeof(mappers[0]); i++)
+			bench_soft_offline(mappers[i]);
+	} else {
+		printf("# user.soft_offline_1/8/64 skipped: not anvil (no %s), "
+		       "a host's frames are not ours to offline\n", RMAP_CHECK_PATH);
+	}
+	bench_mremap_move();
+	bench_fork_exit_wait();
+	return 0;
+}
