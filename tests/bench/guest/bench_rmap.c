@@ -12,10 +12,7 @@
  *                                  a new frame each time.
  *   user.mremap_move_4MiB          mremap(MAYMOVE|FIXED) of 4 MiB of touched
  *                                  private memory to another address
- *   user.rmap_fork_exit_wait_4MiB  fork of a parent with 4 MiB touched, the
- *                                  child's _exit, waitpid (the anon_vma
- *                                  links fork makes; bench_vm's
- *                                  user.fork_exit_wait_4MiB measures the same)
+ * Fork with anon_vma_fork is bench_vm's user.fork_exit_wait_4MiB.
  *
  * The kernel-side figures (rmap_walk, migrate_page_to) are rmap.* in
  * tests/bench/bench_rmap.c.
@@ -36,7 +33,6 @@
 #define REPEAT 7
 #define PAGE 4096u
 #define MOVE_BYTES (4u << 20)
-#define FORK_PARENT_BYTES (4u << 20)
 #define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
 
 static inline uint64_t
@@ -171,27 +167,6 @@ bench_mremap_move(void)
 	report("user.mremap_move_4MiB", median(runs), "instructions per mremap (4 MiB touched)");
 }
 
-static void
-bench_fork_exit_wait(void)
-{
-	uint64_t runs[REPEAT];
-	char *mem = touched_anon(FORK_PARENT_BYTES);
-
-	for (int r = 0; r < REPEAT; r++) {
-		uint64_t t0 = rdtsc();
-		pid_t pid = fork();
-
-		if (pid < 0)
-			die("fork");
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-		runs[r] = rdtsc() - t0;
-	}
-	munmap(mem, FORK_PARENT_BYTES);
-	report("user.rmap_fork_exit_wait_4MiB", median(runs), "instructions per fork+_exit+waitpid");
-}
-
 int
 main(void)
 {
@@ -205,6 +180,5 @@ main(void)
 		       "a host's frames are not ours to offline\n", RMAP_CHECK_PATH);
 	}
 	bench_mremap_move();
-	bench_fork_exit_wait();
 	return 0;
 }
