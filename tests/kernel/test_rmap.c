@@ -234,3 +234,31 @@ KTEST(rmap_shared_anon_and_migration)
 	mmput(child);
 	mmput(parent);
 }
+
+KTEST(rmap_referenced_and_unmap)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child;
+	struct page *page;
+	int refs_before;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	KT_CHECK(touch(child, BASE, FAULT_READ), "child read failed");
+	page = page_at(parent, BASE);
+	KT_CHECK(page_referenced(page) == 2, "both PTEs were accessed, page_referenced says otherwise");
+	KT_CHECK(page_referenced(page) == 0, "page_referenced did not clear the accessed bits");
+	KT_CHECK(touch(child, BASE, FAULT_READ), "child read failed");
+	KT_CHECK(page_referenced(page) == 1, "one PTE accessed again: page_referenced %d",
+		 page_referenced(page));
+	refs_before = page_count(page);
+	get_page(page);
+	KT_CHECK(try_to_unmap(page) == 2, "try_to_unmap did not clear both PTEs");
+	KT_CHECK(page_at(parent, BASE) == NULL && page_at(child, BASE) == NULL, "a PTE still maps it");
+	KT_CHECK(page_mapcount(page) == 0 && page_count(page) == refs_before - 1,
+		 "after unmap: mapcount %d count %d", page_mapcount(page), page_count(page));
+	put_page(page);
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches");
+	mmput(child);
+	mmput(parent);
+}
