@@ -46,7 +46,7 @@
  */
 #define TEST_NAME "mm_random_stress"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 #include <stdarg.h>
 
 #define DEFAULT_SEEDS        3
@@ -65,12 +65,6 @@
 
 #define TAG_MAGIC            0x7a6e0b0bu
 #define SHARED_PAGE_ID_BASE  0x40000000u
-
-#define RMAP_CHECK_PATH   "/proc/sys/vm/rmap_check"
-#define SOFT_OFFLINE_PATH "/sys/devices/system/memory/soft_offline_page"
-#define PAGEMAP_PATH      "/proc/self/pagemap"
-#define PM_PRESENT        (1ULL << 63)
-#define PM_PFN_MASK       ((1ULL << 55) - 1)
 
 /* ---- the protocol ------------------------------------------------------------- */
 
@@ -325,30 +319,22 @@ check_pages(uint32_t addr, uint32_t n, const struct tag *t, const char *when)
 static uint64_t
 pfn_at(uint32_t addr)
 {
-	int fd = open(PAGEMAP_PATH, O_RDONLY);
-	uint64_t entry = 0;
+	uint64_t entry;
+	int err = read_pagemap_entry((const void *)(uintptr_t)addr, &entry);
 
-	if (fd < 0)
-		worker_fail("open %s: %s", PAGEMAP_PATH, err_text(errno));
-	if (pread(fd, &entry, sizeof(entry), (off_t)(addr / PAGE_SIZE) * sizeof(entry)) !=
-	    (ssize_t)sizeof(entry))
-		worker_fail("pread %s: %s", PAGEMAP_PATH, err_text(errno));
-	close(fd);
-	return (entry & PM_PRESENT) ? entry & PM_PFN_MASK : 0;
+	if (err)
+		worker_fail("read %s: %s", PAGEMAP_PATH, err_text(-err));
+	return pm_pfn(entry);
 }
 
 static void
 sysfs_offline(uint64_t pfn)
 {
-	char text[32];
-	int len = snprintf(text, sizeof(text), "0x%llx", (unsigned long long)pfn * PAGE_SIZE);
-	int fd = open(SOFT_OFFLINE_PATH, O_WRONLY);
+	int err = sysfs_soft_offline(pfn);
 
-	if (fd < 0)
-		worker_fail("open %s: %s", SOFT_OFFLINE_PATH, err_text(errno));
-	if (write(fd, text, (size_t)len) != len)
-		worker_fail("write \"%s\" to %s: %s", text, SOFT_OFFLINE_PATH, err_text(errno));
-	close(fd);
+	if (err)
+		worker_fail("write pfn %#llx to %s: %s", (unsigned long long)pfn,
+			    SOFT_OFFLINE_PATH, err_text(-err));
 }
 
 /* do_offline - every page of the range moves to a new frame. */
@@ -1169,27 +1155,11 @@ draw_worker(void)
 static void
 rmap_check(void)
 {
-	char text[32] = "";
-	int fd;
-	long n;
+	char text[48];
 
-	if (!on_anvil)
-		return;
-	if ((fd = open(RMAP_CHECK_PATH, O_RDONLY)) < 0)
-		coordinator_fail("open %s: %s", RMAP_CHECK_PATH, err_text(errno));
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	text[n > 0 ? n : 0] = 0;
-	if (strcmp(text, "0\n") == 0)
-		return;
-	/* Written, the file makes the kernel log every mismatch. */
-	if ((fd = open(RMAP_CHECK_PATH, O_WRONLY)) >= 0) {
-		ssize_t ignored UNUSED = write(fd, "1\n", 2);     /* fails when it finds some */
-		close(fd);
-	}
-	text[strcspn(text, "\n")] = 0;
-	coordinator_fail("%s reads \"%s\" (expected \"0\"; mismatches in the kernel log)",
-			 RMAP_CHECK_PATH, text);
+	if (on_anvil && !rmap_check_text(text, sizeof(text)))
+		coordinator_fail("%s reads \"%s\" (expected \"0\"; mismatches in the kernel log)",
+				 RMAP_CHECK_PATH, text);
 }
 
 /* full_check - every worker checks every page; the kernel checks its rmap. */
@@ -1335,7 +1305,7 @@ main(int argc, char **argv)
 	check_every = (int)env_number("STRESS_CHECK_EVERY", CHECK_EVERY);
 	CHECK(check_every > 0, "STRESS_CHECK_EVERY (expected a positive number, got %d)",
 	      check_every);
-	on_anvil = access(RMAP_CHECK_PATH, R_OK) == 0;
+	on_anvil = running_on_anvil();
 	say("%ld seed(s) from %ld, %ld steps each, up to %d workers%s", seeds, first, steps,
 	    MAX_ALIVE, on_anvil ? "" : " (host: no soft-offline, no rmap_check)");
 	signal(SIGPIPE, SIG_IGN);

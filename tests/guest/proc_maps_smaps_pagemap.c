@@ -21,15 +21,10 @@
  */
 #define TEST_NAME "proc_maps_smaps_pagemap"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 
 #define AREA_PAGES      3
 #define GUARD_PAGES     1               /* PROT_NONE on each side: no VMA merging */
-#define PM_PRESENT      (1ull << 63)
-#define PM_SWAP         (1ull << 62)
-#define PM_FILE         (1ull << 61)
-#define PM_EXCLUSIVE    (1ull << 56)
-#define PM_PFN_MASK     ((1ull << 55) - 1)
 #define CAP_SYS_ADMIN   21
 
 /* One parsed maps line. */
@@ -169,7 +164,7 @@ may_see_pfns(void)
 }
 
 static uint64_t
-pagemap_entry(int fd, unsigned long addr)
+pagemap_entry_in(int fd, unsigned long addr)
 {
 	uint64_t entry;
 
@@ -185,7 +180,7 @@ check_pagemap(char *area)
 	uint64_t entry, pair[2];
 
 	for (int i = 0; i < AREA_PAGES; i += 2) {
-		entry = pagemap_entry(fd, (unsigned long)(area + i * PAGE_SIZE));
+		entry = pagemap_entry_in(fd, (unsigned long)(area + i * PAGE_SIZE));
 		CHECK(entry & PM_PRESENT, "written page %d not present (entry 0x%llx)", i,
 		      (unsigned long long)entry);
 		CHECK(!(entry & (PM_SWAP | PM_FILE)), "written page %d: swap or file bit (0x%llx)",
@@ -194,7 +189,7 @@ check_pagemap(char *area)
 		      (unsigned long long)entry);
 		CHECK(!pfns || (entry & PM_PFN_MASK) != 0, "written page %d has PFN 0", i);
 	}
-	entry = pagemap_entry(fd, (unsigned long)(area + PAGE_SIZE));
+	entry = pagemap_entry_in(fd, (unsigned long)(area + PAGE_SIZE));
 	CHECK(!(entry & (PM_PRESENT | PM_SWAP)), "untouched page present or swapped (0x%llx)",
 	      (unsigned long long)entry);
 
@@ -234,7 +229,7 @@ check_shared_with_child(char *area, unsigned long lo)
 		 smaps_value(text, lo, "Private_Clean") + smaps_value(text, lo, "Private_Dirty"));
 	free(text);
 	fd = CHECK_OK(open("/proc/self/pagemap", O_RDONLY));
-	CHECK(!(pagemap_entry(fd, (unsigned long)area) & PM_EXCLUSIVE),
+	CHECK(!(pagemap_entry_in(fd, (unsigned long)area) & PM_EXCLUSIVE),
 	      "a page shared with the child is marked exclusive");
 	close(fd);
 	send_token(to_child[1]);

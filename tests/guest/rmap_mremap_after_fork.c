@@ -19,7 +19,7 @@
  */
 #define TEST_NAME "rmap_mremap_after_fork"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 
 #define PAGES          8
 #define REGION_BYTES   (PAGES * PAGE_SIZE)
@@ -32,19 +32,6 @@
 #define CHILD_SEED(c, i)    (0xc41d0000u + (uint32_t)(c) * 0x100u + (uint32_t)(i))
 #define PARENT_SEED(c, i)   (0x9a7e0000u + (uint32_t)(c) * 0x100u + (uint32_t)(i))
 #define GROWN_SEED(c)       (0x960e0000u + (uint32_t)(c))
-
-#define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
-#define PAGEMAP_PATH    "/proc/self/pagemap"
-
-/* /proc/self/pagemap: one uint64_t per virtual page.
- *
- *   63      62    61            57  56         55  54 ........... 0
- *   present swap  file/shared-anon   exclusive  ..  page frame number
- */
-#define PM_PRESENT     (1ULL << 63)
-#define PM_FILE        (1ULL << 61)
-#define PM_EXCLUSIVE   (1ULL << 56)
-#define PM_PFN_MASK    ((1ULL << 55) - 1)
 
 /* Pages each side writes after the fork (its own COW copy). */
 static const int child_writes[] = { 1, 4 };
@@ -81,51 +68,6 @@ struct child_report {
 
 static int on_anvil;
 static int up[2], down[2];                      /* child -> parent, parent -> child */
-
-/* ---- pagemap and the checker -------------------------------------------- */
-
-/* pagemap_entry - this process's pagemap entry for the page at addr. */
-static uint64_t
-pagemap_entry(const void *addr)
-{
-	int fd = CHECK_OK(open(PAGEMAP_PATH, O_RDONLY));
-	uint64_t entry = 0;
-	off_t offset = (off_t)((uintptr_t)addr / PAGE_SIZE) * sizeof(entry);
-
-	CHECK_EQ("pread of one pagemap entry", (long)sizeof(entry),
-		 pread(fd, &entry, sizeof(entry), offset));
-	close(fd);
-	return entry;
-}
-
-static uint64_t
-entry_pfn(uint64_t entry)
-{
-	return entry & PM_PFN_MASK;
-}
-
-/* rmap_check - the kernel's reverse-map checker must report no mismatch. */
-static void
-rmap_check(const char *when)
-{
-	char text[32] = "";
-	int fd = CHECK_OK(open(RMAP_CHECK_PATH, O_RDONLY));
-	long n = read(fd, text, sizeof(text) - 1);
-
-	close(fd);
-	CHECK(n > 0, "read %s %s (expected \"0\\n\", got %ld bytes)", RMAP_CHECK_PATH, when, n);
-	text[n] = 0;
-	if (strcmp(text, "0\n") == 0)
-		return;
-	/* Written, the file makes the kernel log every mismatch. */
-	if ((fd = open(RMAP_CHECK_PATH, O_WRONLY)) >= 0) {
-		ssize_t ignored UNUSED = write(fd, "1\n", 2);     /* fails when it finds some */
-		close(fd);
-	}
-	text[strcspn(text, "\n")] = 0;
-	fail("%s %s (expected \"0\", got \"%s\"; mismatches in the kernel log)",
-	     RMAP_CHECK_PATH, when, text);
-}
 
 /* ---- who holds which copy ------------------------------------------------- */
 
@@ -234,8 +176,8 @@ judge_page(int c, int page, const uint64_t *pb, const uint64_t *pa,
 {
 	const struct move_case *mc = &cases[c];
 	int shared = share_frame(mc, page), child_maps = maps(mc, CHILD, page);
-	uint64_t p0 = entry_pfn(pb[page]), p1 = entry_pfn(pa[page]);
-	uint64_t c0 = entry_pfn(cr->before[page]), c1 = entry_pfn(cr->after[page]);
+	uint64_t p0 = pm_pfn(pb[page]), p1 = pm_pfn(pa[page]);
+	uint64_t c0 = pm_pfn(cr->before[page]), c1 = pm_pfn(cr->after[page]);
 	/* Did the offliner's copy of this page include the parent's / child's? */
 	int parent_moves = mc->offliner == PARENT || shared;
 	int child_moves = child_maps && (mc->offliner == CHILD || shared);
@@ -272,9 +214,9 @@ pfns_visible(const struct move_case *mc, const uint64_t *pb, const uint64_t *pa,
 	     const struct child_report *cr)
 {
 	for (int i = 0; i < PAGES; i++) {
-		int hidden = entry_pfn(pb[i]) == 0 || entry_pfn(pa[i]) == 0 ||
-			     (maps(mc, CHILD, i) && (entry_pfn(cr->before[i]) == 0 ||
-						     entry_pfn(cr->after[i]) == 0));
+		int hidden = pm_pfn(pb[i]) == 0 || pm_pfn(pa[i]) == 0 ||
+			     (maps(mc, CHILD, i) && (pm_pfn(cr->before[i]) == 0 ||
+						     pm_pfn(cr->after[i]) == 0));
 		if (hidden) {
 			CHECK(!on_anvil, "pagemap shows PFN 0 on anvil (page %d)", i);
 			return 0;
@@ -409,7 +351,7 @@ run_case(int c)
 	for (int i = 0; i < PAGES; i++)
 		judge_page(c, i, before, after, &cr, pfns);
 	if (on_anvil)
-		rmap_check("with the child alive");
+		check_rmap_consistent("with the child alive");
 	send_token(down[1]);
 	check_exited("child", wait_for(pid), 0);
 	close(up[0]);
@@ -417,13 +359,13 @@ run_case(int c)
 	check_region(c, PARENT, region, "after the child exited");
 	CHECK_OK(munmap(region, REGION_BYTES + PAGE_SIZE));
 	if (on_anvil)
-		rmap_check("after the child exited");
+		check_rmap_consistent("after the child exited");
 }
 
 int
 main(void)
 {
-	on_anvil = access(RMAP_CHECK_PATH, R_OK) == 0;
+	on_anvil = running_on_anvil();
 	if (!on_anvil)
 		say("host: no %s, not offlining anything", RMAP_CHECK_PATH);
 	for (int c = 0; c < CASES; c++)

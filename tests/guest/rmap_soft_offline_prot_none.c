@@ -15,53 +15,12 @@
  */
 #define TEST_NAME "rmap_soft_offline_prot_none"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 
 #define SEED_SHARED    0x9207e001u
 #define SEED_PRIVATE   0x9207e002u
 
-#define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
-#define PAGEMAP_PATH    "/proc/self/pagemap"
-#define PM_PRESENT      (1ULL << 63)
-#define PM_PFN_MASK     ((1ULL << 55) - 1)
-
 static int on_anvil;
-
-/* pfn_of - the PFN this process maps at addr (0 if not present or hidden). */
-static uint64_t
-pfn_of(const void *addr)
-{
-	int fd = CHECK_OK(open(PAGEMAP_PATH, O_RDONLY));
-	uint64_t entry = 0;
-
-	CHECK_EQ("pread of one pagemap entry", (long)sizeof(entry),
-		 pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)addr / PAGE_SIZE) * 8));
-	close(fd);
-	return (entry & PM_PRESENT) ? entry & PM_PFN_MASK : 0;
-}
-
-/* rmap_check - the kernel's reverse-map checker must report no mismatch. */
-static void
-rmap_check(const char *when)
-{
-	char text[32] = "";
-	int fd = CHECK_OK(open(RMAP_CHECK_PATH, O_RDONLY));
-	long n = read(fd, text, sizeof(text) - 1);
-
-	close(fd);
-	CHECK(n > 0, "read %s %s (expected \"0\\n\", got %ld bytes)", RMAP_CHECK_PATH, when, n);
-	text[n] = 0;
-	if (strcmp(text, "0\n") == 0)
-		return;
-	/* Written, the file makes the kernel log every mismatch. */
-	if ((fd = open(RMAP_CHECK_PATH, O_WRONLY)) >= 0) {
-		ssize_t ignored UNUSED = write(fd, "1\n", 2);     /* fails when it finds some */
-		close(fd);
-	}
-	text[strcspn(text, "\n")] = 0;
-	fail("%s %s (expected \"0\", got \"%s\"; mismatches in the kernel log)",
-	     RMAP_CHECK_PATH, when, text);
-}
 
 /* run_case - page holds seed; a child hides it behind PROT_NONE while the
  * parent moves it. */
@@ -85,7 +44,7 @@ run_case(const char *what, char *page, uint32_t seed)
 		wait_token(down[0]);                /* the parent moved the page */
 		CHECK_OK(mprotect(page, PAGE_SIZE, PROT_READ));
 		CHECK_PATTERN("child reads the page after the offline", page, PAGE_SIZE, seed);
-		uint64_t pfn = pfn_of(page);
+		uint64_t pfn = pm_pfn(pagemap_entry(page));
 		if (write_full(up[1], &pfn, sizeof(pfn)) != (long)sizeof(pfn))
 			fail("child: cannot report its PFN");
 		_exit(0);
@@ -93,12 +52,12 @@ run_case(const char *what, char *page, uint32_t seed)
 	close(up[1]);                               /* a dead child is an EOF here */
 	close(down[0]);
 	wait_token(up[0]);
-	uint64_t before = pfn_of(page);
+	uint64_t before = pm_pfn(pagemap_entry(page));
 	if (on_anvil) {
 		CHECK_OK(madvise(page, PAGE_SIZE, MADV_SOFT_OFFLINE));
-		rmap_check("with the page PROT_NONE in the child");
+		check_rmap_consistent("with the page PROT_NONE in the child");
 	}
-	parent_pfn = pfn_of(page);
+	parent_pfn = pm_pfn(pagemap_entry(page));
 	if (on_anvil)
 		CHECK(parent_pfn != before && parent_pfn != 0,
 		      "parent's PFN 0x%llx before, 0x%llx after the offline",
@@ -116,7 +75,7 @@ run_case(const char *what, char *page, uint32_t seed)
 	close(up[0]);
 	close(down[1]);
 	if (on_anvil)
-		rmap_check("after the child exited");
+		check_rmap_consistent("after the child exited");
 }
 
 int
@@ -127,7 +86,7 @@ main(void)
 	char *private = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
 
 	CHECK(shared != MAP_FAILED, "mmap(MAP_SHARED|MAP_ANONYMOUS) failed: %s", errno_name(errno));
-	on_anvil = access(RMAP_CHECK_PATH, R_OK) == 0;
+	on_anvil = running_on_anvil();
 	if (!on_anvil)
 		say("host: no %s, not offlining anything", RMAP_CHECK_PATH);
 	run_case("shared anonymous page, PROT_NONE in the child", shared, SEED_SHARED);

@@ -24,7 +24,7 @@
  */
 #define TEST_NAME "rmap_soft_offline_tree"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 
 #define DEPTH          5                       /* forks in the chain */
 #define PROCS          (DEPTH + 1)             /* generations 0..DEPTH */
@@ -40,21 +40,6 @@
 #define ORIGINAL_SEED(kind, page) (0x7e500000u + (uint32_t)(kind) * 0x100u + (uint32_t)(page))
 #define COW_SEED(page, g)         (0xc0500000u + (uint32_t)(page) * 0x100u + (uint32_t)(g))
 #define SLICE_SEED(round, g)      (0x511c0000u + (uint32_t)(round) * 0x100u + (uint32_t)(g))
-
-#define RMAP_CHECK_PATH   "/proc/sys/vm/rmap_check"
-#define SOFT_OFFLINE_PATH "/sys/devices/system/memory/soft_offline_page"
-#define PAGEMAP_PATH      "/proc/self/pagemap"
-#define MEMINFO_PATH      "/proc/meminfo"
-
-/* /proc/self/pagemap: one uint64_t per virtual page.
- *
- *   63      62    61            57  56         55  54 ........... 0
- *   present swap  file/shared-anon   exclusive  ..  page frame number
- */
-#define PM_PRESENT     (1ULL << 63)
-#define PM_FILE        (1ULL << 61)
-#define PM_EXCLUSIVE   (1ULL << 56)
-#define PM_PFN_MASK    ((1ULL << 55) - 1)
 
 enum page_kind { PRIVATE_PAGE, SHARED_PAGE };
 enum offline_method { BY_MADVISE, BY_SYSFS };
@@ -104,60 +89,18 @@ static int nretired;
 
 /* ---- pagemap, sysfs, meminfo ------------------------------------------------ */
 
-/* pagemap_entry - this process's pagemap entry for the page at addr. */
-static uint64_t
-pagemap_entry(const void *addr)
-{
-	int fd = CHECK_OK(open(PAGEMAP_PATH, O_RDONLY));
-	uint64_t entry = 0;
-	off_t offset = (off_t)((uintptr_t)addr / PAGE_SIZE) * sizeof(entry);
-
-	CHECK_EQ("pread of one pagemap entry", (long)sizeof(entry),
-		 pread(fd, &entry, sizeof(entry), offset));
-	close(fd);
-	return entry;
-}
-
-static uint64_t
-entry_pfn(uint64_t entry)
-{
-	return entry & PM_PFN_MASK;
-}
-
-/* hardware_corrupted_kb - /proc/meminfo's HardwareCorrupted, or -1 without it. */
-static long
-hardware_corrupted_kb(void)
-{
-	FILE *f = fopen(MEMINFO_PATH, "r");
-	char line[128];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HardwareCorrupted: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* soft_offline_by_sysfs - write the physical address of the frame mapped at
- * addr to the soft-offline file, as "0x..." text. */
+ * addr to the soft-offline file. */
 static void
 soft_offline_by_sysfs(const void *addr)
 {
-	uint64_t entry = pagemap_entry(addr);
-	char text[32];
+	uint64_t pfn = pm_pfn(pagemap_entry(addr));
+	int err;
 
-	CHECK(entry & PM_PRESENT, "page to offline is not present (pagemap 0x%llx)",
-	      (unsigned long long)entry);
-	CHECK(entry_pfn(entry) != 0, "pagemap shows PFN 0 for the page to offline");
-	int len = snprintf(text, sizeof(text), "0x%llx",
-			   (unsigned long long)entry_pfn(entry) * PAGE_SIZE);
-	int fd = CHECK_OK(open(SOFT_OFFLINE_PATH, O_WRONLY));
-	CHECK_EQ("write of the physical address to " SOFT_OFFLINE_PATH, len,
-		 write(fd, text, (size_t)len));
-	CHECK_OK(close(fd));
+	CHECK(pfn != 0, "pagemap shows no frame for the page to offline");
+	err = sysfs_soft_offline(pfn);
+	CHECK(err == 0, "write of the physical address to %s: %s", SOFT_OFFLINE_PATH,
+	      errno_name(-err));
 }
 
 /* soft_offline - move the page at addr by method; the retired-frame count in
@@ -174,29 +117,6 @@ soft_offline(const void *addr, enum offline_method method)
 	if (kb_before >= 0)
 		CHECK_EQ("HardwareCorrupted grows by one page (kB)", kb_before + PAGE_SIZE / KiB,
 			 hardware_corrupted_kb());
-}
-
-/* rmap_check - the kernel's reverse-map checker must report no mismatch. */
-static void
-rmap_check(const char *when)
-{
-	char text[32] = "";
-	int fd = CHECK_OK(open(RMAP_CHECK_PATH, O_RDONLY));
-	long n = read(fd, text, sizeof(text) - 1);
-
-	close(fd);
-	CHECK(n > 0, "read %s %s (expected \"0\\n\", got %ld bytes)", RMAP_CHECK_PATH, when, n);
-	text[n] = 0;
-	if (strcmp(text, "0\n") == 0)
-		return;
-	/* Written, the file makes the kernel log every mismatch. */
-	if ((fd = open(RMAP_CHECK_PATH, O_WRONLY)) >= 0) {
-		ssize_t ignored UNUSED = write(fd, "1\n", 2);     /* fails when it finds some */
-		close(fd);
-	}
-	text[strcspn(text, "\n")] = 0;
-	fail("%s %s (expected \"0\", got \"%s\"; mismatches in the kernel log)",
-	     RMAP_CHECK_PATH, when, text);
 }
 
 /* ---- the barrier ------------------------------------------------------------- */
@@ -340,7 +260,7 @@ pfns_visible(const struct report *all)
 		      h, (unsigned long long)all[h].before);
 		CHECK(all[h].after & PM_PRESENT, "generation %d: page not present after (0x%llx)",
 		      h, (unsigned long long)all[h].after);
-		if (entry_pfn(all[h].before) == 0 || entry_pfn(all[h].after) == 0) {
+		if (pm_pfn(all[h].before) == 0 || pm_pfn(all[h].after) == 0) {
 			CHECK(!on_anvil, "generation %d: pagemap shows PFN 0 on anvil", h);
 			return 0;
 		}
@@ -401,8 +321,8 @@ static void
 judge_round(int r, const struct report *all)
 {
 	int mover = rounds[r].offliner;
-	uint64_t moved_before = entry_pfn(all[mover].before);
-	uint64_t moved_after = entry_pfn(all[mover].after);
+	uint64_t moved_before = pm_pfn(all[mover].before);
+	uint64_t moved_after = pm_pfn(all[mover].after);
 
 	for (int h = 0; h < PROCS; h++)
 		check_flags(r, h, all[h].after, group_size(r, h));
@@ -412,17 +332,17 @@ judge_round(int r, const struct report *all)
 		return;
 	}
 	for (int h = 0; h < PROCS; h++) {
-		uint64_t before = entry_pfn(all[h].before), after = entry_pfn(all[h].after);
+		uint64_t before = pm_pfn(all[h].before), after = pm_pfn(all[h].after);
 
 		check_not_retired(r, h, before);
 		check_not_retired(r, h, after);
 		for (int i = 0; i < h; i++)
-			if (same_copy(r, h, i) != (entry_pfn(all[i].before) == before) ||
-			    same_copy(r, h, i) != (entry_pfn(all[i].after) == after))
+			if (same_copy(r, h, i) != (pm_pfn(all[i].before) == before) ||
+			    same_copy(r, h, i) != (pm_pfn(all[i].after) == after))
 				fail("round %d: generations %d and %d map PFNs 0x%llx/0x%llx and "
 				     "0x%llx/0x%llx (before/after), expected %s frames", r, i, h,
-				     (unsigned long long)entry_pfn(all[i].before),
-				     (unsigned long long)entry_pfn(all[i].after),
+				     (unsigned long long)pm_pfn(all[i].before),
+				     (unsigned long long)pm_pfn(all[i].after),
 				     (unsigned long long)before, (unsigned long long)after,
 				     same_copy(r, h, i) ? "the same" : "different");
 		if (same_copy(r, h, mover))
@@ -491,7 +411,7 @@ live_generation(int g)
 	for (int r = 0; r < ROUNDS; r++)
 		play_round(g, r);
 	if (g == ROOT && on_anvil)
-		rmap_check("with the whole tree alive");
+		check_rmap_consistent("with the whole tree alive");
 	sync_all(g);
 	if (child) {
 		char what[48];
@@ -504,7 +424,7 @@ live_generation(int g)
 int
 main(void)
 {
-	on_anvil = access(RMAP_CHECK_PATH, R_OK) == 0;
+	on_anvil = running_on_anvil();
 	if (!on_anvil)
 		say("host: no %s, not offlining anything", RMAP_CHECK_PATH);
 	private_pages = map_anon(PRIVATE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
@@ -524,7 +444,7 @@ main(void)
 	    PRIVATE_PAGES, SHARED_PAGES);
 	live_generation(ROOT);
 	if (on_anvil)
-		rmap_check("after the tree exited");
+		check_rmap_consistent("after the tree exited");
 	say("every process followed its pages to their new frames");
 	return 0;
 }

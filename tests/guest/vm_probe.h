@@ -1,0 +1,142 @@
+/*
+ * tests/guest/vm_probe.h — looking at the VM from inside a test: a page's
+ * frame through /proc/self/pagemap, soft-offline through sysfs, the
+ * retired-frame count of /proc/meminfo, and anvil's reverse-map checker
+ * (/proc/sys/vm/rmap_check, which Linux does not have: running_on_anvil()
+ * tells a test whether to use it). Include after guest.h.
+ *
+ * pagemap: one little-endian uint64_t per virtual page,
+ *
+ *   63      62    61                 56         54 ........... 0
+ *   present swap  file/shared-anon   exclusive  page frame number
+ */
+#ifndef VM_PROBE_H
+#define VM_PROBE_H
+
+#include <fcntl.h>
+
+#define PAGEMAP_PATH      "/proc/self/pagemap"
+#define RMAP_CHECK_PATH   "/proc/sys/vm/rmap_check"
+#define SOFT_OFFLINE_PATH "/sys/devices/system/memory/soft_offline_page"
+#define MEMINFO_PATH      "/proc/meminfo"
+
+#define PM_PRESENT     (1ULL << 63)
+#define PM_SWAP        (1ULL << 62)
+#define PM_FILE        (1ULL << 61)
+#define PM_EXCLUSIVE   (1ULL << 56)
+#define PM_PFN_MASK    ((1ULL << 55) - 1)
+
+/* running_on_anvil - true where the reverse-map checker exists. */
+static inline int
+running_on_anvil(void)
+{
+	return access(RMAP_CHECK_PATH, R_OK) == 0;
+}
+
+/* read_pagemap_entry - this process's pagemap entry for addr into *entry;
+ * 0, or -errno. */
+static inline int
+read_pagemap_entry(const void *addr, uint64_t *entry)
+{
+	int fd = open(PAGEMAP_PATH, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	*entry = 0;
+	n = pread(fd, entry, sizeof(*entry), (off_t)((uintptr_t)addr / PAGE_SIZE) * sizeof(*entry));
+	close(fd);
+	return n == (ssize_t)sizeof(*entry) ? 0 : n < 0 ? -errno : -EIO;
+}
+
+/* pagemap_entry - the same, failing the test if it cannot be read. */
+static inline uint64_t
+pagemap_entry(const void *addr)
+{
+	uint64_t entry;
+	int err = read_pagemap_entry(addr, &entry);
+
+	CHECK(err == 0, "read %s: %s", PAGEMAP_PATH, errno_name(-err));
+	return entry;
+}
+
+/* pm_pfn - the frame number in a pagemap entry; 0 if not present. */
+static inline uint64_t
+pm_pfn(uint64_t entry)
+{
+	return (entry & PM_PRESENT) ? entry & PM_PFN_MASK : 0;
+}
+
+/* sysfs_soft_offline - writes the physical address of frame pfn, as "0x"
+ * text, to the soft-offline file; 0, or -errno. */
+static inline int
+sysfs_soft_offline(uint64_t pfn)
+{
+	char text[32];
+	int len = snprintf(text, sizeof(text), "0x%llx", (unsigned long long)pfn * PAGE_SIZE);
+	int fd = open(SOFT_OFFLINE_PATH, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, (size_t)len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* hardware_corrupted_kb - /proc/meminfo's HardwareCorrupted, or -1 without it. */
+static inline long
+hardware_corrupted_kb(void)
+{
+	FILE *f = fopen(MEMINFO_PATH, "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "HardwareCorrupted: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* rmap_check_text - runs anvil's reverse-map checker: its answer (the
+ * mismatch count, newline stripped) in text; true if it is "0". On any
+ * other answer the checker runs again through a write, which makes the
+ * kernel log each mismatch. */
+static inline int
+rmap_check_text(char *text, size_t size)
+{
+	int fd = open(RMAP_CHECK_PATH, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, text, size - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		snprintf(text, size, "unreadable: %s", errno_name(errno));
+	else
+		text[n] = 0;
+	if (strcmp(text, "0\n") == 0)
+		return 1;
+	if ((fd = open(RMAP_CHECK_PATH, O_WRONLY)) >= 0) {
+		ssize_t ignored UNUSED = write(fd, "1\n", 2);     /* fails when it finds some */
+		close(fd);
+	}
+	text[strcspn(text, "\n")] = 0;
+	return 0;
+}
+
+/* check_rmap_consistent - the checker must report no mismatch. */
+static inline void
+check_rmap_consistent(const char *when)
+{
+	char text[48];
+
+	if (!rmap_check_text(text, sizeof(text)))
+		fail("%s %s (expected \"0\", got \"%s\"; mismatches in the kernel log)",
+		     RMAP_CHECK_PATH, when, text);
+}
+
+#endif
