@@ -66,9 +66,12 @@ lock_empty_pte(struct mm_struct *mm, pte_t *ptep)
 	return false;
 }
 
-/* Maps a private page that is new to the world at addr. */
+/* Maps page at the empty PTE for addr, with its reference: a shared
+ * object's page gains one more mapping, a private page is new to the
+ * world and joins vma's anon_vma. If the PTE was filled meanwhile, the
+ * page is let go and the access simply retries. */
 static enum fault_result
-map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
+map_new_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
@@ -76,7 +79,10 @@ map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct
 		put_page(page);
 		return FAULT_HANDLED;
 	}
-	page_add_new_anon_rmap(page, vma, addr);
+	if (vma->vm_shmem)
+		page_dup_rmap(page);
+	else
+		page_add_new_anon_rmap(page, vma, addr);
 	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
@@ -93,27 +99,18 @@ do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return FAULT_OOM;
-	return map_new_anon_page(vma, ptep, addr, page);
+	return map_new_page(vma, ptep, addr, page);
 }
 
 static enum fault_result
 do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	struct page *page = shmem_find_or_create_page(vma->vm_shmem,
 						      linear_page_index(vma, addr));
 
 	if (!page)
 		return addr >= vma->vm_end ? FAULT_SIGBUS : FAULT_OOM;
-	if (!lock_empty_pte(mm, ptep)) {
-		put_page(page);
-		return FAULT_HANDLED;
-	}
-	page_dup_rmap(page);
-	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
-	mm->rss++;
-	spin_unlock(&mm->page_table_lock);
-	return FAULT_HANDLED;
+	return map_new_page(vma, ptep, addr, page);
 }
 
 /* A private file page: the file's bytes at this offset, zeros past its end. */
@@ -135,7 +132,7 @@ do_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 		return FAULT_SIGBUS;
 	}
 	count_vm_event(PGMAJFAULT);
-	return map_new_anon_page(vma, ptep, addr, page);
+	return map_new_page(vma, ptep, addr, page);
 }
 
 /* True if no one but this PTE can see the page, so writing it in place is safe. */

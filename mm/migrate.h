@@ -14,10 +14,11 @@
 extern struct mutex migrate_mutex;
 
 /* Moves the contents and every mapping of page (anonymous or shmem, mapped
- * by user space) to newpage, a fresh page with one reference. On success
- * the old page is left with the caller's reference only (no mapping, no
- * mapcount); the caller decides its fate. 0, -EBUSY (someone else holds
- * references rmap cannot account for), -EAGAIN (locked by someone else). */
+ * by user space; the caller holds one reference) to newpage, a fresh page
+ * with one reference. Sleeps for the page lock. On success the old page
+ * is left with the caller's reference only (no mapping, no mapcount); the
+ * caller decides its fate. 0, or -EBUSY: not a user page, or someone else
+ * holds references rmap cannot account for (nothing has changed then). */
 int migrate_page_to(struct page *page, struct page *newpage);
 
 /* Linux's soft_offline_page: moves the page at pfn away (if it is in use

@@ -53,27 +53,14 @@ populate_locked(struct mm_struct *mm, uint32_t start, uint32_t end)
 	return 0;
 }
 
-/* Gives [start, end) the lock flags; ENOMEM at the first hole. */
+/* vma_apply_range's step: [start, end) of vma gets the lock flags. */
 static int
-apply_lock_flags(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t lockflags)
+lock_step(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+	  void *lockflags)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	uint32_t flags = (vma->vm_flags & ~LOCK_FLAGS) | *(uint32_t *)lockflags;
 
-	if (!vma || vma->vm_start > start)
-		return -ENOMEM;
-	for (;;) {
-		uint32_t stop = vma->vm_end < end ? vma->vm_end : end;
-
-		vma = vma_modify_flags(mm, vma, start, stop, (vma->vm_flags & ~LOCK_FLAGS) | lockflags);
-		if (!vma)
-			return -ENOMEM;
-		start = stop;
-		if (start >= end)
-			return 0;
-		vma = find_vma(mm, start);       /* a merge may have reached past start */
-		if (!vma || vma->vm_start > start)
-			return -ENOMEM;
-	}
+	return vma_modify_flags(mm, vma, start, end, flags) ? 0 : -ENOMEM;
 }
 
 static long
@@ -91,7 +78,7 @@ do_mlock(uint32_t start, uint32_t len, uint32_t lockflags)
 	if (end == start)
 		return 0;
 	mutex_lock(&mm->mmap_lock);
-	err = apply_lock_flags(mm, start, end, lockflags);
+	err = vma_apply_range(mm, start, end, lock_step, &lockflags);
 	if (!err && (lockflags & VM_LOCKED))
 		err = populate_locked(mm, start, end);
 	mutex_unlock(&mm->mmap_lock);

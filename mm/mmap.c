@@ -246,31 +246,16 @@ mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
 	return vma_merge_neighbours(mm, vma);
 }
 
-/* Applies newflags VMA by VMA from start, as Linux does: the VMAs before a
- * hole (ENOMEM) or before one that may not get the rights (EACCES) keep
- * their new protection. */
-static long
-mprotect_range(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t newflags)
+/* vma_apply_range's step for mprotect: the new rights, if allowed. */
+static int
+mprotect_step(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
+	      void *newflags)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	uint32_t flags = *(uint32_t *)newflags;
 
-	if (!vma || vma->vm_start > start)
-		return -ENOMEM;
-	for (;;) {
-		uint32_t stop = vma->vm_end < end ? vma->vm_end : end;
-
-		if ((newflags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
-			return -EACCES;
-		vma = mprotect_fixup(mm, vma, start, stop, newflags);
-		if (!vma)
-			return -ENOMEM;
-		start = stop;
-		if (start >= end)
-			return 0;
-		vma = find_vma(mm, start);       /* a merge may have reached past start */
-		if (!vma || vma->vm_start > start)
-			return -ENOMEM;
-	}
+	if ((flags & VM_WRITE) && !(vma->vm_flags & VM_MAYWRITE))
+		return -EACCES;
+	return mprotect_fixup(mm, vma, start, end, flags) ? 0 : -ENOMEM;
 }
 
 static long
@@ -288,7 +273,9 @@ sys_mprotect(uint32_t start, uint32_t len, uint32_t prot)
 	if (end <= start || end > USER_TOP)
 		return -ENOMEM;
 	mutex_lock(&mm->mmap_lock);
-	err = mprotect_range(mm, start, end, newflags);
+	/* as on Linux, the VMAs before a hole (ENOMEM) or before one that
+	 * may not get the rights (EACCES) keep their new protection */
+	err = vma_apply_range(mm, start, end, mprotect_step, &newflags);
 	mutex_unlock(&mm->mmap_lock);
 	return err;
 }

@@ -103,19 +103,11 @@ move_page_tables(struct vm_area_struct *vma, uint32_t old_addr, uint32_t new_add
 static struct vm_area_struct *
 copy_vma(struct vm_area_struct *vma, uint32_t old_addr, uint32_t new_addr, uint32_t new_len)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	struct vm_area_struct *new = vma_alloc(mm, new_addr, new_addr + new_len, vma->vm_flags,
-					       linear_page_index(vma, old_addr));
+	struct vm_area_struct *new = vma_clone_range(vma, new_addr, new_addr + new_len,
+						     linear_page_index(vma, old_addr));
 
-	if (!new)
-		return NULL;
-	new->vm_page_prot = vma->vm_page_prot;
-	new->vm_advice = vma->vm_advice;
-	if (vma_copy_backing(new, vma)) {
-		vma_free(new);
-		return NULL;
-	}
-	vma_link(mm, new);
+	if (new)
+		vma_link(vma->vm_mm, new);
 	return new;
 }
 

@@ -436,14 +436,22 @@ referenced_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte
 	return true;
 }
 
+/* Walks page's mappings with visit; how many it acted on. */
+static int
+count_walk(struct page *walked, struct page *old,
+	   bool (*visit)(struct page *, struct vm_area_struct *, uint32_t, pte_t *, void *))
+{
+	struct count_arg c = { 0, old };
+	struct rmap_walk_control rwc = { &c, visit };
+
+	rmap_walk(walked, &rwc);
+	return c.count;
+}
+
 int
 page_referenced(struct page *page)
 {
-	struct count_arg c = { 0, NULL };
-	struct rmap_walk_control rwc = { &c, referenced_one };
-
-	rmap_walk(page, &rwc);
-	return c.count;
+	return count_walk(page, NULL, referenced_one);
 }
 
 static bool
@@ -466,11 +474,7 @@ migrate_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 int
 try_to_migrate(struct page *page)
 {
-	struct count_arg c = { 0, NULL };
-	struct rmap_walk_control rwc = { &c, migrate_one };
-
-	rmap_walk(page, &rwc);
-	return c.count;
+	return count_walk(page, NULL, migrate_one);
 }
 
 /* The PTE that puts page back where a migration entry was: the VMA's
@@ -507,12 +511,9 @@ restore_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 void
 remove_migration_ptes(struct page *old, struct page *new)
 {
-	struct count_arg c = { 0, old };
-	struct rmap_walk_control rwc = { &c, restore_one };
-
 	/* new has old's mapping and index by now, so its walk visits the same
 	 * PTEs; each entry naming old is pointed at the walked page. */
-	rmap_walk(new ? new : old, &rwc);
+	count_walk(new ? new : old, old, restore_one);
 }
 
 static bool
@@ -534,9 +535,5 @@ unmap_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *p
 int
 try_to_unmap(struct page *page)
 {
-	struct count_arg c = { 0, NULL };
-	struct rmap_walk_control rwc = { &c, unmap_one };
-
-	rmap_walk(page, &rwc);
-	return c.count;
+	return count_walk(page, NULL, unmap_one);
 }

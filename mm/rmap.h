@@ -25,12 +25,12 @@
  * object (page->mapping = the object, tag clear); the object lists every
  * VMA mapping it (its i_mmap list) and page->index is the page's offset.
  *
- * Invariants: page_mapcount(page) is exactly the number of PTEs (present,
- * PROT_NONE or migration entries do not count — a migration entry holds
- * no mapcount) that map the page; each such PTE holds one reference.
- * Every anonymous page of a VMA belongs to an anon_vma on that VMA's
- * chain list. An anon_vma lives while any avc or any page points at it
- * (refcount: avcs + pages; the root's also counts its descendants).
+ * Invariants: page_mapcount(page) is exactly the number of PTEs, present
+ * or PROT_NONE, that map the page, and each of them holds one reference
+ * (a migration entry standing in for the page holds neither). Every
+ * anonymous page of a VMA belongs to an anon_vma on that VMA's chain
+ * list. An anon_vma lives while an avc, a page or a child anon_vma points
+ * at it (its refcount), so a root outlives its whole family.
  *
  * Locks: mmap_lock → anon_vma->root->lock (mutex) → mm->page_table_lock
  * (spin). Writers of the chains hold mmap_lock of the VMA's mm and the

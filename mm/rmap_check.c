@@ -97,7 +97,7 @@ report(bool verbose, const struct page *page, const char *what, int expected, in
 static int
 check_frame(struct page *page, int ptes, bool verbose)
 {
-	int errors = 0, refs_needed;
+	int errors = 0, refs_needed, found;
 
 	if (page_mapcount(page) != ptes) {
 		report(verbose, page, "mapcount vs PTEs scanned", ptes, page_mapcount(page));
@@ -114,8 +114,9 @@ check_frame(struct page *page, int ptes, bool verbose)
 		report(verbose, page, "references below mappings", refs_needed, page_count(page));
 		errors++;
 	}
-	if (reverse_count(page) != ptes) {
-		report(verbose, page, "PTEs found by rmap_walk vs scanned", ptes, reverse_count(page));
+	found = reverse_count(page);
+	if (found != ptes) {
+		report(verbose, page, "PTEs found by rmap_walk vs scanned", ptes, found);
 		errors++;
 	}
 	return errors;

@@ -165,21 +165,30 @@ vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 }
 
 struct vm_area_struct *
+vma_clone_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
+{
+	struct vm_area_struct *new = vma_alloc(vma->vm_mm, start, end, vma->vm_flags, pgoff);
+
+	if (!new)
+		return NULL;
+	new->vm_page_prot = vma->vm_page_prot;
+	new->vm_advice = vma->vm_advice;
+	if (vma_copy_backing(new, vma)) {
+		vma_free(new);
+		return NULL;
+	}
+	return new;
+}
+
+struct vm_area_struct *
 vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
 	struct vm_area_struct *upper;
-	uint32_t lower_pages = (addr - vma->vm_start) >> PAGE_SHIFT;
 
 	BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end || !PAGE_ALIGNED(addr));
-	upper = vma_alloc(mm, addr, vma->vm_end, vma->vm_flags, vma->vm_pgoff + lower_pages);
+	upper = vma_clone_range(vma, addr, vma->vm_end, linear_page_index(vma, addr));
 	if (!upper)
 		return NULL;
-	upper->vm_page_prot = vma->vm_page_prot;
-	upper->vm_advice = vma->vm_advice;
-	if (vma_copy_backing(upper, vma)) {
-		vma_free(upper);
-		return NULL;
-	}
 	vma_unlink(mm, vma);
 	vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
 	vma_link(mm, vma);
@@ -300,4 +309,26 @@ vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t star
 	vma->vm_flags = newflags;
 	vma_link(mm, vma);
 	return vma_merge_neighbours(mm, vma);
+}
+
+int
+vma_apply_range(struct mm_struct *mm, uint32_t start, uint32_t end, vma_range_fn fn, void *arg)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	if (!vma || vma->vm_start > start)
+		return -ENOMEM;
+	for (;;) {
+		uint32_t stop = vma->vm_end < end ? vma->vm_end : end;
+		int err = fn(mm, vma, start, stop, arg);
+
+		if (err)
+			return err;
+		start = stop;
+		if (start >= end)
+			return 0;
+		vma = find_vma(mm, start);       /* a merge may have reached past start */
+		if (!vma || vma->vm_start > start)
+			return -ENOMEM;
+	}
 }

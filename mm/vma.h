@@ -30,6 +30,12 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 
+/* A new, unlinked VMA for [start, end) of the same mm with vma's flags,
+ * protection and backing (file, shmem object, anon_vmas) at offset pgoff;
+ * NULL if out of memory. */
+struct vm_area_struct *vma_clone_range(struct vm_area_struct *vma, uint32_t start, uint32_t end,
+				       uint32_t pgoff);
+
 /* Splits vma at addr (page aligned, strictly inside it): vma keeps
  * [vm_start, addr) and the returned new VMA gets [addr, vm_end).
  * NULL when out of memory (vma is then unchanged). */
@@ -44,6 +50,14 @@ int vma_split_at(struct mm_struct *mm, uint32_t addr);
  * out of memory. Only for flags that leave the PTEs alone (mlock, madvise). */
 struct vm_area_struct *vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma,
 					uint32_t start, uint32_t end, uint32_t newflags);
+
+/* Calls fn on each VMA piece of [start, end) in order, as mprotect and
+ * mlock walk a range: the pieces before a hole are done, then -ENOMEM;
+ * fn's error stops the walk. fn may split and merge (the walk finds its
+ * place again by address). 0 or -errno. */
+typedef int (*vma_range_fn)(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
+			    uint32_t end, void *arg);
+int vma_apply_range(struct mm_struct *mm, uint32_t start, uint32_t end, vma_range_fn fn, void *arg);
 
 /* Merges vma with its neighbours where they are adjacent and compatible
  * (same flags and backing, contiguous offsets); returns the VMA that now
