@@ -105,11 +105,14 @@ do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 static enum fault_result
 do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
-	struct page *page = shmem_find_or_create_page(vma->vm_shmem,
-						      linear_page_index(vma, addr));
+	uint32_t pgoff = linear_page_index(vma, addr);
+	struct page *page;
 
+	if (pgoff >= vma->vm_shmem->nr_pages)
+		return FAULT_SIGBUS;             /* past the object (mremap grew the VMA) */
+	page = shmem_find_or_create_page(vma->vm_shmem, pgoff);
 	if (!page)
-		return addr >= vma->vm_end ? FAULT_SIGBUS : FAULT_OOM;
+		return FAULT_OOM;
 	return map_new_page(vma, ptep, addr, page);
 }
 
