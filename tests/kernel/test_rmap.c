@@ -262,3 +262,25 @@ KTEST(rmap_referenced_and_unmap)
 	mmput(child);
 	mmput(parent);
 }
+
+/* The checker is only worth running if it can say no: a page whose
+ * mapcount claims one PTE too many, or too few, must be reported. */
+KTEST(rmap_checker_finds_corruption)
+{
+	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child;
+	struct page *page;
+
+	KT_CHECK(parent, "setting up the parent failed");
+	child = dup_mm(parent);
+	KT_CHECK(child, "fork failed");
+	page = page_at(parent, BASE);
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches before the damage");
+	page->_mapcount++;
+	KT_CHECK(checker(parent, child, NULL) >= 1, "a mapcount one too high went unnoticed");
+	page->_mapcount -= 2;
+	KT_CHECK(checker(parent, child, NULL) >= 1, "a mapcount one too low went unnoticed");
+	page->_mapcount++;
+	KT_CHECK(checker(parent, child, NULL) == 0, "checker still finds mismatches after the repair");
+	mmput(child);
+	mmput(parent);
+}
