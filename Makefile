@@ -125,7 +125,7 @@ $(BUILD)/guest/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(SYSROOT)/.stamp
 	@echo "  USERCC  $<"
 	@$(CC) $(USER_CFLAGS) -Itests/guest -o $@ $(call USER_LINK,$<)
 
-$(BUILD)/bench/%: tests/bench/guest/%.c $(SYSROOT)/.stamp
+$(BUILD)/bench/%: tests/bench/guest/%.c tests/bench/guest/bench.h $(SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  USERCC  $<"
 	@$(CC) $(USER_CFLAGS) -o $@ $(call USER_LINK,$<)

@@ -67,6 +67,19 @@ ktest_has_failed(void)
 	return failed;
 }
 
+uint64_t
+bench_median(uint64_t *v, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
 void
 bench_report(const char *name, uint64_t value, const char *unit)
 {

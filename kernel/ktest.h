@@ -57,6 +57,8 @@ bool ktest_has_failed(void);
 	((cond) ? true : (ktest_fail(__FILE__, __LINE__, __VA_ARGS__), false))
 
 void bench_report(const char *name, uint64_t value, const char *unit);
+/* The median of the n figures in v (sorting v). */
+uint64_t bench_median(uint64_t *v, unsigned n);
 
 /* Runs the tests and benchmarks the command line asked for, then leaves
  * QEMU with the verdict. Returns at once if none was asked for. */

@@ -18,18 +18,6 @@ KBENCH(boot)
 		     "instructions (kmain to init thread)");
 }
 
-static uint64_t
-median(uint64_t *v, unsigned n)
-{
-	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
-
 KBENCH(page_alloc)
 {
 	uint64_t runs[BENCH_REPEAT];
@@ -45,6 +33,6 @@ KBENCH(page_alloc)
 		}
 		runs[r] = (rdtsc() - start) / ALLOC_LOOPS;
 	}
-	bench_report("page_alloc.order0_alloc_free", median(runs, BENCH_REPEAT),
+	bench_report("page_alloc.order0_alloc_free", bench_median(runs, BENCH_REPEAT),
 		     "instructions per alloc_page+__free_pages (median of 15)");
 }

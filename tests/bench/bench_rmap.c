@@ -26,18 +26,6 @@
 #define MAX_SHARERS 64
 #define REPEAT      9
 
-static uint64_t
-median9(uint64_t *v)
-{
-	for (unsigned i = 1; i < REPEAT; i++)
-		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[REPEAT / 2];
-}
-
 static bool
 count_visit(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
 {
@@ -98,9 +86,9 @@ bench_sharers(int sharers)
 		put_page(page);                  /* the old frame goes back to the allocator */
 	}
 	snprintf(name, sizeof(name), "rmap.walk_sharers_%d", sharers);
-	bench_report(name, median9(walk_runs), "instructions per rmap_walk (median of 9)");
+	bench_report(name, bench_median(walk_runs, REPEAT), "instructions per rmap_walk (median of 9)");
 	snprintf(name, sizeof(name), "rmap.migrate_sharers_%d", sharers);
-	bench_report(name, median9(migrate_runs), "instructions per migrate_page_to (median of 9)");
+	bench_report(name, bench_median(migrate_runs, REPEAT), "instructions per migrate_page_to (median of 9)");
 	for (int i = sharers - 1; i >= 0; i--)
 		mmput(mms[i]);
 }

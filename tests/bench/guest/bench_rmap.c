@@ -22,6 +22,7 @@
  * not anvil, and a host's frames are not ours to retire).
  */
 #define _GNU_SOURCE
+#include "bench.h"
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,59 +32,8 @@
 #include <sys/wait.h>
 
 #define REPEAT 7
-#define PAGE 4096u
 #define MOVE_BYTES (4u << 20)
 #define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
-
-static inline uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t
-median(uint64_t *v)
-{
-	qsort(v, REPEAT, sizeof(v[0]), cmp_u64);
-	return v[REPEAT / 2];
-}
-
-static void
-report(const char *name, uint64_t value, const char *unit)
-{
-	printf("BENCH %s %llu %s\n", name, (unsigned long long)value, unit);
-	fflush(stdout);
-}
-
-static void
-die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
-static char *
-touched_anon(size_t bytes)
-{
-	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap");
-	for (size_t off = 0; off < bytes; off += PAGE)
-		p[off] = 1;
-	return p;
-}
 
 /* start_sharers - fork n children that keep the parent's address space
  * (and so the page) until the pipe's write end closes; returns that end. */
@@ -140,7 +90,7 @@ bench_soft_offline(int mappers)
 	stop_sharers(fd, mappers - 1, pids);
 	munmap(page, PAGE);
 	snprintf(name, sizeof(name), "user.soft_offline_%d", mappers);
-	report(name, median(runs), mappers == 1 ? "instructions per page, 1 mapper"
+	report(name, median(runs, REPEAT), mappers == 1 ? "instructions per page, 1 mapper"
 						  : "instructions per page shared COW by all mappers");
 }
 
@@ -164,7 +114,7 @@ bench_mremap_move(void)
 			die("mremap");
 		munmap(dst, MOVE_BYTES);
 	}
-	report("user.mremap_move_4MiB", median(runs), "instructions per mremap (4 MiB touched)");
+	report("user.mremap_move_4MiB", median(runs, REPEAT), "instructions per mremap (4 MiB touched)");
 }
 
 int

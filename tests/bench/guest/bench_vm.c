@@ -7,6 +7,7 @@
  *
  * It also runs on Linux (the figures are then cycles, not instructions).
  */
+#include "bench.h"
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,57 +18,11 @@
 #include <sys/syscall.h>
 
 #define REPEAT 15
-#define PAGE 4096u
 #define SYSCALL_LOOPS 1000
 #define MMAP_LOOPS 200
 #define FORK_PARENT_BYTES (4u << 20)
 #define FAULT_BYTES (16u << 20)
 #define COW_BYTES (4u << 20)
-
-static inline uint64_t
-rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t
-median(uint64_t *v)
-{
-	qsort(v, REPEAT, sizeof(v[0]), cmp_u64);
-	return v[REPEAT / 2];
-}
-
-static void
-report(const char *name, uint64_t value, const char *unit)
-{
-	printf("BENCH %s %llu %s\n", name, (unsigned long long)value, unit);
-	fflush(stdout);
-}
-
-static char *
-touched_anon(size_t bytes)
-{
-	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("mmap");
-		exit(1);
-	}
-	for (size_t off = 0; off < bytes; off += PAGE)
-		p[off] = 1;
-	return p;
-}
 
 static void
 bench_null_syscall(void)
@@ -81,7 +36,7 @@ bench_null_syscall(void)
 			syscall(SYS_getppid);
 		runs[r] = (rdtsc() - t0) / SYSCALL_LOOPS;
 	}
-	report("user.getppid", median(runs), "instructions per call");
+	report("user.getppid", median(runs, REPEAT), "instructions per call");
 }
 
 static void
@@ -100,7 +55,7 @@ bench_fork_exit_wait(void)
 		runs[r] = rdtsc() - t0;
 	}
 	munmap(mem, FORK_PARENT_BYTES);
-	report("user.fork_exit_wait_4MiB", median(runs), "instructions per fork+_exit+waitpid");
+	report("user.fork_exit_wait_4MiB", median(runs, REPEAT), "instructions per fork+_exit+waitpid");
 }
 
 static void
@@ -118,7 +73,7 @@ bench_anon_fault(void)
 		runs[r] = (rdtsc() - t0) / (FAULT_BYTES / PAGE);
 		munmap(p, FAULT_BYTES);
 	}
-	report("user.anon_fault", median(runs), "instructions per page (16 MiB, write)");
+	report("user.anon_fault", median(runs, REPEAT), "instructions per page (16 MiB, write)");
 }
 
 static void
@@ -149,7 +104,7 @@ bench_cow_fault(void)
 		close(fd[1]);
 	}
 	munmap(mem, COW_BYTES);
-	report("user.cow_fault", median(runs), "instructions per page (child writes 4 MiB)");
+	report("user.cow_fault", median(runs, REPEAT), "instructions per page (child writes 4 MiB)");
 }
 
 static void
@@ -166,7 +121,7 @@ bench_mmap_munmap(void)
 		}
 		runs[r] = (rdtsc() - t0) / MMAP_LOOPS;
 	}
-	report("user.mmap_munmap_1page", median(runs), "instructions per mmap+munmap");
+	report("user.mmap_munmap_1page", median(runs, REPEAT), "instructions per mmap+munmap");
 }
 
 int
