@@ -146,51 +146,44 @@ clock_now(int clock, uint64_t *ns)
 	}
 }
 
+/* Writes ns as a timespec of the caller's ABI: 64-bit time (the *_time64
+ * calls) or the old 32-bit one. 0 or -EFAULT. */
+static int
+put_user_timespec(void *uts, bool time64, uint64_t ns)
+{
+	struct timespec64 ts64 = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+	struct timespec32 ts32 = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
+
+	return time64 ? copy_to_user(uts, &ts64, sizeof(ts64)) : copy_to_user(uts, &ts32, sizeof(ts32));
+}
+
 static long
-sys_clock_gettime64(int clock, struct timespec64 *uts)
+clock_gettime_user(int clock, void *uts, bool time64)
 {
 	uint64_t ns;
 	int err = clock_now(clock, &ns);
-	struct timespec64 ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
 
-	return err ?: copy_to_user(uts, &ts, sizeof(ts));
+	return err ?: put_user_timespec(uts, time64, ns);
 }
+
+static long
+clock_getres_user(int clock, void *uts, bool time64)
+{
+	uint64_t ns;
+
+	if (clock_now(clock, &ns))
+		return -EINVAL;
+	return uts ? put_user_timespec(uts, time64, 1) : 0;
+}
+
+static long sys_clock_gettime64(int clock, void *uts)      { return clock_gettime_user(clock, uts, true); }
+static long sys_clock_gettime(int clock, void *uts)        { return clock_gettime_user(clock, uts, false); }
+static long sys_clock_getres_time64(int clock, void *uts)  { return clock_getres_user(clock, uts, true); }
+static long sys_clock_getres(int clock, void *uts)         { return clock_getres_user(clock, uts, false); }
 SYSCALL_DEFINE(clock_gettime64, sys_clock_gettime64);
-
-static long
-sys_clock_gettime(int clock, struct timespec32 *uts)
-{
-	uint64_t ns;
-	int err = clock_now(clock, &ns);
-	struct timespec32 ts = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC };
-
-	return err ?: copy_to_user(uts, &ts, sizeof(ts));
-}
 SYSCALL_DEFINE(clock_gettime, sys_clock_gettime);
-
-static long
-sys_clock_getres(int clock, struct timespec32 *uts)
-{
-	uint64_t ns;
-	struct timespec32 res = { 0, 1 };
-
-	if (clock_now(clock, &ns))
-		return -EINVAL;
-	return uts ? copy_to_user(uts, &res, sizeof(res)) : 0;
-}
-SYSCALL_DEFINE(clock_getres, sys_clock_getres);
-
-static long
-sys_clock_getres_time64(int clock, struct timespec64 *uts)
-{
-	uint64_t ns;
-	struct timespec64 res = { 0, 1 };
-
-	if (clock_now(clock, &ns))
-		return -EINVAL;
-	return uts ? copy_to_user(uts, &res, sizeof(res)) : 0;
-}
 SYSCALL_DEFINE(clock_getres_time64, sys_clock_getres_time64);
+SYSCALL_DEFINE(clock_getres, sys_clock_getres);
 
 struct timeval32 { int32_t tv_sec, tv_usec; };
 
@@ -269,66 +262,57 @@ do_nanosleep(int clock, int flags, uint64_t req, uint64_t *left)
 	return sleep_until(monotonic_ns() + req, left);
 }
 
-static long
-sys_nanosleep(const struct timespec32 *ureq, struct timespec32 *urem)
+/* Reads a timespec of the caller's ABI as nanoseconds; 0, -EFAULT, or
+ * -EINVAL for a negative or unnormalised one. */
+static int
+get_user_timespec_ns(const void *uts, bool time64, uint64_t *ns)
 {
-	struct timespec32 ts;
-	uint64_t req, left;
-	long err;
+	struct timespec64 ts64;
+	struct timespec32 ts32;
 
-	if (copy_from_user(&ts, ureq, sizeof(ts)))
-		return -EFAULT;
-	if ((err = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &req)))
-		return err;
-	err = do_nanosleep(CLOCK_MONOTONIC, 0, req, &left);
-	if (err == -EINTR && urem) {
-		struct timespec32 rem = { left / NSEC_PER_SEC, left % NSEC_PER_SEC };
-		if (copy_to_user(urem, &rem, sizeof(rem)))
+	if (time64) {
+		if (copy_from_user(&ts64, uts, sizeof(ts64)))
 			return -EFAULT;
+		return timespec_to_ns(ts64.tv_sec, ts64.tv_nsec, ns);
 	}
+	if (copy_from_user(&ts32, uts, sizeof(ts32)))
+		return -EFAULT;
+	return timespec_to_ns(ts32.tv_sec, ts32.tv_nsec, ns);
+}
+
+/* nanosleep and clock_nanosleep, both ABIs: an interrupted relative sleep
+ * reports the time left in *urem. */
+static long
+nanosleep_user(int clock, int flags, const void *ureq, void *urem, bool time64)
+{
+	uint64_t req, left;
+	long err = get_user_timespec_ns(ureq, time64, &req);
+
+	if (err)
+		return err;
+	err = do_nanosleep(clock, flags, req, &left);
+	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME) && put_user_timespec(urem, time64, left))
+		return -EFAULT;
 	return err;
+}
+
+static long
+sys_nanosleep(const void *ureq, void *urem)
+{
+	return nanosleep_user(CLOCK_MONOTONIC, 0, ureq, urem, false);
 }
 SYSCALL_DEFINE(nanosleep, sys_nanosleep);
 
 static long
-sys_clock_nanosleep(int clock, int flags, const struct timespec32 *ureq, struct timespec32 *urem)
+sys_clock_nanosleep(int clock, int flags, const void *ureq, void *urem)
 {
-	struct timespec32 ts;
-	uint64_t req, left;
-	long err;
-
-	if (copy_from_user(&ts, ureq, sizeof(ts)))
-		return -EFAULT;
-	if ((err = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &req)))
-		return err;
-	err = do_nanosleep(clock, flags, req, &left);
-	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
-		struct timespec32 rem = { left / NSEC_PER_SEC, left % NSEC_PER_SEC };
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	return nanosleep_user(clock, flags, ureq, urem, false);
 }
 SYSCALL_DEFINE(clock_nanosleep, sys_clock_nanosleep);
 
 static long
-sys_clock_nanosleep_time64(int clock, int flags, const struct timespec64 *ureq,
-			   struct timespec64 *urem)
+sys_clock_nanosleep_time64(int clock, int flags, const void *ureq, void *urem)
 {
-	struct timespec64 ts;
-	uint64_t req, left;
-	long err;
-
-	if (copy_from_user(&ts, ureq, sizeof(ts)))
-		return -EFAULT;
-	if ((err = timespec_to_ns(ts.tv_sec, ts.tv_nsec, &req)))
-		return err;
-	err = do_nanosleep(clock, flags, req, &left);
-	if (err == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
-		struct timespec64 rem = { left / NSEC_PER_SEC, left % NSEC_PER_SEC };
-		if (copy_to_user(urem, &rem, sizeof(rem)))
-			return -EFAULT;
-	}
-	return err;
+	return nanosleep_user(clock, flags, ureq, urem, true);
 }
 SYSCALL_DEFINE(clock_nanosleep_time64, sys_clock_nanosleep_time64);
