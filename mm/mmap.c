@@ -1,10 +1,11 @@
 /*
  * mm/mmap.c — mmap, munmap, mprotect and brk.
  *
- * Each system call first checks all its arguments with no side effects
+ * Each system call first checks its arguments with no side effects
  * (Linux's errno for each case), then changes the address space. Ranges
  * that cut through a VMA split it; VMAs that end up alike and adjacent
- * merge again.
+ * merge again. mprotect, like Linux's, works VMA by VMA: the part of the
+ * range before a hole or a forbidden VMA is changed before it fails.
  *
  * Locks: mm->mmap_lock, taken here for the whole operation; no user
  * memory is touched while it is held (a fault would take it again).
