@@ -37,6 +37,9 @@
 /* Held by a migration from start to end, and by the rmap checker. */
 DEFINE_MUTEX(migrate_mutex);
 
+/* Test-only (see migrate.h); NULL outside tests/kernel/test_migrate.c. */
+void (*migrate_unmapped_test_hook)(struct page *page);
+
 /* Page flags that describe contents or state and go with the page. */
 #define MIGRATE_FLAGS ((1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active) | \
 		       (1u << PG_unevictable) | (1u << PG_mlocked))
@@ -80,6 +83,8 @@ migrate_page_to(struct page *page, struct page *newpage)
 	lock_page(page);
 	lock_page(newpage);
 	try_to_migrate(page);
+	if (migrate_unmapped_test_hook)
+		migrate_unmapped_test_hook(page);
 	if (page_mapcount(page) != 0 || page_count(page) != expected_refs(page)) {
 		/* a PTE we could not reach, or a reference held elsewhere */
 		remove_migration_ptes(page, NULL);

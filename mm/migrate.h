@@ -13,6 +13,13 @@
 /* Serialises migrations, and keeps them out of the rmap checker's way. */
 extern struct mutex migrate_mutex;
 
+/* TEST-ONLY hook, NULL except while tests/kernel/test_migrate.c runs:
+ * migrate_page_to calls it with page locked and every PTE that mapped page
+ * turned into a migration entry, before the contents are copied. A test
+ * uses it to make a fault meet a page under migration at a known moment
+ * (in normal running the window is a few instructions wide). */
+extern void (*migrate_unmapped_test_hook)(struct page *page);
+
 /* Moves the contents and every mapping of page (anonymous or shmem, mapped
  * by user space; the caller holds one reference) to newpage, a fresh page
  * with one reference. Sleeps for the page lock. On success the old page
