@@ -1,6 +1,8 @@
 /*
  * kernel/task.h — a thread of execution: its kernel stack, saved context
- * and scheduling state. Processes (user space) will extend it.
+ * and scheduling state. A user process is a task whose process fields
+ * (address space, files, family, signals) are set; a kernel thread leaves
+ * them NULL. anvil processes have one thread each, so pid == tid.
  *
  * State and queues (all under the runqueue lock in sched.c):
  *
@@ -9,7 +11,10 @@
  *   TASK_INTERRUPTIBLE    asleep until wake_up_process(); it sits on a
  *   TASK_UNINTERRUPTIBLE  wait queue or timer list, never on the run queue
  *                         (except when preempted just before sleeping).
- *   TASK_DEAD             exited; freed by the next context switch.
+ *   TASK_DEAD             exited; its stack is freed by the next context
+ *                         switch, and its struct too unless it is a
+ *                         process, whose parent frees it when it reaps it
+ *                         (kernel/exit.c).
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
@@ -56,7 +61,7 @@ struct task {
 	unsigned long wake_at;        /* jiffies at which a timed sleep ends */
 	struct list_head run_list;    /* run queue link */
 	struct list_head timer_list;  /* sleepers-with-timeout link */
-	struct list_head all_list;    /* every task, for ps and debugging */
+	struct list_head all_list;    /* on sched.c's all_tasks: every task, for a debugger */
 
 	/* ---- user processes; NULL for kernel threads (kernel/proc.c) ---- */
 	struct mm_struct *mm;         /* address space (mm/mm_types.h) */
@@ -66,7 +71,7 @@ struct task {
 
 	/* ---- process family (kernel/proc.c, kernel/exit.c); under tasklist_lock ---- */
 	int pid;                      /* == tid: anvil processes have one thread */
-	int pgid;                     /* process group, for kill(0, sig) */
+	int pgid;                     /* process group: kill(0, sig), waitpid(0), ^C */
 	struct task *parent;          /* who wait4s for it; init adopts orphans */
 	struct list_head children;    /* its children, by sibling */
 	struct list_head sibling;     /* on parent->children */

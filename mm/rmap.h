@@ -7,8 +7,8 @@
  *   page->mapping = anon_vma | PAGE_MAPPING_ANON      page->index = linear index
  *        |
  *        v
- *   anon_vma ---rb_root/list of anon_vma_chain---> every VMA that may map
- *                                                  a page of this anon_vma
+ *   anon_vma ---list (head) of anon_vma_chain---> every VMA that may map
+ *                                                a page of this anon_vma
  *   VMA ---anon_vma_chain list---> its own anon_vma and its ancestors'
  *
  * An anon_vma_chain (avc) links one VMA with one anon_vma and sits on two
