@@ -23,7 +23,6 @@
 #include <fs/file.h>
 #include <fs/internal.h>
 #include <kernel/errno.h>
-#include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>

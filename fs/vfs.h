@@ -235,6 +235,8 @@ void ramfs_init(void);
 struct super_block *ramfs_mount(void);
 struct super_block *procfs_mount(void);
 void unpack_initramfs(const void *start, size_t len);
+/* Mounts the root file system, filled from the initrd (cpio newc) found
+ * in memory at [initrd, initrd+len) (len 0: an empty root), and /proc, /sys. */
 void fs_init(void *initrd, size_t len);
 extern struct dentry *root_dentry;      /* "/" */
 

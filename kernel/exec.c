@@ -18,7 +18,7 @@
 #include <kernel/exec.h>
 #include <kernel/resource.h>
 #include <kernel/elf.h>
-#include <kernel/process.h>
+#include <arch/x86/process.h>
 #include <kernel/signal.h>
 #include <kernel/exit.h>
 #include <kernel/syscall.h>

@@ -14,7 +14,6 @@
  */
 #include <kernel/exit.h>
 #include <kernel/proc.h>
-#include <kernel/procs.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
@@ -23,7 +22,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <kernel/process.h>
+#include <arch/x86/process.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/paging.h>

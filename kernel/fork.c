@@ -6,8 +6,7 @@
  * TLS and FPU state, and a copy of the parent's user registers with EAX 0.
  * It is linked into the process table before it can run.
  */
-#include <kernel/process.h>
-#include <kernel/procs.h>
+#include <kernel/fork.h>
 #include <kernel/proc.h>
 #include <kernel/resource.h>
 #include <kernel/signal.h>
@@ -19,6 +18,7 @@
 #include <mm/slab.h>
 #include <fs/file.h>
 #include <fs/fs_struct.h>
+#include <arch/x86/process.h>
 #include <libk/string.h>
 
 /* Child wait queue, signal state and arch state for a new process. */

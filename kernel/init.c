@@ -7,7 +7,8 @@
  * "--" on the kernel command line are init's arguments, as on Linux.
  */
 #include <kernel/init.h>
-#include <kernel/process.h>
+#include <kernel/fork.h>
+#include <arch/x86/process.h>
 #include <kernel/exec.h>
 #include <kernel/cmdline.h>
 #include <kernel/printk.h>

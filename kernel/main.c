@@ -26,6 +26,7 @@
 #include <kernel/time.h>
 #include <kernel/init.h>
 #include <mm/mm.h>
+#include <fs/vfs.h>
 #include <mm/page_alloc.h>
 
 uint64_t boot_tsc_kmain, boot_tsc_init_done;

@@ -7,9 +7,4 @@
 /* Time-stamp counter at kmain entry and when the init thread starts.
  * Under QEMU -icount shift=0 the TSC counts guest instructions. */
 extern uint64_t boot_tsc_kmain, boot_tsc_init_done;
-#include <stddef.h>
-
-/* Mounts the root file system, filled from the initrd (cpio newc) found
- * in memory at [start, start+len); len 0: an empty root. (fs/) */
-void fs_init(void *start, size_t len);
 #endif

@@ -10,7 +10,6 @@
  * Lock order: tasklist_lock, then the scheduler's rq_lock.
  */
 #include <kernel/proc.h>
-#include <kernel/procs.h>
 #include <kernel/signal.h>
 #include <kernel/errno.h>
 #include <mm/mm.h>

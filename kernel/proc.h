@@ -1,19 +1,32 @@
 /*
- * kernel/proc.h — processes as other subsystems see them.
+ * kernel/proc.h — the process table (kernel/proc.c): every user process,
+ * found by pid, with its parent and children.
  *
  * A process in anvil is a struct task (kernel/task.h) with an address
  * space (mm), open files and a parent; there are no multi-threaded
- * processes, so pid == tid. procfs and ps read processes through the
- * snapshot functions below and never walk the task list themselves.
+ * processes, so pid == tid. There are two ways into the table:
+ *
+ *   - procfs and ps read processes through the snapshot functions
+ *     (proc_list_pids, proc_get_info, proc_get_mm), which take
+ *     tasklist_lock themselves and return copies or references; they
+ *     never walk the table;
+ *   - fork, exit, wait and signal delivery change and walk the table
+ *     itself (process_list, task_by_pid_locked) under tasklist_lock.
+ *
+ * Creating a process: kernel/fork.h; its CPU state: arch/x86/process.h;
+ * signals: kernel/signal.h.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
 #include <kernel/task.h>
+#include <kernel/spinlock.h>
 #include <stddef.h>
 
 #define PROC_CMDLINE_MAX 256
 #define INIT_PID 1                         /* the first user process */
+
+/* ---- snapshots, for procfs and ps ---- */
 
 struct proc_info {
 	int pid, ppid, pgid;
@@ -35,12 +48,12 @@ struct mm_struct;
  * a zombie. Lets procfs read another process's memory map safely. */
 struct mm_struct *proc_get_mm(int pid);
 
-/* Sends sig from the kernel to every process of group pgid; 0 or -ESRCH. */
-int kill_pgrp(int pgid, int sig);
-/* Sends sig to t (kernel/signal.c); 0 or -errno. */
-int send_signal(struct task *t, int sig);
-/* True if t has an unblocked signal waiting: blocking calls should return
- * -ERESTARTSYS (seen by user space as EINTR). */
-bool signal_pending(struct task *t);
+/* ---- the table itself, for fork, exit, wait and signal delivery ---- */
+
+extern spinlock_t tasklist_lock;
+extern struct list_head process_list;  /* every process, in pid order */
+
+/* The process with this pid, or NULL; tasklist_lock held. */
+struct task *task_by_pid_locked(int pid);
 
 #endif

@@ -13,7 +13,7 @@
  * two words with interrupts off is atomic enough for readers).
  */
 #include <kernel/resource.h>
-#include <kernel/procs.h>
+#include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>

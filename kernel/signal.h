@@ -105,6 +105,14 @@ void signal_reset_for_exec(struct signal_state *s);
 
 /* Queues sig with its info; 0 or -errno. Any context. */
 int send_signal_info(struct task *t, const struct ksiginfo *info);
+/* Sends sig to t (kernel/signal.c); 0 or -errno. */
+int send_signal(struct task *t, int sig);
+/* Sends sig from the kernel to every process of group pgid; 0 or -ESRCH
+ * (kernel/sys_misc.c). */
+int kill_pgrp(int pgid, int sig);
+/* True if t has an unblocked signal waiting: blocking calls should return
+ * -ERESTARTSYS (seen by user space as EINTR). */
+bool signal_pending(struct task *t);
 /* A synchronous fault signal to the current process (SIGSEGV etc.). */
 void force_signal_fault(int sig, int code, uint32_t addr);
 /* Acts on pending signals before returning to user mode with tf. */

@@ -5,7 +5,6 @@
  */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
-#include <kernel/procs.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>

@@ -11,7 +11,7 @@
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
-#include <kernel/proc.h>
+#include <kernel/signal.h>
 #include <kernel/printk.h>
 #include <arch/x86/cpu.h>
 #include <arch/x86/pit.h>

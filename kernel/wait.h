@@ -17,6 +17,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/task.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <libk/list.h>
 #include <kernel/errno.h>
 
@@ -54,7 +55,6 @@ void wake_up(struct wait_queue_head *wq);
  * wait_event_interruptible — like wait_event, but gives up when a signal
  * arrives: evaluates to 0 once cond holds, or -ERESTARTSYS.
  */
-bool signal_pending(struct task *t);
 #define wait_event_interruptible(wq, cond)                                     \
 	({                                                                     \
 		int __ret = 0;                                                 \

@@ -5,7 +5,7 @@
  * on every switch between processes with fnsave/frstor), and the trap
  * frame through which it enters and leaves user mode.
  */
-#include <kernel/process.h>
+#include <arch/x86/process.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>

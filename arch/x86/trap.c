@@ -20,7 +20,6 @@
 #include <kernel/sched.h>
 #include <kernel/preempt.h>
 #include <kernel/signal.h>
-#include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <arch/x86/irqflags.h>
 

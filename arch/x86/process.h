@@ -1,9 +1,11 @@
 /*
- * kernel/process.h — creating processes: fork, and the first process.
- * The architecture supplies the parts that know about registers.
+ * arch/x86/process.h — what a process needs from the CPU beyond its page
+ * tables (arch/x86/process.c): TLS descriptors, x87 FPU registers, the
+ * user trap frame, and the way into user mode. kernel/fork.c, exec.c,
+ * exit.c and init.c call these at the matching points of a process's life.
  */
-#ifndef KERNEL_PROCESS_H
-#define KERNEL_PROCESS_H
+#ifndef ARCH_X86_PROCESS_H
+#define ARCH_X86_PROCESS_H
 
 #include <kernel/task.h>
 #include <arch/x86/trap.h>
@@ -13,10 +15,6 @@ static inline struct trapframe *task_user_regs(struct task *t)
 {
 	return (struct trapframe *)((char *)t->stack + THREAD_SIZE) - 1;
 }
-
-/* Gives a kernel thread what a process needs (signal state, arch state,
- * child wait queue), making it the first process, pid 1, if pid1. */
-int process_init_current(void);
 
 /* arch: per-process state (TLS slots, FPU registers). */
 int process_arch_alloc(struct task *t);
