@@ -210,24 +210,6 @@ do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return cow_page(vma, ptep, addr, orig);
 }
 
-/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
-static bool
-expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
-{
-	uint32_t start = addr & PAGE_MASK;
-	struct vm_area_struct *prev = vma_prev(mm, vma);
-
-	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
-		return false;
-	if (prev && prev->vm_end > start - PAGE_SIZE)
-		return false;                   /* keep a guard page to the neighbour */
-	vma_unlink(mm, vma);
-	vma_set_range(vma, start, vma->vm_end,
-		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
-	vma_link(mm, vma);
-	return true;
-}
-
 static bool
 access_allowed(const struct vm_area_struct *vma, enum fault_access access)
 {

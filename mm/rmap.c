@@ -83,9 +83,6 @@ put_anon_vma(struct anon_vma *av)
 	}
 }
 
-static void anon_vma_lock(struct anon_vma *av)   { mutex_lock(&av->root->lock); }
-static void anon_vma_unlock(struct anon_vma *av) { mutex_unlock(&av->root->lock); }
-
 /* Links vma and av through avc. Root lock held (or av not yet visible). */
 static void
 anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, struct anon_vma *av)
@@ -108,24 +105,6 @@ vma_address(const struct page *page, const struct vm_area_struct *vma, uint32_t 
 		return false;
 	*addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
 	return true;
-}
-
-void
-vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
-{
-	struct anon_vma *av = vma->anon_vma;
-
-	if (av)
-		anon_vma_lock(av);
-	if (vma->vm_shmem)
-		mutex_lock(&vma->vm_shmem->i_mmap_lock);
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_pgoff = pgoff;
-	if (vma->vm_shmem)
-		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
-	if (av)
-		anon_vma_unlock(av);
 }
 
 /* ---- chains: prepare, clone, fork, unlink ------------------------------- */

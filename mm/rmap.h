@@ -76,6 +76,10 @@ static inline struct anon_vma *page_anon_vma(const struct page *page)
 			      : NULL;
 }
 
+/* An anon_vma's family shares one lock, its root's. */
+static inline void anon_vma_lock(struct anon_vma *av)   { mutex_lock(&av->root->lock); }
+static inline void anon_vma_unlock(struct anon_vma *av) { mutex_unlock(&av->root->lock); }
+
 /* The linear page index of addr in vma (stored in page->index). */
 static inline uint32_t linear_page_index(const struct vm_area_struct *vma, uint32_t addr)
 {
@@ -100,9 +104,6 @@ void unlink_anon_vmas(struct vm_area_struct *vma);
 void get_anon_vma(struct anon_vma *av);
 /* Releases one reference of an anon_vma (a page's, or a walker's). */
 void put_anon_vma(struct anon_vma *av);
-/* Changes a VMA's range and offset with its anon_vma root lock held, so a
- * concurrent rmap walk sees either the old or the new triple. */
-void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
 
 /* ---- mapcount bookkeeping (PTE changes) -------------------------------- */
 

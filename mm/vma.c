@@ -164,6 +164,42 @@ vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		mm->locked_vm -= vma_pages(vma);
 }
 
+void
+vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	if (av)
+		anon_vma_lock(av);
+	if (vma->vm_shmem)
+		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	if (vma->vm_shmem)
+		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
+	if (av)
+		anon_vma_unlock(av);
+}
+
+/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
+bool
+expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
+{
+	uint32_t start = addr & PAGE_MASK;
+	struct vm_area_struct *prev = vma_prev(mm, vma);
+
+	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
+		return false;
+	if (prev && prev->vm_end > start - PAGE_SIZE)
+		return false;                   /* keep a guard page to the neighbour */
+	vma_unlink(mm, vma);
+	vma_set_range(vma, start, vma->vm_end,
+		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
+	vma_link(mm, vma);
+	return true;
+}
+
 struct vm_area_struct *
 vma_clone_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
 {
