@@ -31,9 +31,15 @@ prot_to_vm_flags(uint32_t prot)
 int
 do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
-	uint32_t end = start + len;
 	struct vm_area_struct *vma, *next;
+	uint32_t end;
 
+	if (!PAGE_ALIGNED(start) || start > USER_TOP || len > USER_TOP - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);                   /* cannot wrap: len <= USER_TOP */
+	if (!len)
+		return -EINVAL;
+	end = start + len;
 	if (vma_split_at(mm, start) || vma_split_at(mm, end))
 		return -ENOMEM;
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
@@ -223,10 +229,8 @@ sys_munmap(uint32_t addr, uint32_t len)
 	struct mm_struct *mm = current->mm;
 	long err;
 
-	if (!PAGE_ALIGNED(addr) || len == 0 || len > USER_TOP || addr > USER_TOP - PAGE_ALIGN(len))
-		return -EINVAL;
 	mutex_lock(&mm->mmap_lock);
-	err = do_munmap(mm, addr, PAGE_ALIGN(len));
+	err = do_munmap(mm, addr, len);
 	mutex_unlock(&mm->mmap_lock);
 	return err;
 }

@@ -103,6 +103,14 @@ find_vma(struct mm_struct *mm, uint32_t addr)
 }
 
 struct vm_area_struct *
+vma_lookup(struct mm_struct *mm, uint32_t addr)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	return v && v->vm_start <= addr ? v : NULL;
+}
+
+struct vm_area_struct *
 find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
 	struct vm_area_struct *v = find_vma(mm, start);
@@ -256,12 +264,17 @@ range_free(struct mm_struct *mm, uint32_t start, uint32_t len)
 	       !find_vma_intersection(mm, start, start + len);
 }
 
+/* Every sum below is written as a difference that cannot wrap: len is at
+ * most USER_TOP, and each address it is subtracted from or compared
+ * against is checked to be at least len first. */
 uint32_t
 get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
 {
 	struct vm_area_struct *v;
 	uint32_t top = mm->mmap_base;
 
+	if (!len || len > USER_TOP - PAGE_SIZE)
+		return 0;
 	if (hint && PAGE_ALIGNED(hint) && range_free(mm, hint, len))
 		return hint;
 	/* top down: the gaps below mmap_base, highest first */
@@ -273,10 +286,10 @@ get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
 		if (v->vm_start < top)
 			top = v->vm_start;
 	}
-	if (top >= PAGE_SIZE + len)
+	if (top >= PAGE_SIZE && top - PAGE_SIZE >= len)
 		return top - len;
 	/* then bottom up above mmap_base */
-	for (uint32_t a = mm->mmap_base; a + len > a && a + len <= USER_TOP;) {
+	for (uint32_t a = mm->mmap_base; a <= USER_TOP && len <= USER_TOP - a;) {
 		struct vm_area_struct *hit = find_vma_intersection(mm, a, a + len);
 
 		if (!hit)

@@ -21,6 +21,8 @@ void vma_free(struct vm_area_struct *vma);
 
 /* The first VMA with vm_end > addr (it may start above addr), or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr);
+/* The VMA containing addr, or NULL. */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr);
 /* The first VMA overlapping [start, end), or NULL. */
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end);
 struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
@@ -65,7 +67,8 @@ int vma_apply_range(struct mm_struct *mm, uint32_t start, uint32_t end, vma_rang
 struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
 
 /* A free range of len bytes: at hint if it is free, else the highest one
- * below mm->mmap_base (then the lowest above it). 0 if none. */
+ * below mm->mmap_base (then the lowest above it). 0 if none, or if len is
+ * 0 or larger than user space. */
 uint32_t get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len);
 
 #define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap_list, vm_list)
