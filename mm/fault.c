@@ -3,7 +3,8 @@
  *
  *   fault at addr
  *     |
- *     +-- no VMA covers addr ---------------- stack VMA just above? grow it
+ *     +-- no VMA covers addr ---------------- stack VMA just above? grow it (within
+ *     |                                       its limit and guard gap)
  *     |                                       else FAULT_BAD_ADDRESS (SEGV_MAPERR)
  *     +-- VMA forbids this access ----------- FAULT_BAD_ACCESS (SEGV_ACCERR)
  *     |
@@ -28,6 +29,7 @@
  * mm->page_table_lock around each PTE change.
  */
 #include <mm/memory.h>
+#include <mm/mman.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
@@ -224,7 +226,19 @@ do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return cow_page(vma, ptep, addr, orig);
 }
 
-/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
+/* True if the stack may grow down to start past prev, the VMA below it:
+ * as on Linux, it keeps stack_guard_gap to an accessible VMA that is not
+ * itself a stack (an inaccessible one is a reservation, not a neighbour). */
+static bool
+clear_of_guard_gap(const struct vm_area_struct *prev, uint32_t start)
+{
+	if (!prev || (prev->vm_flags & VM_GROWSDOWN) || !(prev->vm_flags & VM_ACCESS_FLAGS))
+		return true;
+	return start - prev->vm_end >= stack_guard_gap;
+}
+
+/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit
+ * and clear of the guard gap. */
 static bool
 expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
@@ -233,8 +247,8 @@ expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
 		return false;
-	if (prev && prev->vm_end > start - PAGE_SIZE)
-		return false;                   /* keep a guard page to the neighbour */
+	if (start < MMAP_MIN_ADDR || !clear_of_guard_gap(prev, start))
+		return false;
 	vma_unlink(mm, vma);
 	vma_set_range(vma, start, vma->vm_end,
 		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));

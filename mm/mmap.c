@@ -118,6 +118,8 @@ mmap_place(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
 		return find_vma_intersection(mm, addr, addr + len) ? -EEXIST : (long)addr;
 	if (flags & MAP_FIXED)
 		return addr;
+	if (addr && addr < MMAP_MIN_ADDR)
+		addr = MMAP_MIN_ADDR;            /* Linux's round_hint_to_min */
 	addr = get_unmapped_area(mm, PAGE_ALIGN(addr), len);
 	return addr ? (long)addr : -ENOMEM;
 }
@@ -377,7 +379,10 @@ sys_brk(uint32_t addr)
 		if (do_munmap(mm, newend, oldend - newend))
 			goto out;
 	} else if (newend > oldend) {
-		if (find_vma_intersection(mm, oldend, newend + PAGE_SIZE) ||
+		struct vm_area_struct *next = find_vma(mm, oldend);
+
+		/* a page of room to the next VMA, or its stack guard gap */
+		if ((next && newend + PAGE_SIZE > vm_start_gap(next)) ||
 		    brk_extend(mm, oldend, newend))
 			goto out;
 	}
