@@ -2,13 +2,15 @@
  * drivers/mem.c — the memory character devices (major 1): /dev/null reads
  * as end of file and swallows writes, /dev/zero reads as zeros, /dev/full
  * reads as zeros and refuses writes with ENOSPC, /dev/urandom and
- * /dev/random read from the kernel's pseudo-random generator.
+ * /dev/random read from the kernel's pseudo-random generator. Of these only
+ * /dev/zero can be mapped: as anonymous memory, shared or private.
  */
 #include <drivers/mem.h>
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <kernel/errno.h>
 #include <kernel/random.h>
+#include <mm/mman.h>
 
 static ssize_t
 null_read(struct file *f, struct iobuf *b, loff_t *pos)
@@ -70,8 +72,18 @@ mem_seek_ok(struct file *f, loff_t pos)
 	return 0;
 }
 
+/* A private mapping reads zeros from the file on each first touch; a
+ * shared one is shared anonymous memory, as on Linux. */
+static int
+zero_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f;
+	return (vma->vm_flags & VM_SHARED) ? shmem_zero_setup(vma) : 0;
+}
+
 static const struct file_operations null_fops = { .read = null_read, .write = null_write, .llseek_ok = mem_seek_ok };
-static const struct file_operations zero_fops = { .read = zero_read, .write = null_write, .llseek_ok = mem_seek_ok };
+static const struct file_operations zero_fops = { .read = zero_read, .write = null_write, .llseek_ok = mem_seek_ok,
+						 .mmap = zero_mmap };
 static const struct file_operations full_fops = { .read = zero_read, .write = full_write, .llseek_ok = mem_seek_ok };
 static const struct file_operations random_fops = { .read = random_read, .write = null_write, .llseek_ok = mem_seek_ok };
 

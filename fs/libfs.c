@@ -5,7 +5,9 @@
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
+#include <fs/internal.h>
 #include <kernel/errno.h>
+#include <mm/mm_types.h>
 #include <kernel/uaccess.h>
 #include <kernel/spinlock.h>
 #include <libk/string.h>
@@ -123,6 +125,18 @@ dcache_readdir(struct file *f, struct dir_context *ctx)
 	}
 	mutex_unlock(&namespace_mutex);
 	return 0;
+}
+
+/*
+ * The mmap of a file read through f_op->read: a private mapping gets each
+ * page's bytes on its first touch (mm/fault.c, do_file_page). Shared file
+ * mappings need a page cache, which anvil does not have yet: ENODEV.
+ */
+int
+generic_file_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f;
+	return (vma->vm_flags & VM_SHARED) ? -ENODEV : 0;
 }
 
 const struct file_operations simple_dir_operations = {

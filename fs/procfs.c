@@ -29,7 +29,10 @@
  * open sees one consistent snapshot however small the reads; release
  * frees it. A write hands the written text (at most PROC_STORE_MAX bytes,
  * NUL-terminated) to the line's store function. A line may instead name
- * its own file_operations (pagemap, which is computed per read). A file's
+ * its own file_operations (pagemap, which is computed per read), or
+ * proc_reg_fops beside its show function: the system-wide files, which
+ * Linux makes with proc_create, so that mmap on them fails with EIO as
+ * there (other procfs files cannot be mapped at all: ENODEV). A file's
  * mode is enforced for everyone, root included, as sysfs does: opening
  * for reading needs a show function and an r bit, for writing a store
  * function and a w bit, else EACCES.
@@ -196,8 +199,8 @@ typedef int (*proc_link_t)(int pid, char *buf, size_t size);
 struct proc_dir;
 
 /* One line of a directory table, matching the file type in mode: a
- * regular file has show and/or store, or fops alone; a symlink has link;
- * a directory has dir. */
+ * regular file has show and/or store, or fops alone, or show with
+ * proc_reg_fops; a symlink has link; a directory has dir. */
 struct proc_entry {
 	const char *name;
 	uint32_t mode;                   /* S_IFREG|0444, S_IFLNK|0777, S_IFDIR|0555 */
@@ -518,7 +521,13 @@ proc_show_pid_cmdline(struct proc_buf *pb, int pid)
 
 /* ---- the tables -------------------------------------------------------- */
 
+static const struct file_operations proc_reg_fops;
+
 #define PROC_FILE(n, i, fn) { .name = n, .mode = S_IFREG | 0444, .ino = i, .show = fn }
+/* A system-wide /proc file, one Linux makes with proc_create: the same
+ * file, but mmap on it fails with EIO rather than ENODEV. */
+#define PROC_REG_FILE(n, i, fn) { .name = n, .mode = S_IFREG | 0444, .ino = i, .show = fn, \
+				  .fops = &proc_reg_fops }
 #define PROC_RW_FILE(n, i, m, fn, st) { .name = n, .mode = S_IFREG | (m), .ino = i, .show = fn, .store = st }
 #define PROC_STORE_FILE(n, i, m, st) { .name = n, .mode = S_IFREG | (m), .ino = i, .store = st }
 #define PROC_FOPS_FILE(n, i, m, f) { .name = n, .mode = S_IFREG | (m), .ino = i, .fops = f }
@@ -553,9 +562,9 @@ static const struct proc_dir sys_dir = PROC_DIR(sys_entries, false);
 
 /* /proc */
 static const struct proc_entry root_entries[] = {
-	PROC_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
-	PROC_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
-	PROC_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
+	PROC_REG_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
+	PROC_REG_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
+	PROC_REG_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),
 	PROC_SUBDIR("sys",     PROC_SYS_INO,       &sys_dir),
 };
@@ -708,6 +717,22 @@ static const struct file_operations proc_file_fops = {
 	.read = proc_file_read,
 	.write = proc_file_write,
 	.release = proc_file_release,
+};
+
+/* Linux's proc_create files have a mapping hook that finds nothing to map. */
+static int
+proc_reg_mmap(struct file *f, struct vm_area_struct *vma)
+{
+	(void)f; (void)vma;
+	return -EIO;
+}
+
+static const struct file_operations proc_reg_fops = {
+	.open = proc_file_open,
+	.read = proc_file_read,
+	.write = proc_file_write,
+	.release = proc_file_release,
+	.mmap = proc_reg_mmap,
 };
 
 /* ---- symlinks ---------------------------------------------------------- */

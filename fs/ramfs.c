@@ -19,6 +19,7 @@
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
+#include <fs/internal.h>
 #include <kernel/errno.h>
 #include <mm/page.h>
 #include <mm/page_alloc.h>
@@ -196,6 +197,7 @@ ramfs_truncate(struct inode *inode, loff_t size)
 static const struct file_operations ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
+	.mmap = generic_file_mmap,
 };
 
 static const struct inode_operations ramfs_file_iops = {

@@ -61,6 +61,7 @@ struct inode;
 struct dentry;
 struct file;
 struct super_block;
+struct vm_area_struct;
 
 /*
  * An I/O buffer that is either in user space (copied with copy_to_user and
@@ -109,6 +110,12 @@ struct file_operations {
 	/* Checks a new offset for lseek; NULL means any offset ≥ 0 is fine
 	 * and NO_SEEK (below) means ESPIPE. */
 	int (*llseek_ok)(struct file *f, loff_t pos);
+	/* Makes vma map the file: vma is not linked yet, vm_file is set and
+	 * mmap has checked the open mode. 0 or -errno (the mmap fails with
+	 * it). NULL: the file cannot be mapped at all (ENODEV), as pipes,
+	 * terminals and directories. Called with mmap_lock held: it must not
+	 * wait for other processes or touch user memory. */
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
 };
 
 struct inode_operations {

@@ -3,7 +3,8 @@
  *
  *   fault at addr
  *     |
- *     +-- no VMA covers addr ---------------- stack VMA just above? grow it
+ *     +-- no VMA covers addr ---------------- stack VMA just above? grow it (within
+ *     |                                       its limit and guard gap)
  *     |                                       else FAULT_BAD_ADDRESS (SEGV_MAPERR)
  *     +-- VMA forbids this access ----------- FAULT_BAD_ACCESS (SEGV_ACCERR)
  *     |
@@ -24,9 +25,11 @@
  * do not take mmap_lock); if not, it gives up and the access faults again.
  *
  * Locks: the caller holds mm->mmap_lock; page allocation happens under it;
+ * a shared page's lock while it is mapped (do_shared_page);
  * mm->page_table_lock around each PTE change.
  */
 #include <mm/memory.h>
+#include <mm/mman.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
@@ -35,6 +38,7 @@
 #include <mm/vma.h>
 #include <mm/vmstat.h>
 #include <mm/migrate.h>
+#include <mm/page_lock.h>
 #include <kernel/printk.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -102,10 +106,14 @@ do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return map_new_page(vma, ptep, addr, page);
 }
 
+/* The object's page, mapped under its page lock and only if it is still
+ * the object's: a hole punched (shmem_punch_hole) or a migration finished
+ * since it was looked up sends the access back to fault again. */
 static enum fault_result
 do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
 	uint32_t pgoff = linear_page_index(vma, addr);
+	enum fault_result r;
 	struct page *page;
 
 	if (pgoff >= vma->vm_shmem->nr_pages)
@@ -113,7 +121,15 @@ do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	page = shmem_find_or_create_page(vma->vm_shmem, pgoff);
 	if (!page)
 		return FAULT_OOM;
-	return map_new_page(vma, ptep, addr, page);
+	lock_page(page);
+	if (page->mapping != vma->vm_shmem) {
+		unlock_page(page);
+		put_page(page);
+		return FAULT_HANDLED;
+	}
+	r = map_new_page(vma, ptep, addr, page);   /* the object keeps it alive */
+	unlock_page(page);
+	return r;
 }
 
 /* A private file page: the file's bytes at this offset, zeros past its end. */

@@ -8,7 +8,8 @@
  *   DONTNEED (FREE)        the range's PTEs are dropped: private
  *                          anonymous memory reads zero again, shared
  *                          memory and files read their object again
- *   REMOVE                 shared memory: also free the object's pages
+ *   REMOVE                 shared memory: free the object's pages, unmapped
+ *                          first from every process that maps them
  *   DONTFORK DOFORK        a child does (not) inherit the range
  *   WIPEONFORK KEEPONFORK  a child gets it empty (private anon only)
  *   POPULATE_(READ|WRITE)  fault the range in now
@@ -19,7 +20,8 @@
  * A range with holes is applied to its mapped parts, then fails with
  * ENOMEM, as on Linux.
  *
- * Locks: mmap_lock for the whole call (dropped for SOFT_OFFLINE).
+ * Locks: mmap_lock for the whole call (dropped for SOFT_OFFLINE); REMOVE
+ * also takes the pages' locks and the object's i_mmap_lock (mm/shmem.c).
  */
 #include <mm/mman.h>
 #include <mm/vma.h>
@@ -56,7 +58,25 @@ advice_known(int advice)
 	}
 }
 
-/* Drops the PTEs of [start, end); with REMOVE also the shmem pages. */
+/* MADV_REMOVE: the object's pages behind [start, end) go for every
+ * process that maps them, as a hole punched in a file: first their PTEs,
+ * in every VMA of the object, then the pages. All read zero again. */
+static int
+madvise_remove(struct vm_area_struct *vma, uint32_t start, uint32_t end)
+{
+	uint32_t first = linear_page_index(vma, start);
+	uint32_t count = (end - start) >> PAGE_SHIFT;
+
+	if (!vma->vm_shmem)
+		return vma->vm_file ? -EACCES : -EINVAL;
+	if (!(vma->vm_flags & VM_MAYWRITE))
+		return -EACCES;                  /* a shared mapping that may never be written */
+	shmem_unmap_range(vma->vm_shmem, first, first + count - 1);
+	shmem_punch_hole(vma->vm_shmem, first, count);
+	return 0;
+}
+
+/* Drops the PTEs of [start, end); REMOVE also frees the shmem pages. */
 static int
 madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int advice)
 {
@@ -64,12 +84,9 @@ madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int a
 		return -EINVAL;
 	if (advice == MADV_FREE && !vma_is_anonymous(vma))
 		return -EINVAL;
-	if (advice == MADV_REMOVE && !vma->vm_shmem)
-		return vma->vm_file ? -EACCES : -EINVAL;
-	zap_page_range(vma, start, end);
 	if (advice == MADV_REMOVE)
-		shmem_punch_hole(vma->vm_shmem, linear_page_index(vma, start),
-				 (end - start) >> PAGE_SHIFT);
+		return madvise_remove(vma, start, end);
+	zap_page_range(vma, start, end);
 	return 0;
 }
 

@@ -6,6 +6,10 @@
  * that cut through a VMA split it; VMAs that end up alike and adjacent
  * merge again. mprotect, like Linux's, works VMA by VMA: the part of the
  * range before a hole or a forbidden VMA is changed before it fails.
+ * A file can be mapped only if it has an f_op->mmap hook and was opened
+ * for what the mapping needs (mmap_file_check); MAP_FIXED unmaps what it
+ * replaces only once the new VMA is ready, so a refused mmap changes
+ * nothing.
  *
  * Locks: mm->mmap_lock, taken here for the whole operation; no user
  * memory is touched while it is held (a fault would take it again).
@@ -31,9 +35,15 @@ prot_to_vm_flags(uint32_t prot)
 int
 do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
-	uint32_t end = start + len;
 	struct vm_area_struct *vma, *next;
+	uint32_t end;
 
+	if (!PAGE_ALIGNED(start) || start > USER_TOP || len > USER_TOP - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);                   /* cannot wrap: len <= USER_TOP */
+	if (!len)
+		return -EINVAL;
+	end = start + len;
 	if (vma_split_at(mm, start) || vma_split_at(mm, end))
 		return -ENOMEM;
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
@@ -98,45 +108,113 @@ mmap_should_populate(const struct vm_area_struct *vma, uint32_t flags)
 	return (vma->vm_flags & VM_LOCKED) && !(vma->vm_flags & VM_LOCKONFAULT);
 }
 
-/* Picks the address: the fixed one, the hint, or a free range. */
+/* Picks the address: the fixed one, the hint, or a free range. Changes
+ * nothing: what a MAP_FIXED range replaces is unmapped only once the new
+ * VMA is ready (do_mmap). */
 static long
 mmap_place(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
 {
 	if (flags & MAP_FIXED_NOREPLACE)
 		return find_vma_intersection(mm, addr, addr + len) ? -EEXIST : (long)addr;
 	if (flags & MAP_FIXED)
-		return do_munmap(mm, addr, len) ? -ENOMEM : (long)addr;
+		return addr;
+	if (addr && addr < MMAP_MIN_ADDR)
+		addr = MMAP_MIN_ADDR;            /* Linux's round_hint_to_min */
 	addr = get_unmapped_area(mm, PAGE_ALIGN(addr), len);
 	return addr ? (long)addr : -ENOMEM;
 }
 
-/* Gives a new VMA its backing: file reference or shmem object. */
+/*
+ * Linux's checks of a file mapping, in its order: the file must be open
+ * for writing if a shared mapping may be written (EACCES), open for
+ * reading in any case (EACCES), have something to map (ENODEV), and a
+ * file is no stack (MAP_GROWSDOWN: EINVAL). A shared mapping of a file not
+ * open for writing can never become writable: it loses VM_MAYWRITE.
+ */
+static long
+mmap_file_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags)
+{
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && !(file->f_mode & FMODE_WRITE)) {
+		if (prot & PROT_WRITE)
+			return -EACCES;
+		*vm_flags &= ~VM_MAYWRITE;
+	}
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if (!file->f_op->mmap)
+		return -ENODEV;
+	if (*vm_flags & VM_GROWSDOWN)
+		return -EINVAL;
+	return 0;
+}
+
+int
+shmem_zero_setup(struct vm_area_struct *vma)
+{
+	struct shmem_object *obj = shmem_create(vma_pages(vma));
+
+	BUG_ON(!(vma->vm_flags & VM_SHARED) || vma->vm_shmem);
+	if (!obj)
+		return -ENOMEM;
+	if (vma->vm_file) {
+		fput(vma->vm_file);
+		vma->vm_file = NULL;
+	}
+	vma->vm_pgoff = 0;
+	vma_set_shmem(vma, obj);
+	shmem_put(obj);                          /* the VMA's reference remains */
+	return 0;
+}
+
+/* Gives a new VMA its backing: the file (through its mmap hook) or, for
+ * shared anonymous memory, a shmem object. 0 or -errno. */
 static int
 mmap_backing(struct vm_area_struct *vma, struct file *file)
 {
 	if (file) {
 		vma->vm_file = get_file(file);
-		return 0;
+		return file->f_op->mmap(file, vma);
 	}
-	if (vma->vm_flags & VM_SHARED) {
-		struct shmem_object *obj = shmem_create(vma_pages(vma));
-
-		if (!obj)
-			return -ENOMEM;
-		vma->vm_pgoff = 0;
-		vma_set_shmem(vma, obj);
-		shmem_put(obj);                  /* the VMA's reference remains */
-	}
+	if (vma->vm_flags & VM_SHARED)
+		return shmem_zero_setup(vma);
 	return 0;
+}
+
+/* The new VMA for [addr, addr+len), ready to be linked: backing set up
+ * and, for MAP_FIXED, the old mappings of the range gone. NULL with *err
+ * if it cannot be made; the address space is then unchanged. */
+static struct vm_area_struct *
+mmap_new_vma(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t vm_flags,
+	     uint32_t flags, struct file *file, uint32_t pgoff, long *err)
+{
+	struct vm_area_struct *vma = vma_alloc(mm, addr, addr + len, vm_flags,
+					       file ? pgoff : addr >> PAGE_SHIFT);
+
+	if (!vma) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = mmap_backing(vma, file);
+	if (!*err && (flags & MAP_FIXED) && do_munmap(mm, addr, len))
+		*err = -ENOMEM;
+	if (*err) {
+		vma_free(vma);
+		return NULL;
+	}
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	return vma;
 }
 
 long
 do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	struct file *file, uint32_t pgoff)
 {
+	uint32_t vm_flags = mmap_vm_flags(prot, flags) | mm->def_flags;
 	struct vm_area_struct *vma;
 	long err = mmap_check(addr, &len, flags, pgoff), where;
 
+	if (!err && file)
+		err = mmap_file_check(file, prot, flags, &vm_flags);
 	if (err)
 		return err;
 	mutex_lock(&mm->mmap_lock);
@@ -146,15 +224,11 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 		return where;
 	}
 	addr = (uint32_t)where;
-	vma = vma_alloc(mm, addr, addr + len, mmap_vm_flags(prot, flags) | mm->def_flags,
-			file ? pgoff : addr >> PAGE_SHIFT);
-	if (!vma || mmap_backing(vma, file)) {
-		if (vma)
-			vma_free(vma);
+	vma = mmap_new_vma(mm, addr, len, vm_flags, flags, file, pgoff, &err);
+	if (!vma) {
 		mutex_unlock(&mm->mmap_lock);
-		return -ENOMEM;
+		return err;
 	}
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	vma_link(mm, vma);
 	if (vma_is_anonymous(vma))
 		vma = vma_merge_neighbours(mm, vma);
@@ -164,34 +238,28 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	return addr;
 }
 
-/* The file for a non-anonymous mmap: only private mappings of readable
- * files for now (shared file mappings arrive with the page cache). */
+/* The open file behind fd, or NULL (EBADF): an O_PATH descriptor names a
+ * file but cannot be used to map it, as on Linux. */
 static struct file *
-mmap_file(uint32_t flags, int fd, long *err)
+mmap_fget(int fd)
 {
-	struct file *file;
+	struct file *file = fget(fd);
 
-	if (flags & MAP_ANONYMOUS)
+	if (file && (file->f_flags & O_PATH)) {
+		fput(file);
 		return NULL;
-	file = fget(fd);
-	if (!file)
-		*err = -EBADF;
-	else if ((flags & MAP_TYPE) != MAP_PRIVATE)
-		*err = -ENODEV;
+	}
 	return file;
 }
 
 static long
 sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd, uint32_t pgoff)
 {
-	long err = 0, ret;
-	struct file *file = mmap_file(flags, fd, &err);
+	struct file *file = NULL;
+	long ret;
 
-	if (err) {
-		if (file)
-			fput(file);
-		return err;
-	}
+	if (!(flags & MAP_ANONYMOUS) && !(file = mmap_fget(fd)))
+		return -EBADF;
 	ret = do_mmap(current->mm, addr, len, prot, flags, file, pgoff);
 	if (file)
 		fput(file);
@@ -223,10 +291,8 @@ sys_munmap(uint32_t addr, uint32_t len)
 	struct mm_struct *mm = current->mm;
 	long err;
 
-	if (!PAGE_ALIGNED(addr) || len == 0 || len > USER_TOP || addr > USER_TOP - PAGE_ALIGN(len))
-		return -EINVAL;
 	mutex_lock(&mm->mmap_lock);
-	err = do_munmap(mm, addr, PAGE_ALIGN(len));
+	err = do_munmap(mm, addr, len);
 	mutex_unlock(&mm->mmap_lock);
 	return err;
 }
@@ -313,7 +379,10 @@ sys_brk(uint32_t addr)
 		if (do_munmap(mm, newend, oldend - newend))
 			goto out;
 	} else if (newend > oldend) {
-		if (find_vma_intersection(mm, oldend, newend + PAGE_SIZE) ||
+		struct vm_area_struct *next = find_vma(mm, oldend);
+
+		/* a page of room to the next VMA, or its stack guard gap */
+		if ((next && newend + PAGE_SIZE > vm_start_gap(next)) ||
 		    brk_extend(mm, oldend, newend))
 			goto out;
 	}

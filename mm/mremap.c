@@ -8,6 +8,12 @@
  *   FIXED             move to exactly new_addr, replacing what is there
  *   DONTUNMAP         move, but leave the old range mapped and empty
  *
+ * Arguments are checked in Linux's order and with its errno before
+ * anything changes: mremap_check without the lock (flags, alignment,
+ * lengths, the new range), mremap_prep with it (the VMA at addr). Every
+ * address computed from a length is checked not to pass USER_TOP first,
+ * so no range wraps around the top of the address space.
+ *
  * Moving keeps every page findable by rmap: the new VMA has the same
  * backing (it joins the old VMA's anon_vmas, or shmem object), and a
  * vm_pgoff chosen so that each page's index still names its address.
@@ -25,6 +31,7 @@
 #include <mm/shmem.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/task.h>
 #include <kernel/uaccess.h>
@@ -149,20 +156,53 @@ move_vma(struct vm_area_struct *vma, const struct mremap_req *r, uint32_t new_ad
 
 /* ---- the cases --------------------------------------------------------- */
 
-/* The VMA holding all of [addr, addr+old_len) if it may be resized
- * (Linux's vma_to_resize); an -errno as a pointer value otherwise. */
-static long
-vma_to_resize(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_struct **out)
+/* True if the call maps addresses that were not mapped: it grows or moves. */
+static bool
+mremap_maps_new(const struct mremap_req *r)
 {
-	struct vm_area_struct *vma = find_vma(mm, r->addr);
+	return r->new_len > r->old_len || (r->flags & (MREMAP_FIXED | MREMAP_DONTUNMAP));
+}
 
-	if (!vma || vma->vm_start > r->addr)
+/* True if the tail a shrink cuts off, [addr+new_len, addr+old_len), lies
+ * below USER_TOP (else do_munmap's EINVAL). addr is below USER_TOP. */
+static bool
+cut_tail_in_range(const struct mremap_req *r)
+{
+	return r->old_len <= USER_TOP - r->addr;
+}
+
+/* Shrinking unmaps the tail, whatever is mapped there: like Linux, it
+ * does not stop at the end of the VMA. 0 or -errno. */
+static int
+unmap_cut_tail(struct mm_struct *mm, const struct mremap_req *r)
+{
+	if (!cut_tail_in_range(r))
+		return -EINVAL;
+	return do_munmap(mm, r->addr + r->new_len, r->old_len - r->new_len);
+}
+
+/* Linux's check_prep_vma: the VMA holding addr, and whether the part of
+ * it that stays mapped, [addr, addr + min(old_len, new_len)), may grow or
+ * move as asked. 0 or -errno; nothing is changed. */
+static long
+mremap_prep(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_struct **out)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, r->addr);
+	uint32_t kept = r->old_len < r->new_len ? r->old_len : r->new_len;
+	uint32_t pgoff;
+
+	if (!vma)
 		return -EFAULT;
-	if (r->old_len > vma->vm_end - r->addr)
-		return -EFAULT;
+	*out = vma;
+	if (!mremap_maps_new(r))
+		return 0;                        /* the same size, or a shrink, in place */
 	if (!r->old_len && !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;                  /* a copy of a private mapping: no */
-	*out = vma;
+	if (kept > vma->vm_end - r->addr)
+		return -EFAULT;                  /* it runs past the VMA */
+	pgoff = linear_page_index(vma, r->addr);
+	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)
+		return -EINVAL;                  /* the offsets would wrap */
 	return 0;
 }
 
@@ -170,10 +210,8 @@ vma_to_resize(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_s
 static bool
 can_grow_in_place(struct mm_struct *mm, struct vm_area_struct *vma, const struct mremap_req *r)
 {
-	uint32_t end = r->addr + r->new_len;
-
-	return r->old_len == vma->vm_end - r->addr && end > r->addr && end <= USER_TOP &&
-	       !find_vma_intersection(mm, vma->vm_end, end);
+	return r->old_len == vma->vm_end - r->addr && r->new_len <= USER_TOP - r->addr &&
+	       !find_vma_intersection(mm, vma->vm_end, r->addr + r->new_len);
 }
 
 static long
@@ -190,25 +228,20 @@ grow_in_place(struct mm_struct *mm, struct vm_area_struct *vma, const struct mre
 	return r->addr;
 }
 
-/* mremap without FIXED or DONTUNMAP: shrink, grow in place, or move. */
+/* mremap without FIXED or DONTUNMAP: the same size, shrink, grow in
+ * place, or move. */
 static long
-mremap_at(struct mm_struct *mm, struct mremap_req *r)
+mremap_at(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_struct *vma)
 {
-	struct vm_area_struct *vma = find_vma(mm, r->addr);
 	uint32_t new_addr;
 	long err;
 
-	if (!vma || vma->vm_start > r->addr)
-		return -EFAULT;
 	if (r->old_len == r->new_len)
 		return r->addr;
 	if (r->old_len > r->new_len) {
-		err = do_munmap(mm, r->addr + r->new_len, r->old_len - r->new_len);
+		err = unmap_cut_tail(mm, r);
 		return err ? err : (long)r->addr;
 	}
-	err = vma_to_resize(mm, r, &vma);
-	if (err)
-		return err;
 	if (can_grow_in_place(mm, vma, r))
 		return grow_in_place(mm, vma, r);
 	if (!(r->flags & MREMAP_MAYMOVE))
@@ -219,7 +252,9 @@ mremap_at(struct mm_struct *mm, struct mremap_req *r)
 	return move_vma(vma, r, new_addr);
 }
 
-/* mremap with FIXED or DONTUNMAP: always to a new place. */
+/* mremap with FIXED or DONTUNMAP: always to a new place. mremap_check
+ * made sure the new range does not overlap the old one, so the unmaps
+ * below leave the VMA at addr in place (perhaps split). */
 static long
 mremap_to(struct mm_struct *mm, struct mremap_req *r)
 {
@@ -227,22 +262,23 @@ mremap_to(struct mm_struct *mm, struct mremap_req *r)
 	uint32_t new_addr;
 	long err;
 
-	if (!find_vma_intersection(mm, r->addr, r->addr + 1))
-		return -EFAULT;
+	if (r->old_len > r->new_len && !cut_tail_in_range(r))
+		return -EINVAL;                  /* before anything is unmapped */
+	if ((r->flags & MREMAP_FIXED) && r->new_addr < MMAP_MIN_ADDR)
+		return -EPERM;                   /* as mmap's MAP_FIXED (vm.mmap_min_addr) */
 	if (r->flags & MREMAP_FIXED) {
 		err = do_munmap(mm, r->new_addr, r->new_len);
 		if (err)
 			return err;
 	}
 	if (r->old_len > r->new_len) {
-		err = do_munmap(mm, r->addr + r->new_len, r->old_len - r->new_len);
+		err = unmap_cut_tail(mm, r);
 		if (err)
 			return err;
 		r->old_len = r->new_len;
 	}
-	err = vma_to_resize(mm, r, &vma);
-	if (err)
-		return err;
+	vma = vma_lookup(mm, r->addr);
+	BUG_ON(!vma);
 	if (r->flags & MREMAP_FIXED)
 		new_addr = r->new_addr;
 	else if (!(new_addr = get_unmapped_area(mm, r->new_addr, r->new_len)))
@@ -250,31 +286,39 @@ mremap_to(struct mm_struct *mm, struct mremap_req *r)
 	return move_vma(vma, r, new_addr);
 }
 
-/* The checks Linux makes before looking at the address space. */
+/* True if [a, a + alen) and [b, b + blen) overlap; the sums are taken in
+ * 64 bits, since an old length may come close to 4 GiB. */
+static bool
+ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
+{
+	return (uint64_t)a + alen > b && (uint64_t)b + blen > a;
+}
+
+/* The checks Linux makes before looking at the address space
+ * (check_mremap_params), in its order, on the lengths rounded up to whole
+ * pages. The old length may round to 0 (as on i386 Linux: the "duplicate
+ * a shared mapping" case); the new one may not, nor exceed user space. */
 static long
 mremap_check(struct mremap_req *r)
 {
 	if (r->flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return -EINVAL;
-	if ((r->flags & MREMAP_FIXED) && !(r->flags & MREMAP_MAYMOVE))
-		return -EINVAL;
-	if ((r->flags & MREMAP_DONTUNMAP) &&
-	    (!(r->flags & MREMAP_MAYMOVE) || r->old_len != r->new_len))
-		return -EINVAL;
 	if (!PAGE_ALIGNED(r->addr))
 		return -EINVAL;
 	r->old_len = PAGE_ALIGN(r->old_len);
 	r->new_len = PAGE_ALIGN(r->new_len);
-	if (!r->new_len)
+	if (!r->new_len || r->new_len > USER_TOP)
 		return -EINVAL;
 	if (!(r->flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)))
 		return 0;
-	if (!PAGE_ALIGNED(r->new_addr))
+	if (r->new_addr > USER_TOP - r->new_len || !PAGE_ALIGNED(r->new_addr))
 		return -EINVAL;
-	if (r->new_len > USER_TOP || r->new_addr > USER_TOP - r->new_len)
+	if (!(r->flags & MREMAP_MAYMOVE))
 		return -EINVAL;
-	if (r->addr + r->old_len > r->new_addr && r->new_addr + r->new_len > r->addr)
-		return -EINVAL;                  /* the two ranges overlap */
+	if ((r->flags & MREMAP_DONTUNMAP) && r->old_len != r->new_len)
+		return -EINVAL;
+	if (ranges_overlap(r->addr, r->old_len, r->new_addr, r->new_len))
+		return -EINVAL;
 	return 0;
 }
 
@@ -283,15 +327,17 @@ do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_le
 	  uint32_t flags, uint32_t new_addr)
 {
 	struct mremap_req r = { addr, old_len, new_len, flags, new_addr };
+	struct vm_area_struct *vma;
 	long ret = mremap_check(&r);
 
 	if (ret)
 		return ret;
 	mutex_lock(&mm->mmap_lock);
-	if (r.flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+	ret = mremap_prep(mm, &r, &vma);
+	if (!ret && (r.flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)))
 		ret = mremap_to(mm, &r);
-	else
-		ret = mremap_at(mm, &r);
+	else if (!ret)
+		ret = mremap_at(mm, &r, vma);
 	mutex_unlock(&mm->mmap_lock);
 	return ret;
 }

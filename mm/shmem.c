@@ -8,13 +8,21 @@
  * i_mmap lists every VMA mapping the object, so that rmap_walk can go
  * from a page to the PTEs of every process sharing it.
  *
- * Locks: mmap_lock → i_mmap_lock → lock (mutexes); obj->lock is taken
- * under mm->mmap_lock in the fault path.
+ * Punching a hole (MADV_REMOVE) first unmaps the range from every VMA on
+ * i_mmap, in every process, then takes each page out under its page lock;
+ * a shared fault maps a page only under that lock and only if the page is
+ * still the object's, so no process keeps a page the object let go.
+ *
+ * Locks: mmap_lock → page lock → i_mmap_lock → page_table_lock, and
+ * mmap_lock → lock (mutexes); obj->lock is taken under mm->mmap_lock in
+ * the fault path.
  */
 #include <mm/shmem.h>
 #include <mm/mm_types.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <mm/memory.h>
+#include <mm/page_lock.h>
 #include <kernel/printk.h>
 #include <arch/x86/irqflags.h>
 
@@ -110,20 +118,84 @@ shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *
 	put_page(oldpage);                       /* the object's reference */
 }
 
+/* The page at pgoff with a reference for the caller, or NULL. */
+static struct page *
+shmem_get_page(struct shmem_object *obj, uint32_t pgoff)
+{
+	struct page *page;
+
+	mutex_lock(&obj->lock);
+	page = obj->pages[pgoff];
+	if (page)
+		get_page(page);
+	mutex_unlock(&obj->lock);
+	return page;
+}
+
+/* Takes page out of obj under its page lock, so that neither a migration
+ * nor a fault is halfway through it (do_shared_page maps a shmem page only
+ * while it holds the lock and page->mapping is still obj). A mapping that
+ * a fault made after the caller's shmem_unmap_range is undone. False if
+ * the page had left obj meanwhile (a migration put another in its place). */
+static bool
+shmem_evict_page(struct shmem_object *obj, struct page *page)
+{
+	bool ours;
+
+	lock_page(page);
+	mutex_lock(&obj->lock);
+	ours = page->mapping == obj;
+	if (ours)
+		obj->pages[page->index] = NULL;
+	mutex_unlock(&obj->lock);
+	if (ours) {
+		if (page_mapcount(page))
+			shmem_unmap_range(obj, page->index, page->index);
+		page->mapping = NULL;
+		put_page(page);                  /* the object's reference */
+	}
+	unlock_page(page);
+	return ours;
+}
+
 void
 shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count)
 {
-	mutex_lock(&obj->lock);
-	for (uint32_t i = first; i < first + count && i < obj->nr_pages; i++) {
-		struct page *page = obj->pages[i];
+	for (uint32_t i = first; i < first + count && i < obj->nr_pages;) {
+		struct page *page = shmem_get_page(obj, i);
 
-		if (!page)
-			continue;
-		obj->pages[i] = NULL;
-		page->mapping = NULL;
-		put_page(page);
+		if (!page || shmem_evict_page(obj, page))
+			i++;                     /* else a migrated page: look again */
+		if (page)
+			put_page(page);
 	}
-	mutex_unlock(&obj->lock);
+}
+
+/* ---- every VMA of the object ------------------------------------------- */
+
+/* Unmaps, in vma, the pages of its object whose offsets are in [first, last]. */
+static void
+zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last)
+{
+	uint32_t lo = first > vma->vm_pgoff ? first : vma->vm_pgoff;
+	uint32_t hi = vma->vm_pgoff + vma_pages(vma) - 1;
+
+	if (last < hi)
+		hi = last;
+	if (lo <= hi)
+		zap_page_range(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
+			       vma->vm_start + ((hi - vma->vm_pgoff + 1) << PAGE_SHIFT));
+}
+
+void
+shmem_unmap_range(struct shmem_object *obj, uint32_t first, uint32_t last)
+{
+	struct vm_area_struct *vma;
+
+	mutex_lock(&obj->i_mmap_lock);
+	list_for_each_entry(vma, &obj->i_mmap, shared)     /* every VMA mapping obj */
+		zap_vma_pgoffs(vma, first, last);
+	mutex_unlock(&obj->i_mmap_lock);
 }
 
 void

@@ -40,8 +40,13 @@ struct page *shmem_peek_page(struct shmem_object *obj, uint32_t pgoff);
  * object's reference (the one newpage was allocated with); the object's
  * reference on oldpage is dropped. Caller holds both page locks. */
 void shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage);
-/* Frees the object's pages in [first, first+count) (madvise MADV_REMOVE);
- * the caller has already unmapped them everywhere. */
+/* Unmaps the object's pages with offsets in [first, last] from every VMA
+ * that maps them, in every process, as a truncate would. Takes
+ * i_mmap_lock, then each mm's page_table_lock. */
+void shmem_unmap_range(struct shmem_object *obj, uint32_t first, uint32_t last);
+/* Frees the object's pages in [first, first+count) (madvise MADV_REMOVE),
+ * after shmem_unmap_range of the range; the pages read zero again. Takes
+ * each page's lock. */
 void shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count);
 /* vma maps obj from now on / no longer (reverse mapping, mm/rmap.c). */
 void shmem_link_vma(struct shmem_object *obj, struct vm_area_struct *vma);

@@ -15,12 +15,14 @@
  * rmap walkers that hold only those see consistent ranges.
  */
 #include <mm/vma.h>
+#include <mm/mman.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/shmem.h>
 #include <kernel/printk.h>
 #include <kernel/uaccess.h>
 #include <kernel/errno.h>
+#include <kernel/cmdline.h>
 #include <fs/file.h>
 #include <libk/string.h>
 
@@ -103,6 +105,14 @@ find_vma(struct mm_struct *mm, uint32_t addr)
 }
 
 struct vm_area_struct *
+vma_lookup(struct mm_struct *mm, uint32_t addr)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+
+	return v && v->vm_start <= addr ? v : NULL;
+}
+
+struct vm_area_struct *
 find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
 	struct vm_area_struct *v = find_vma(mm, start);
@@ -182,7 +192,19 @@ vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t
 		anon_vma_unlock(av);
 }
 
-/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
+/* True if the stack may grow down to start past prev, the VMA below it:
+ * as on Linux, it keeps stack_guard_gap to an accessible VMA that is not
+ * itself a stack (an inaccessible one is a reservation, not a neighbour). */
+static bool
+clear_of_guard_gap(const struct vm_area_struct *prev, uint32_t start)
+{
+	if (!prev || (prev->vm_flags & VM_GROWSDOWN) || !(prev->vm_flags & VM_ACCESS_FLAGS))
+		return true;
+	return start - prev->vm_end >= stack_guard_gap;
+}
+
+/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit
+ * and clear of the guard gap. */
 bool
 expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
@@ -191,8 +213,8 @@ expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
 		return false;
-	if (prev && prev->vm_end > start - PAGE_SIZE)
-		return false;                   /* keep a guard page to the neighbour */
+	if (start < MMAP_MIN_ADDR || !clear_of_guard_gap(prev, start))
+		return false;
 	vma_unlink(mm, vma);
 	vma_set_range(vma, start, vma->vm_end,
 		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
@@ -285,41 +307,83 @@ vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma)
 	return vma;
 }
 
+/* ---- free ranges and the stack guard gap -------------------------------- */
+
+uint32_t stack_guard_gap = STACK_GUARD_GAP_PAGES << PAGE_SHIFT;
+
+/* stack_guard_gap=N: the gap in pages, as Linux's option. */
+static int
+parse_stack_guard_gap(const char *val)
+{
+	char *end;
+	unsigned long pages = strtoul(val, &end, 10);
+
+	if (!*val || *end || pages > (USER_TOP >> PAGE_SHIFT))
+		return -1;
+	stack_guard_gap = (uint32_t)pages << PAGE_SHIFT;
+	return 0;
+}
+KERNEL_PARAM("stack_guard_gap", parse_stack_guard_gap,
+	     "pages kept free below a stack for its growth (default 256)");
+
+/* True if [start, start+len) may hold a new mapping: at or above
+ * MMAP_MIN_ADDR, below USER_TOP, free, and clear of the guard gap below
+ * a stack (Linux's test of a hint address). */
 static bool
 range_free(struct mm_struct *mm, uint32_t start, uint32_t len)
 {
-	return start >= PAGE_SIZE && start <= USER_TOP && len <= USER_TOP - start &&
-	       !find_vma_intersection(mm, start, start + len);
+	struct vm_area_struct *next;
+
+	if (start < MMAP_MIN_ADDR || start > USER_TOP || len > USER_TOP - start)
+		return false;
+	next = find_vma(mm, start);
+	return !next || start + len <= vm_start_gap(next);
+}
+
+/* The highest range of len bytes that fits between the VMAs, their guard
+ * gaps and MMAP_MIN_ADDR and ends at or below limit; 0 if none. Every
+ * difference is taken between an address and one known to lie below it. */
+static uint32_t
+unmapped_area_topdown(struct mm_struct *mm, uint32_t len, uint32_t limit)
+{
+	struct vm_area_struct *v;
+	uint32_t end = limit;                    /* the top of the gap looked at */
+
+	list_for_each_entry_reverse(v, &mm->mmap_list, vm_list) {
+		if (v->vm_end < end && end - v->vm_end >= len)
+			return end - len;
+		if (vm_start_gap(v) < end)
+			end = vm_start_gap(v);
+	}
+	return end >= MMAP_MIN_ADDR && end - MMAP_MIN_ADDR >= len ? end - len : 0;
+}
+
+/* The lowest range of len bytes at or above from that range_free
+ * accepts; 0 if none. */
+static uint32_t
+unmapped_area_bottomup(struct mm_struct *mm, uint32_t len, uint32_t from)
+{
+	for (uint32_t a = from; a <= USER_TOP && len <= USER_TOP - a;) {
+		struct vm_area_struct *next = find_vma(mm, a);
+
+		if (!next || a + len <= vm_start_gap(next))
+			return a;
+		a = next->vm_end;
+	}
+	return 0;
 }
 
 uint32_t
 get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
 {
-	struct vm_area_struct *v;
-	uint32_t top = mm->mmap_base;
+	uint32_t addr;
 
+	if (!len || len > USER_TOP - MMAP_MIN_ADDR)
+		return 0;
 	if (hint && PAGE_ALIGNED(hint) && range_free(mm, hint, len))
 		return hint;
-	/* top down: the gaps below mmap_base, highest first */
-	list_for_each_entry_reverse(v, &mm->mmap_list, vm_list) {
-		if (v->vm_start >= top)
-			continue;
-		if (v->vm_end <= top && top - v->vm_end >= len)
-			return top - len;
-		if (v->vm_start < top)
-			top = v->vm_start;
-	}
-	if (top >= PAGE_SIZE + len)
-		return top - len;
-	/* then bottom up above mmap_base */
-	for (uint32_t a = mm->mmap_base; a + len > a && a + len <= USER_TOP;) {
-		struct vm_area_struct *hit = find_vma_intersection(mm, a, a + len);
-
-		if (!hit)
-			return a;
-		a = hit->vm_end;
-	}
-	return 0;
+	addr = unmapped_area_topdown(mm, len, mm->mmap_base);
+	return addr ? addr : unmapped_area_bottomup(mm, len, mm->mmap_base);
 }
 
 int

@@ -21,6 +21,8 @@ void vma_free(struct vm_area_struct *vma);
 
 /* The first VMA with vm_end > addr (it may start above addr), or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint32_t addr);
+/* The VMA containing addr, or NULL. */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint32_t addr);
 /* The first VMA overlapping [start, end), or NULL. */
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, uint32_t start, uint32_t end);
 struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
@@ -72,8 +74,30 @@ int vma_apply_range(struct mm_struct *mm, uint32_t start, uint32_t end, vma_rang
  * covers vma's range. */
 struct vm_area_struct *vma_merge_neighbours(struct mm_struct *mm, struct vm_area_struct *vma);
 
-/* A free range of len bytes: at hint if it is free, else the highest one
- * below mm->mmap_base (then the lowest above it). 0 if none. */
+/*
+ * The stack guard gap (Linux's stack_guard_gap, set with the command-line
+ * option stack_guard_gap=pages): bytes below a VM_GROWSDOWN VMA that
+ * get_unmapped_area never hands out (a hint there is not taken; MAP_FIXED
+ * may still map there), and that the stack does not grow into when an
+ * accessible VMA below it would be nearer than the gap (mm/fault.c).
+ */
+#define STACK_GUARD_GAP_PAGES 256u
+extern uint32_t stack_guard_gap;
+
+/* Where vma starts, counting the guard gap below a stack (0 at the least). */
+static inline uint32_t vm_start_gap(const struct vm_area_struct *vma)
+{
+	uint32_t start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > stack_guard_gap ? start - stack_guard_gap : 0;
+	return start;
+}
+
+/* A free range of len bytes, clear of every stack's guard gap and at or
+ * above MMAP_MIN_ADDR: at hint if it fits there, else the highest one
+ * below mm->mmap_base (then the lowest above it). 0 if none, or if len is
+ * 0 or larger than user space. */
 uint32_t get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len);
 
 #define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap_list, vm_list)

@@ -6,6 +6,9 @@
  *       alike; if it cannot be resolved:
  *         user mode   -> SIGSEGV (SEGV_MAPERR / SEGV_ACCERR) or SIGBUS
  *         kernel mode -> the uaccess fixup returns -EFAULT
+ *   user address from kernel mode where sleeping is not allowed
+ *       (preemption disabled, a spinlock held, interrupts off) -> never
+ *       mmap_lock (a mutex): straight to the fixup (-EFAULT), else oops
  *   kernel address from user mode  -> SIGSEGV, SEGV_MAPERR (as Linux)
  *   kernel address from kernel mode -> exception fixup, else oops
  */
@@ -18,6 +21,8 @@
 #include <mm/memory.h>
 #include <mm/mm_types.h>
 #include <kernel/task.h>
+#include <kernel/preempt.h>
+#include <arch/x86/cpu.h>
 
 static void
 user_fault_signal(enum fault_result r, uint32_t addr)
@@ -38,6 +43,14 @@ user_fault_signal(enum fault_result r, uint32_t addr)
 	}
 }
 
+/* Linux's faulthandler_disabled(): the kernel was interrupted where it may
+ * not sleep, so the fault may not take mmap_lock to resolve the address. */
+static bool
+faulthandler_disabled(const struct trapframe *tf)
+{
+	return preempt_count != 0 || !(tf->eflags & EFLAGS_IF);
+}
+
 void
 do_page_fault(struct trapframe *tf, uint32_t cr2)
 {
@@ -45,7 +58,7 @@ do_page_fault(struct trapframe *tf, uint32_t cr2)
 	enum fault_result r = FAULT_BAD_ADDRESS;
 	struct mm_struct *mm = current->mm;
 
-	if (cr2 < USER_TOP && mm) {
+	if (cr2 < USER_TOP && mm && (user || !faulthandler_disabled(tf))) {
 		mutex_lock(&mm->mmap_lock);
 		r = handle_mm_fault(mm, cr2, (tf->err & PF_WRITE) ? FAULT_WRITE : FAULT_READ);
 		mutex_unlock(&mm->mmap_lock);
