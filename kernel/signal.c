@@ -24,6 +24,7 @@
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
 #include <kernel/printk.h>
+#include <kernel/panic.h>
 #include <mm/slab.h>
 #include <arch/x86/irqflags.h>
 #include <libk/string.h>
@@ -198,6 +199,26 @@ signal_is_fault(const struct ksiginfo *info)
 		info->signo == SIGFPE || info->signo == SIGTRAP);
 }
 
+/*
+ * signal_ignored - whether sig, sent now, would only be thrown away (Linux's
+ * sig_ignored()): it is not blocked (a blocked signal stays pending, as its
+ * handler may change before it is unblocked) and its disposition is SIG_IGN,
+ * or SIG_DFL with nothing to do (default_ignored: SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH, and the stop signals, which anvil does not implement). Such a
+ * signal is discarded when sent: it must not wake a sleeper, whose system
+ * call would then fail with EINTR. Interrupts off.
+ */
+static bool
+signal_ignored(const struct signal_state *s, int sig)
+{
+	uint32_t handler = s->action[sig - 1].handler;
+
+	BUG_ON(!irqs_disabled());
+	if (s->blocked & sigmask(sig))
+		return false;
+	return handler == SIG_IGN || (handler == SIG_DFL && (default_ignored & sigmask(sig)));
+}
+
 int
 send_signal_info(struct task *t, const struct ksiginfo *info)
 {
@@ -210,7 +231,7 @@ send_signal_info(struct task *t, const struct ksiginfo *info)
 	if (!s || t->zombie)
 		return 0;                     /* nothing to deliver to */
 	flags = local_irq_save();
-	if (s->action[sig - 1].handler == SIG_IGN && !(UNBLOCKABLE & sigmask(sig))) {
+	if (signal_ignored(s, sig)) {
 		local_irq_restore(flags);
 		return 0;                     /* discarded at generation, as on Linux */
 	}

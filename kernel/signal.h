@@ -9,6 +9,11 @@
  * signal frame on the user stack so the handler runs and returns through
  * sa_restorer into rt_sigreturn.
  *
+ * A signal whose disposition is to ignore it (SIG_IGN, or SIG_DFL for
+ * SIGCHLD, SIGCONT, SIGURG, SIGWINCH and the stop signals anvil does not
+ * implement) is discarded when it is sent, unless it is blocked: it wakes
+ * no one and interrupts no system call, as on Linux.
+ *
  * The alternate signal stack (sigaltstack) is a user memory area a handler
  * installed with SA_ONSTACK runs on, so that a handler can run after the
  * ordinary stack overflowed. A frame goes at its top when the interrupted
