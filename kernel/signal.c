@@ -24,7 +24,6 @@
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
 #include <kernel/printk.h>
-#include <kernel/panic.h>
 #include <mm/slab.h>
 #include <arch/x86/irqflags.h>
 #include <libk/string.h>
