@@ -2,7 +2,7 @@
  * kernel/exit.c — a process's end: releasing what it holds, becoming a
  * zombie, telling its parent; and the parent's side, wait4.
  *
- *   do_exit:  drop mm, files and cwd -> under tasklist_lock: hand children
+ *   do_exit:  drop mm (exit_mm), files and cwd -> under tasklist_lock: hand children
  *             to init, become a zombie, SIGCHLD + wake the parent -> switch
  *             away for good (the scheduler frees the kernel stack)
  *   wait4:    find a zombie child -> copy its status out -> release_task
@@ -23,6 +23,8 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <arch/x86/process.h>
+#include <kernel/preempt.h>
+#include <arch/x86/irqflags.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/paging.h>
@@ -57,17 +59,47 @@ reparent_children_locked(struct task *t)
 	}
 }
 
+volatile enum exit_mm_test_point exit_mm_test_preempt_at;
+volatile unsigned exit_mm_test_preemptions;
+
+/* TEST ONLY (see exit.h): a timer preemption here, if one could happen. */
+static void
+exit_mm_test_preempt_point(enum exit_mm_test_point here)
+{
+	if (exit_mm_test_preempt_at != here || preempt_count != 0 || irqs_disabled())
+		return;
+	exit_mm_test_preemptions++;
+	preempt_schedule_irq();
+}
+
+/*
+ * A switch back to t loads t->mm's page directory (arch_prepare_switch), so
+ * t->mm is cleared before CR3 leaves the directory, and the two happen with
+ * preemption off: no switch can ever find them disagreeing. Only then may
+ * mmput free the directory (pgd_free asserts it is not the loaded one).
+ */
+void
+exit_mm(struct task *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	BUG_ON(t != current);
+	if (!mm)
+		return;
+	preempt_disable();
+	t->mm = NULL;
+	exit_mm_test_preempt_point(EXIT_MM_BETWEEN_DETACH_STEPS);
+	switch_pgd(swapper_pg_dir);
+	preempt_enable();
+	exit_mm_test_preempt_point(EXIT_MM_BEFORE_MMPUT);
+	mmput(mm);
+}
+
 /* Drops the resources a zombie no longer needs. */
 static void
 exit_resources(struct task *t)
 {
-	struct mm_struct *mm = t->mm;
-
-	if (mm) {
-		switch_pgd(swapper_pg_dir);   /* stop using the page tables we free */
-		t->mm = NULL;
-		mmput(mm);
-	}
+	exit_mm(t);
 	if (t->files) {
 		files_put(t->files);
 		t->files = NULL;

@@ -5,6 +5,13 @@
  * pending is merged into it. A pending signal is delivered only when not
  * blocked; SIGKILL and SIGSTOP can be neither blocked, caught nor ignored.
  *
+ * The alternate signal stack is the process's own business: only the
+ * process itself reads or changes it (sigaltstack, delivery, sigreturn),
+ * exactly as Linux does it (do_sigaltstack, get_sigframe): a change is
+ * refused while running on the stack (EPERM); SS_AUTODISARM disarms it for
+ * as long as a handler runs, and rt_sigreturn re-installs what the frame's
+ * uc_stack says.
+ *
  * Locks: signal state changes with interrupts off (a sender may be an
  * interrupt handler or another process); delivery runs in the receiving
  * process on its way back to user mode.
@@ -34,10 +41,117 @@ valid_signal(int sig)
 	return sig >= 1 && sig <= NSIG;
 }
 
+/* ---- the alternate signal stack ---- */
+
+/* No alternate stack, as after execve (Linux's sas_ss_reset). */
+static void
+altstack_reset(struct sigaltstack *ss)
+{
+	*ss = (struct sigaltstack){ .ss_sp = 0, .ss_flags = SS_DISABLE, .ss_size = 0 };
+}
+
+bool
+sigaltstack_contains(const struct sigaltstack *ss, uint32_t sp)
+{
+	return sp > ss->ss_sp && sp - ss->ss_sp <= ss->ss_size;
+}
+
+/* True if the user stack pointer sp runs on s's alternate stack. An
+ * SS_AUTODISARM stack never counts: it is disarmed whenever a handler could
+ * be running on it. */
+static bool
+on_altstack(const struct signal_state *s, uint32_t sp)
+{
+	if (s->altstack.ss_flags & SS_AUTODISARM)
+		return false;
+	return sigaltstack_contains(&s->altstack, sp);
+}
+
+/* The mode sigaltstack reports at sp: SS_DISABLE, SS_ONSTACK, or 0 (set up
+ * and not in use). */
+static uint32_t
+altstack_mode(const struct signal_state *s, uint32_t sp)
+{
+	if (!s->altstack.ss_size)
+		return SS_DISABLE;
+	return on_altstack(s, sp) ? SS_ONSTACK : 0;
+}
+
+/* The check step of a change: 0, -EPERM (sp runs on the current stack),
+ * -EINVAL (not one of the modes) or -ENOMEM (an enabled stack smaller than
+ * MINSIGSTKSZ). In Linux's order. */
+static int
+altstack_check_change(const struct signal_state *s, const struct sigaltstack *new, uint32_t sp)
+{
+	uint32_t mode = new->ss_flags & ~SS_FLAG_BITS;
+
+	if (on_altstack(s, sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode != SS_DISABLE && new->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * do_sigaltstack - sigaltstack's work, for the process whose user stack
+ * pointer is sp: reports the settings into *old (if old) with the mode as
+ * seen from sp, then installs *new (if new). Returns 0, or the error of
+ * altstack_check_change with nothing changed. A disabled stack keeps only
+ * its flags (SS_DISABLE and maybe SS_AUTODISARM), as on Linux.
+ */
+static int
+do_sigaltstack(struct signal_state *s, const struct sigaltstack *new, struct sigaltstack *old,
+	       uint32_t sp)
+{
+	int err;
+
+	if (old) {
+		*old = s->altstack;
+		old->ss_flags = altstack_mode(s, sp) | (s->altstack.ss_flags & SS_FLAG_BITS);
+	}
+	if (!new)
+		return 0;
+	err = altstack_check_change(s, new, sp);
+	if (err)
+		return err;
+	s->altstack = *new;
+	if ((new->ss_flags & ~SS_FLAG_BITS) == SS_DISABLE)
+		s->altstack.ss_sp = s->altstack.ss_size = 0;
+	return 0;
+}
+
+/*
+ * choose_signal_stack - where the handler of ka runs when the interrupted
+ * code's stack pointer is sp (Linux's get_sigframe): at the top of the
+ * alternate stack if ka asks for it (SA_ONSTACK), one is set up and sp is
+ * not on it yet; otherwise just below sp, which keeps a nested handler on
+ * the alternate stack whatever its flags.
+ */
+static void
+choose_signal_stack(const struct signal_state *s, const struct k_sigaction *ka, uint32_t sp,
+		    struct signal_stack *out)
+{
+	out->saved = s->altstack;
+	out->top = sp;
+	out->altstack = on_altstack(s, sp);
+	if ((ka->flags & SA_ONSTACK) && altstack_mode(s, sp) == 0) {
+		out->top = s->altstack.ss_sp + s->altstack.ss_size;
+		out->altstack = true;
+	}
+}
+
+/* ---- per-process signal state ---- */
+
 struct signal_state *
 signal_state_alloc(void)
 {
-	return kzalloc(sizeof(struct signal_state), GFP_KERNEL);
+	struct signal_state *s = kzalloc(sizeof(struct signal_state), GFP_KERNEL);
+
+	if (s)
+		altstack_reset(&s->altstack);
+	return s;
 }
 
 struct signal_state *
@@ -48,6 +162,7 @@ signal_state_dup(const struct signal_state *parent)
 	if (s) {
 		memcpy(s->action, parent->action, sizeof(s->action));
 		s->blocked = parent->blocked;
+		s->altstack = parent->altstack;
 	}
 	return s;
 }
@@ -65,6 +180,7 @@ signal_reset_for_exec(struct signal_state *s)
 		if (s->action[i].handler != SIG_IGN)
 			memset(&s->action[i], 0, sizeof(s->action[i]));
 	}
+	altstack_reset(&s->altstack);
 }
 
 bool
@@ -82,6 +198,26 @@ signal_is_fault(const struct ksiginfo *info)
 		info->signo == SIGFPE || info->signo == SIGTRAP);
 }
 
+/*
+ * signal_ignored - whether sig, sent now, would only be thrown away (Linux's
+ * sig_ignored()): it is not blocked (a blocked signal stays pending, as its
+ * handler may change before it is unblocked) and its disposition is SIG_IGN,
+ * or SIG_DFL with nothing to do (default_ignored: SIGCHLD, SIGCONT, SIGURG,
+ * SIGWINCH, and the stop signals, which anvil does not implement). Such a
+ * signal is discarded when sent: it must not wake a sleeper, whose system
+ * call would then fail with EINTR. Interrupts off.
+ */
+static bool
+signal_ignored(const struct signal_state *s, int sig)
+{
+	uint32_t handler = s->action[sig - 1].handler;
+
+	BUG_ON(!irqs_disabled());
+	if (s->blocked & sigmask(sig))
+		return false;
+	return handler == SIG_IGN || (handler == SIG_DFL && (default_ignored & sigmask(sig)));
+}
+
 int
 send_signal_info(struct task *t, const struct ksiginfo *info)
 {
@@ -94,7 +230,7 @@ send_signal_info(struct task *t, const struct ksiginfo *info)
 	if (!s || t->zombie)
 		return 0;                     /* nothing to deliver to */
 	flags = local_irq_save();
-	if (s->action[sig - 1].handler == SIG_IGN && !(UNBLOCKABLE & sigmask(sig))) {
+	if (signal_ignored(s, sig)) {
 		local_irq_restore(flags);
 		return 0;                     /* discarded at generation, as on Linux */
 	}
@@ -162,6 +298,7 @@ void
 do_signal(struct trapframe *tf)
 {
 	struct signal_state *s = current->signal;
+	struct signal_stack stack;
 	struct ksiginfo info;
 	int sig;
 
@@ -173,8 +310,11 @@ do_signal(struct trapframe *tf)
 			do_exit(SIGNAL_STATUS(sig));
 		if (ka->handler == SIG_DFL || ka->handler == SIG_IGN)
 			continue;
-		if (!arch_setup_signal_frame(tf, sig, ka, &info, old_blocked))
+		choose_signal_stack(s, ka, tf->user_esp, &stack);
+		if (!arch_setup_signal_frame(tf, sig, ka, &info, old_blocked, &stack))
 			do_exit(SIGNAL_STATUS(SIGSEGV));   /* no room for the frame */
+		if (s->altstack.ss_flags & SS_AUTODISARM)
+			altstack_reset(&s->altstack);  /* uc_stack keeps it for sigreturn */
 		s->blocked = old_blocked | (ka->mask & ~UNBLOCKABLE);
 		if (!(ka->flags & SA_NODEFER))
 			s->blocked |= sigmask(sig);
@@ -295,37 +435,59 @@ sys_pause(void)
 }
 SYSCALL_DEFINE(pause, sys_pause);
 
+/* Returns from a SA_SIGINFO handler: registers, mask and, as on Linux, the
+ * alternate stack from uc_stack (seen from the restored stack pointer; a
+ * refused change, e.g. while still on the stack, is silently dropped). */
 static long
 sys_rt_sigreturn(void)
 {
 	struct trapframe *tf = current->user_regs;
+	struct sigaltstack uc_stack;
 	sigset_t blocked;
 
 	/* the handler's ret popped pretcode: the frame starts 4 bytes below */
-	if (!arch_restore_signal_frame(tf, tf->user_esp - 4, &blocked))
+	if (!arch_restore_signal_frame(tf, tf->user_esp - 4, &blocked, &uc_stack))
 		do_exit(SIGNAL_STATUS(SIGSEGV));
 	current->signal->blocked = blocked & ~UNBLOCKABLE;
+	(void)do_sigaltstack(current->signal, &uc_stack, NULL, tf->user_esp);
 	return tf->eax;                   /* keep the restored EAX */
 }
 SYSCALL_DEFINE(rt_sigreturn, sys_rt_sigreturn);
 
+/* Returns from a handler without SA_SIGINFO. Linux gives such a handler the
+ * old i386 frame, which has no uc_stack, so the alternate stack is left as
+ * it is (an SS_AUTODISARM stack stays disarmed); anvil's frame is the same
+ * for both kinds and its uc_stack is ignored here. */
 static long
 sys_sigreturn(void)
 {
 	struct trapframe *tf = current->user_regs;
+	struct sigaltstack ignored;
 	sigset_t blocked;
 
 	/* musl's __restore also popped one word before int 0x80 */
-	if (!arch_restore_signal_frame(tf, tf->user_esp - 8, &blocked))
+	if (!arch_restore_signal_frame(tf, tf->user_esp - 8, &blocked, &ignored))
 		do_exit(SIGNAL_STATUS(SIGSEGV));
 	current->signal->blocked = blocked & ~UNBLOCKABLE;
 	return tf->eax;
 }
 SYSCALL_DEFINE(sigreturn, sys_sigreturn);
 
+/* sigaltstack(uss, uoss): EFAULT if uss cannot be read (nothing changes),
+ * the error of do_sigaltstack, or EFAULT if uoss cannot be written (the new
+ * stack is installed all the same, as on Linux). */
 static long
-sys_sigaltstack(const void *uss, void *uoss)
+sys_sigaltstack(const struct sigaltstack *uss, struct sigaltstack *uoss)
 {
-	return -ENOSYS;                   /* alternate signal stacks: not yet */
+	struct sigaltstack new, old;
+	int err;
+
+	if (uss && copy_from_user(&new, uss, sizeof(new)))
+		return -EFAULT;
+	err = do_sigaltstack(current->signal, uss ? &new : NULL, uoss ? &old : NULL,
+			     current->user_regs->user_esp);
+	if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
 }
 SYSCALL_DEFINE(sigaltstack, sys_sigaltstack);

@@ -7,6 +7,7 @@
 #include <mm/page_alloc.h>
 #include <arch/x86/memlayout.h>
 #include <arch/x86/cpu.h>
+#include <kernel/printk.h>
 #include <libk/string.h>
 
 #define TLB_FLUSH_ALL_THRESHOLD 32     /* pages: above this, reload CR3 */
@@ -25,6 +26,8 @@ pgd_alloc(void)
 void
 pgd_free(pgd_t *pgd)
 {
+	/* freeing the directory the CPU walks would leave CR3 on a free page */
+	BUG_ON(read_cr3() == __pa(pgd));
 	for (unsigned i = 0; i < KERNEL_PGD_FIRST; i++)
 		if (pgd_present(pgd[i]))
 			free_pages(__va(pgd_table_phys(pgd[i])), 0);

@@ -15,6 +15,12 @@
  *   | pretcode     -> sa_restorer: the handler returns there|  <- ESP at handler entry
  *   lower addresses
  *
+ * The frame goes just below the stack top kernel/signal.c chose (the
+ * interrupted ESP, or the top of the alternate stack), aligned so that
+ * ESP + 4 is a multiple of 16 at handler entry, as the i386 ABI expects
+ * after a call. A frame meant for the alternate stack that would run off
+ * its bottom is refused (the process then dies of SIGSEGV, as on Linux).
+ *
  * The same frame serves handlers with and without SA_SIGINFO; sigreturn
  * finds it 8 bytes below ESP (musl's __restore pops one word first),
  * rt_sigreturn 4 bytes below.
@@ -48,7 +54,7 @@ struct user_siginfo {
 
 struct ucontext {
 	uint32_t uc_flags, uc_link;
-	uint32_t ss_sp, ss_flags, ss_size;
+	struct sigaltstack stack;                 /* the alternate stack when the signal came */
 	struct sigcontext mcontext;
 	sigset_t sigmask;
 };
@@ -65,6 +71,7 @@ struct rt_sigframe {
 
 _Static_assert(sizeof(struct user_siginfo) == 128, "siginfo is 128 bytes");
 _Static_assert(sizeof(struct sigcontext) == 88, "sigcontext is 88 bytes");
+_Static_assert(offsetof(struct ucontext, mcontext) == 20, "uc_mcontext follows a 12-byte uc_stack");
 
 static void
 fill_siginfo(struct user_siginfo *si, const struct ksiginfo *info)
@@ -98,11 +105,14 @@ save_sigcontext(struct sigcontext *sc, const struct trapframe *tf, sigset_t mask
 
 bool
 arch_setup_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *ka,
-			const struct ksiginfo *info, sigset_t old_blocked)
+			const struct ksiginfo *info, sigset_t old_blocked,
+			const struct signal_stack *stack)
 {
 	struct rt_sigframe f;
-	uint32_t at = ((tf->user_esp - sizeof(f)) & ~(FRAME_ALIGN - 1)) - 4;
+	uint32_t at = ((stack->top - sizeof(f)) & ~(FRAME_ALIGN - 1)) - 4;
 
+	if (stack->altstack && !sigaltstack_contains(&stack->saved, at))
+		return false;                      /* it would overflow the alternate stack */
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
 	f.sig = sig;
@@ -112,6 +122,7 @@ arch_setup_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction 
 	save_sigcontext(&f.uc.mcontext, tf, old_blocked);
 	f.uc.mcontext.fpstate = at + offsetof(struct rt_sigframe, fpstate);
 	f.uc.sigmask = old_blocked;
+	f.uc.stack = stack->saved;
 	__asm__ volatile("fnsave %0; frstor %0" : "+m"(f.fpstate));
 	if (!(ka->flags & SA_RESTORER) || copy_to_user((void *)at, &f, sizeof(f)))
 		return false;
@@ -142,7 +153,8 @@ user_selector(uint32_t sel)
 }
 
 bool
-arch_restore_signal_frame(struct trapframe *tf, uint32_t at, sigset_t *blocked)
+arch_restore_signal_frame(struct trapframe *tf, uint32_t at, sigset_t *blocked,
+			  struct sigaltstack *uc_stack)
 {
 	struct rt_sigframe f;
 	const struct sigcontext *sc = &f.uc.mcontext;
@@ -167,5 +179,6 @@ arch_restore_signal_frame(struct trapframe *tf, uint32_t at, sigset_t *blocked)
 	tf->eflags = (tf->eflags & ~EFLAGS_USER_CHANGEABLE) | (sc->eflags & EFLAGS_USER_CHANGEABLE);
 	__asm__ volatile("frstor %0" : : "m"(f.fpstate));
 	*blocked = f.uc.sigmask;
+	*uc_stack = f.uc.stack;
 	return true;
 }
