@@ -83,6 +83,15 @@ put_anon_vma(struct anon_vma *av)
 	}
 }
 
+void
+rmap_get_usage(struct rmap_usage *u)
+{
+	u->anon_vmas = anon_vma_cache ? anon_vma_cache->active_objects : 0;
+	u->avcs = avc_cache ? avc_cache->active_objects : 0;
+	u->bytes = (anon_vma_cache ? u->anon_vmas * anon_vma_cache->size : 0) +
+		   (avc_cache ? u->avcs * avc_cache->size : 0);
+}
+
 static void anon_vma_lock(struct anon_vma *av)   { mutex_lock(&av->root->lock); }
 static void anon_vma_unlock(struct anon_vma *av) { mutex_unlock(&av->root->lock); }
 
@@ -347,8 +356,8 @@ pte_maps_page(pte_t pte, const struct page *page)
 	return pte_mapped(pte) && pte_pfn(pte) == page_to_pfn(page);
 }
 
-/* Visits (vma, addr) for page if vma's range covers it and a page table
- * exists there; false to stop. */
+/* Examines vma for page (counted in *visited) and visits (vma, addr) if
+ * vma's range covers it and a page table exists there; false to stop. */
 static bool
 visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_control *rwc,
 	  int *visited)
@@ -358,9 +367,9 @@ visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_
 	pte_t *ptep;
 	bool go_on;
 
+	(*visited)++;
 	if (!vma_address(page, vma, &addr))
 		return true;
-	(*visited)++;
 	ptep = pte_lookup(mm->pgd, addr);
 	if (!ptep)
 		return true;

@@ -134,7 +134,8 @@ struct rmap_walk_control {
 /* Visits every (VMA, address) that may map page (anonymous or shmem).
  * Takes the anon_vma root lock or the shmem i_mmap_lock; the caller holds
  * no mmap_lock of another mm, and holds the page lock when it changes
- * PTEs (migration). Returns the number of VMAs visited. */
+ * PTEs (migration). Returns the number of VMAs it examined (vmstat
+ * rmap_walk_vmas adds them up): the cost of the walk. */
 int rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 /* True if *ptep is a present or PROT_NONE PTE mapping page. */
@@ -163,6 +164,15 @@ int rmap_check_all(bool verbose);
 /* The same over the given mms only (in-kernel tests build their own),
  * for the frames they map; it may reorder mms[]. */
 int rmap_check_mms(struct mm_struct **mms, int n, bool verbose);
+
+/* The anon_vmas and anon_vma_chains alive now, and the slab bytes they
+ * take (tests and benchmarks: does a fork family's metadata stay bounded). */
+struct rmap_usage {
+	unsigned long anon_vmas;
+	unsigned long avcs;
+	unsigned long bytes;
+};
+void rmap_get_usage(struct rmap_usage *u);
 
 /* Bytes of reverse-mapping metadata a VMA costs, and a mapped page (0). */
 #define RMAP_BYTES_PER_VMA  (sizeof(struct anon_vma_chain))
