@@ -41,7 +41,8 @@ rmap_caches_ready(void)
 	return anon_vma_cache && avc_cache;
 }
 
-/* A new anon_vma, its own root and parent, with no references yet. */
+/* A new anon_vma, its own root and parent, with no references, VMAs or
+ * children yet. */
 static struct anon_vma *
 anon_vma_alloc(void)
 {
@@ -53,6 +54,18 @@ anon_vma_alloc(void)
 	av->parent = av;
 	mutex_init(&av->lock, "anon_vma");
 	INIT_LIST_HEAD(&av->head);
+	return av;
+}
+
+/* A new root of a family: it counts as its own child (as Linux's
+ * self-parent link), so it is never taken over by a fork. */
+static struct anon_vma *
+anon_vma_alloc_root(void)
+{
+	struct anon_vma *av = anon_vma_alloc();
+
+	if (av)
+		av->num_children = 1;
 	return av;
 }
 
@@ -104,6 +117,16 @@ anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, stru
 	list_add_tail(&avc->same_vma, &vma->anon_vma_chain);
 	list_add_tail(&avc->same_anon_vma, &av->head);
 	get_anon_vma(av);
+}
+
+/* av becomes vma's own anon_vma (the one its new pages join). Root lock
+ * held. */
+static void
+set_vma_anon_vma(struct vm_area_struct *vma, struct anon_vma *av)
+{
+	BUG_ON(vma->anon_vma);
+	vma->anon_vma = av;
+	av->num_active_vmas++;
 }
 
 /* ---- VMA ranges -------------------------------------------------------- */
@@ -179,23 +202,43 @@ anon_vma_prepare(struct vm_area_struct *vma)
 	if (!av)
 		av = mergeable_anon_vma(vma, vma_next(vma->vm_mm, vma));
 	if (!av)
-		av = anon_vma_alloc();
+		av = anon_vma_alloc_root();
 	if (!av) {
 		kmem_cache_free(avc_cache, avc);
 		return -ENOMEM;
 	}
 	anon_vma_lock(av);
-	vma->anon_vma = av;
+	set_vma_anon_vma(vma, av);
 	anon_vma_chain_link(vma, avc, av);
 	anon_vma_unlock(av);
 	return 0;
 }
 
-/* dst joins every anon_vma src is on. Root lock held. */
+/* An anon_vma on the chain of a VMA being forked that the child may take
+ * over instead of a new one: no VMA uses it as its own (its owner has
+ * exited or unmapped) and at most one child anon_vma still has VMAs.
+ * Its pages stay findable: the child is on its list, as is every VMA
+ * that may map them. A root (its own parent, plus a child) never
+ * qualifies. Root lock held. */
+static bool
+anon_vma_reusable(const struct anon_vma *av)
+{
+	return av->num_active_vmas == 0 && av->num_children < 2;
+}
+
+/* How __anon_vma_clone picks dst's own anon_vma. */
+enum clone_own {
+	OWN_AS_SRC,            /* split, move, merge: dst's is src's */
+	OWN_REUSED_OR_NONE,    /* fork: a reusable one from the chain, or none yet */
+};
+
+/* dst joins every anon_vma src is on, and gets its own as own says.
+ * Root lock held. */
 static int
-__anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+__anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src, enum clone_own own)
 {
 	struct anon_vma_chain *pavc;
+	struct anon_vma *mine = own == OWN_AS_SRC ? src->anon_vma : NULL;
 
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
 		struct anon_vma_chain *avc = kmem_cache_zalloc(avc_cache);
@@ -203,24 +246,36 @@ __anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 		if (!avc)
 			return -ENOMEM;
 		anon_vma_chain_link(dst, avc, pavc->anon_vma);
+		if (!mine && anon_vma_reusable(pavc->anon_vma))
+			mine = pavc->anon_vma;   /* the oldest that qualifies */
 	}
-	dst->anon_vma = src->anon_vma;
+	if (mine)
+		set_vma_anon_vma(dst, mine);
 	return 0;
+}
+
+/* __anon_vma_clone with the family's lock; on failure dst is left with
+ * no chains. */
+static int
+anon_vma_clone_locked(struct vm_area_struct *dst, struct vm_area_struct *src, enum clone_own own)
+{
+	int err;
+
+	anon_vma_lock(src->anon_vma);
+	err = __anon_vma_clone(dst, src, own);
+	anon_vma_unlock(src->anon_vma);
+	if (err)
+		unlink_anon_vmas(dst);
+	return err;
 }
 
 int
 anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	int err;
-
+	BUG_ON(dst->anon_vma || !list_empty(&dst->anon_vma_chain));
 	if (!src->anon_vma)
 		return 0;
-	anon_vma_lock(src->anon_vma);
-	err = __anon_vma_clone(dst, src);
-	anon_vma_unlock(src->anon_vma);
-	if (err)
-		unlink_anon_vmas(dst);
-	return err;
+	return anon_vma_clone_locked(dst, src, OWN_AS_SRC);
 }
 
 int
@@ -230,34 +285,29 @@ anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct anon_vma_chain *avc;
 	int err;
 
+	BUG_ON(vma->anon_vma || !list_empty(&vma->anon_vma_chain));
 	if (!pav)
 		return 0;
+	err = anon_vma_clone_locked(vma, pvma, OWN_REUSED_OR_NONE);
+	if (err || vma->anon_vma)
+		return err;                      /* failed, or took one over */
 	av = anon_vma_alloc();
 	avc = av ? kmem_cache_zalloc(avc_cache) : NULL;
 	if (!avc) {
 		if (av)
 			kmem_cache_free(anon_vma_cache, av);
+		unlink_anon_vmas(vma);
 		return -ENOMEM;
 	}
 	av->root = pav->root;
 	av->parent = pav;
 	get_anon_vma(pav);                       /* the child's hold on its parent */
 	anon_vma_lock(pav);
-	err = __anon_vma_clone(vma, pvma);
-	if (!err) {
-		vma->anon_vma = av;              /* the child's COW pages go here */
-		anon_vma_chain_link(vma, avc, av);
-	}
+	pav->num_children++;
+	set_vma_anon_vma(vma, av);               /* the child's COW pages go here */
+	anon_vma_chain_link(vma, avc, av);
 	anon_vma_unlock(pav);
-	if (err) {
-		kmem_cache_free(avc_cache, avc);
-		vma->anon_vma = NULL;
-		unlink_anon_vmas(vma);
-		put_anon_vma(av->refcount ? av : pav);
-		if (!av->refcount)
-			kmem_cache_free(anon_vma_cache, av);
-	}
-	return err;
+	return 0;
 }
 
 void
@@ -274,9 +324,15 @@ unlink_anon_vmas(struct vm_area_struct *vma)
 	root = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma)->anon_vma->root;
 	mutex_lock(&root->lock);
 	list_for_each_entry_safe(avc, tmp, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *av = avc->anon_vma;
+
 		list_del(&avc->same_anon_vma);
+		if (list_empty(&av->head))
+			av->parent->num_children--;   /* no VMA left: not a live child */
 		list_move_tail(&avc->same_vma, &gone);
 	}
+	if (vma->anon_vma)
+		vma->anon_vma->num_active_vmas--;
 	vma->anon_vma = NULL;
 	mutex_unlock(&root->lock);
 	/* outside the lock: dropping the last reference may free the root */

@@ -21,6 +21,13 @@
  * vm_start + (page->index - vm_pgoff) pages; a VMA whose range does not
  * contain it, or whose PTE there holds another page, does not map it.
  *
+ * A fork does not always add an anon_vma: if the parent VMA's chain holds
+ * one that no VMA uses as its own any more (its owner exited) and that
+ * has at most one child with VMAs, the child VMA takes it over (as Linux
+ * since 2015). A line of fork-then-parent-exits generations thus keeps
+ * three anon_vmas per VMA (the root, and two that take turns) instead of
+ * one more per generation.
+ *
  * Shared anonymous pages (MAP_SHARED|MAP_ANONYMOUS) belong to a shmem
  * object (page->mapping = the object, tag clear); the object lists every
  * VMA mapping it (its i_mmap list) and page->index is the page's offset.
@@ -56,6 +63,11 @@ struct anon_vma {
 	struct mutex lock;            /* used in the root only */
 	int refcount;                 /* avcs + pages + child anon_vmas pointing here
 				       * (so a root outlives its descendants) */
+	/* under the root lock; a fork may take over an anon_vma with no
+	 * active VMA and fewer than two children (anon_vma_fork): */
+	int num_children;             /* child anon_vmas that still have VMAs on
+				       * their list; a root counts itself too */
+	int num_active_vmas;          /* VMAs whose vma->anon_vma is this one */
 	struct list_head head;        /* anon_vma_chain.same_anon_vma of every VMA */
 };
 
@@ -93,7 +105,10 @@ int anon_vma_prepare(struct vm_area_struct *vma);
  * anon_vma src is on. 0 or -ENOMEM. */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 /* fork: the child's vma joins the parent's anon_vmas and gets its own
- * anon_vma, child of the parent's, for the pages it will COW. */
+ * anon_vma for the pages it will COW: one on the chain that no VMA owns
+ * any more and that has at most one live child (an exited ancestor's),
+ * else a new one, child of the parent's. So a line of fork-then-exit
+ * generations keeps a bounded chain. 0 or -ENOMEM. */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
 /* The VMA is going away (munmap, exit, merge): drop its chains. */
 void unlink_anon_vmas(struct vm_area_struct *vma);

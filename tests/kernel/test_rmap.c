@@ -284,3 +284,102 @@ KTEST(rmap_checker_finds_corruption)
 	mmput(child);
 	mmput(parent);
 }
+
+/* ---- anon_vma reuse ------------------------------------------------------ */
+
+#define GENERATIONS     400
+#define GEN_BASELINE    10
+#define MAX_CHAIN       3     /* root, an exited ancestor's, the survivor's */
+
+static int
+chain_length(const struct vm_area_struct *vma)
+{
+	const struct list_head *p;
+	int n = 0;
+
+	list_for_each(p, &vma->anon_vma_chain)
+		n++;
+	return n;
+}
+
+/* Regression: each fork-then-parent-exits generation gave every VMA a new
+ * anon_vma and one more chain entry, kept for good, so the survivor's
+ * metadata (and each fork's cost) grew with the generations. Now a fork
+ * takes over an exited ancestor's anon_vma: the chain and the number of
+ * anon_vmas and avcs stay put after the first few generations, and every
+ * page stays findable. */
+KTEST(rmap_fork_generations_chain_bounded)
+{
+	struct mm_struct *mm = mm_with_pages(MAP_PRIVATE);
+	struct rmap_usage base = { 0 }, end;
+	struct vm_area_struct *vma;
+	struct found f;
+
+	KT_CHECK(mm, "setting up generation 0 failed");
+	for (int gen = 1; gen <= GENERATIONS; gen++) {
+		struct mm_struct *child = dup_mm(mm);
+
+		KT_CHECK(child, "fork of generation %d failed", gen);
+		mmput(mm);                       /* the parent exits */
+		mm = child;
+		/* a COW-shared page written now is the survivor's alone */
+		KT_CHECK(touch(mm, BASE + (gen % PAGES) * PAGE_SIZE, FAULT_WRITE),
+			 "generation %d: write fault failed", gen);
+		if (gen == GEN_BASELINE)
+			rmap_get_usage(&base);
+	}
+	rmap_get_usage(&end);
+	vma = find_vma(mm, BASE);
+	KT_CHECK(chain_length(vma) <= MAX_CHAIN, "chain of %d entries after %d generations",
+		 chain_length(vma), GENERATIONS);
+	KT_CHECK(end.anon_vmas <= base.anon_vmas && end.avcs <= base.avcs,
+		 "anon_vmas %lu -> %lu, avcs %lu -> %lu between generations %d and %d",
+		 base.anon_vmas, end.anon_vmas, base.avcs, end.avcs, GEN_BASELINE, GENERATIONS);
+	for (uint32_t i = 0; i < PAGES; i++) {
+		f = walk(page_at(mm, BASE + i * PAGE_SIZE));
+		KT_CHECK(found_exactly(&f, (struct mapping[]){ { mm, BASE + i * PAGE_SIZE } }, 1),
+			 "page %u of the survivor: rmap_walk found %d mappings", i, f.n);
+	}
+	KT_CHECK(rmap_check_mms(&mm, 1, true) == 0, "checker found mismatches");
+	mmput(mm);
+}
+
+/* A taken-over anon_vma's old pages and the new owner's COW copies must
+ * both be found from it, by every process that maps them. */
+KTEST(rmap_anon_vma_reuse_keeps_pages_findable)
+{
+	struct mm_struct *a = mm_with_pages(MAP_PRIVATE), *b, *c, *d;
+	struct page *written_by_b, *copied_by_d;
+	struct found f;
+
+	KT_CHECK(a, "setting up the first process failed");
+	b = dup_mm(a);
+	KT_CHECK(b, "fork failed");
+	mmput(a);                                /* b's parent exits */
+	KT_CHECK(touch(b, BASE + PAGE_SIZE, FAULT_WRITE), "b's write failed");
+	written_by_b = page_at(b, BASE + PAGE_SIZE);
+	c = dup_mm(b);
+	KT_CHECK(c, "fork failed");
+	mmput(b);                                /* c's parent exits: b's anon_vma is free */
+	d = dup_mm(c);
+	KT_CHECK(d, "fork failed");
+	KT_CHECK(find_vma(d, BASE)->anon_vma == page_anon_vma(written_by_b),
+		 "d did not take over the anon_vma its exited grandparent b owned");
+	f = walk(written_by_b);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { c, BASE + PAGE_SIZE },
+					  { d, BASE + PAGE_SIZE } }, 2),
+		 "b's page, shared by c and d: found %d mappings", f.n);
+	KT_CHECK(touch(d, BASE + 2 * PAGE_SIZE, FAULT_WRITE), "d's COW fault failed");
+	copied_by_d = page_at(d, BASE + 2 * PAGE_SIZE);
+	KT_CHECK(page_anon_vma(copied_by_d) == find_vma(d, BASE)->anon_vma,
+		 "d's copy is not on d's anon_vma");
+	f = walk(copied_by_d);
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { d, BASE + 2 * PAGE_SIZE } }, 1),
+		 "d's copy: found %d mappings", f.n);
+	f = walk(page_at(c, BASE + 2 * PAGE_SIZE));
+	KT_CHECK(found_exactly(&f, (struct mapping[]){ { c, BASE + 2 * PAGE_SIZE } }, 1),
+		 "c's page after d copied it: found %d mappings", f.n);
+	KT_CHECK(checker(c, d, NULL) == 0, "checker found mismatches");
+	mmput(d);
+	mmput(c);
+}
