@@ -1,14 +1,20 @@
 /*
- * mm/rmap.c — reverse mapping: anon_vma chains, shmem VMA lists, and the
- * walk from a page to every PTE that maps it (see rmap.h for the picture).
+ * mm/rmap.c — reverse mapping: anon_vma chains and interval trees, the
+ * shmem VMA trees' upkeep when a range changes, and the walk from a page
+ * to every PTE that maps it (see rmap.h for the picture).
  *
  * Invariants:
  *   - every anonymous page of a VMA belongs (page->mapping) to an anon_vma
  *     that has an anon_vma_chain to that VMA;
+ *   - every avc is in its anon_vma's tree under [vm_pgoff, vma_last_pgoff]
+ *     of its VMA as they are now (vma_set_range refiles it);
  *   - page_mapcount(page) == the number of PTEs mapping the page;
- *   - an anon_vma's refcount counts the avcs on its list, the pages that
+ *   - an anon_vma's refcount counts the avcs in its tree, the pages that
  *     point at it and the child anon_vmas whose parent it is; at zero it is
- *     freed (its list is then necessarily empty) and its parent released.
+ *     freed (its tree is then necessarily empty) and its parent released;
+ *   - num_active_vmas counts the VMAs whose own anon_vma it is,
+ *     num_children the child anon_vmas whose tree is not empty (plus one
+ *     for a root): anon_vma_fork takes over one with none and fewer than two.
  *
  * Locks, outermost first:
  *   mm->mmap_lock                 (changers of chains and of VMA ranges)
@@ -53,7 +59,7 @@ anon_vma_alloc(void)
 	av->root = av;
 	av->parent = av;
 	mutex_init(&av->lock, "anon_vma");
-	INIT_LIST_HEAD(&av->head);
+	av->rb_root = RB_ROOT;
 	return av;
 }
 
@@ -90,7 +96,7 @@ put_anon_vma(struct anon_vma *av)
 		BUG_ON(left < 0);
 		if (left)
 			return;
-		BUG_ON(!list_empty(&av->head));
+		BUG_ON(!RB_EMPTY_ROOT(&av->rb_root));
 		kmem_cache_free(anon_vma_cache, av);
 		av = parent;                     /* drop the child's reference on it */
 	}
@@ -108,6 +114,21 @@ rmap_get_usage(struct rmap_usage *u)
 static void anon_vma_lock(struct anon_vma *av)   { mutex_lock(&av->root->lock); }
 static void anon_vma_unlock(struct anon_vma *av) { mutex_unlock(&av->root->lock); }
 
+/* avc enters its anon_vma's tree under its VMA's current page range. */
+static void
+avc_tree_insert(struct anon_vma_chain *avc)
+{
+	struct vm_area_struct *vma = avc->vma;
+
+	interval_tree_insert(&avc->rb, vma->vm_pgoff, vma_last_pgoff(vma), &avc->anon_vma->rb_root);
+}
+
+static void
+avc_tree_remove(struct anon_vma_chain *avc)
+{
+	interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
+}
+
 /* Links vma and av through avc. Root lock held (or av not yet visible). */
 static void
 anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, struct anon_vma *av)
@@ -115,7 +136,7 @@ anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, stru
 	avc->vma = vma;
 	avc->anon_vma = av;
 	list_add_tail(&avc->same_vma, &vma->anon_vma_chain);
-	list_add_tail(&avc->same_anon_vma, &av->head);
+	avc_tree_insert(avc);
 	get_anon_vma(av);
 }
 
@@ -142,18 +163,48 @@ vma_address(const struct page *page, const struct vm_area_struct *vma, uint32_t 
 	return true;
 }
 
+/* Takes vma out of the interval trees that index it by page range: those
+ * of the anon_vmas on its chain and its shmem object's (as Linux's
+ * anon_vma_interval_tree_pre_update_vma). Their locks held. */
+static void
+vma_rmap_trees_remove(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		avc_tree_remove(avc);
+	if (vma->vm_shmem)
+		shmem_i_mmap_remove(vma->vm_shmem, vma);
+}
+
+/* Puts vma back into them under its new range (..._post_update_vma). */
+static void
+vma_rmap_trees_insert(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		avc_tree_insert(avc);
+	if (vma->vm_shmem)
+		shmem_i_mmap_insert(vma->vm_shmem, vma);
+}
+
 void
 vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
 {
 	struct anon_vma *av = vma->anon_vma;
 
+	BUG_ON(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end));
+	BUG_ON(!av && !list_empty(&vma->anon_vma_chain));
 	if (av)
 		anon_vma_lock(av);
 	if (vma->vm_shmem)
 		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+	vma_rmap_trees_remove(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	vma_rmap_trees_insert(vma);
 	if (vma->vm_shmem)
 		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
 	if (av)
@@ -217,7 +268,7 @@ anon_vma_prepare(struct vm_area_struct *vma)
 /* An anon_vma on the chain of a VMA being forked that the child may take
  * over instead of a new one: no VMA uses it as its own (its owner has
  * exited or unmapped) and at most one child anon_vma still has VMAs.
- * Its pages stay findable: the child is on its list, as is every VMA
+ * Its pages stay findable: the child is in its tree, as is every VMA
  * that may map them. A root (its own parent, plus a child) never
  * qualifies. Root lock held. */
 static bool
@@ -326,8 +377,8 @@ unlink_anon_vmas(struct vm_area_struct *vma)
 	list_for_each_entry_safe(avc, tmp, &vma->anon_vma_chain, same_vma) {
 		struct anon_vma *av = avc->anon_vma;
 
-		list_del(&avc->same_anon_vma);
-		if (list_empty(&av->head))
+		avc_tree_remove(avc);
+		if (RB_EMPTY_ROOT(&av->rb_root))
 			av->parent->num_children--;   /* no VMA left: not a live child */
 		list_move_tail(&avc->same_vma, &gone);
 	}
@@ -412,8 +463,9 @@ pte_maps_page(pte_t pte, const struct page *page)
 	return pte_mapped(pte) && pte_pfn(pte) == page_to_pfn(page);
 }
 
-/* Examines vma for page (counted in *visited) and visits (vma, addr) if
- * vma's range covers it and a page table exists there; false to stop. */
+/* Visits (vma, addr) for page if a page table exists there; false to
+ * stop. The trees hand out only VMAs whose range covers the page (the
+ * range they were filed under is the VMA's, under the lock we hold). */
 static bool
 visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_control *rwc,
 	  int *visited)
@@ -425,7 +477,8 @@ visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_
 
 	(*visited)++;
 	if (!vma_address(page, vma, &addr))
-		return true;
+		panic("rmap_walk: VMA [%#x, %#x) pgoff %#x was found for page index %#x",
+		      vma->vm_start, vma->vm_end, vma->vm_pgoff, page->index);
 	ptep = pte_lookup(mm->pgd, addr);
 	if (!ptep)
 		return true;
@@ -443,7 +496,7 @@ rmap_walk_anon(struct page *page, struct anon_vma *av, const struct rmap_walk_co
 
 	get_anon_vma(av);                        /* keep it while we sleep on the lock */
 	anon_vma_lock(av);
-	list_for_each_entry(avc, &av->head, same_anon_vma)
+	anon_vma_for_each_vma(avc, av, page->index, page->index)
 		if (!visit_vma(page, avc->vma, rwc, &visited))
 			break;
 	anon_vma_unlock(av);
@@ -458,7 +511,7 @@ rmap_walk_shmem(struct page *page, struct shmem_object *obj, const struct rmap_w
 	int visited = 0;
 
 	mutex_lock(&obj->i_mmap_lock);
-	list_for_each_entry(vma, &obj->i_mmap, shared)
+	shmem_for_each_vma(vma, obj, page->index, page->index)
 		if (!visit_vma(page, vma, rwc, &visited))
 			break;
 	mutex_unlock(&obj->i_mmap_lock);

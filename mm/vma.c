@@ -47,7 +47,7 @@ vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, ui
 	RB_CLEAR_NODE(&vma->vm_rb);
 	INIT_LIST_HEAD(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
-	INIT_LIST_HEAD(&vma->shared);
+	interval_node_init(&vma->shared);
 	return vma;
 }
 
