@@ -8,10 +8,11 @@
  * the way down and the rbtree's augment callbacks keep it through
  * rotations and erasure.
  *
- * Why a query may skip what it skips: nodes are in order of start, so
- * once a node starts after the query's last, so does everything after it
- * in order; and a subtree whose subtree_last is below the query's first
- * holds no interval reaching the query.
+ * The queries are inline in interval_tree.h. Why a query may skip what
+ * it skips: nodes are in order of start, so once a node starts after the
+ * query's last, so does everything after it in order; and a subtree whose
+ * subtree_last is below the query's first holds no interval reaching the
+ * query.
  *
  * No locking: callers serialise access to a tree.
  */
@@ -97,69 +98,6 @@ void
 interval_tree_remove(struct interval_node *node, struct rb_root *root)
 {
 	rb_erase_augmented(&node->rb, root, &interval_augment);
-}
-
-/* ---- queries ------------------------------------------------------------ */
-
-/* The first node in order in n's subtree that overlaps [first, last],
- * given that n->subtree_last >= first (some interval below reaches first).
- * The first node L in order that reaches first is the only candidate:
- * those before it end too early, and if L starts after last, so does
- * everything after it. */
-static struct interval_node *
-first_overlap_below(struct interval_node *n, uint32_t first, uint32_t last)
-{
-	for (;;) {
-		struct interval_node *left = node_of(n->rb.rb_left), *right;
-
-		if (left && left->subtree_last >= first) {
-			n = left;                /* L is on the left */
-			continue;
-		}
-		if (n->start > last)
-			return NULL;             /* L is n or after it: too late */
-		if (n->last >= first)
-			return n;                /* L is n */
-		right = node_of(n->rb.rb_right);
-		if (!right || right->subtree_last < first)
-			return NULL;
-		n = right;                       /* L is on the right */
-	}
-}
-
-struct interval_node *
-interval_tree_iter_first(const struct rb_root *root, uint32_t first, uint32_t last)
-{
-	struct interval_node *top = node_of(root->rb_node);
-
-	if (!top || top->subtree_last < first)
-		return NULL;
-	return first_overlap_below(top, first, last);
-}
-
-struct interval_node *
-interval_tree_iter_next(const struct interval_node *node, uint32_t first, uint32_t last)
-{
-	const struct rb_node *rb = &node->rb;
-
-	for (;;) {
-		struct interval_node *right = node_of(rb->rb_right), *n;
-		struct rb_node *parent;
-
-		if (right && right->subtree_last >= first)
-			return first_overlap_below(right, first, last);
-		/* nothing on the right: up to the first ancestor we are left of */
-		while ((parent = rb_parent(rb)) && parent->rb_right == rb)
-			rb = parent;
-		if (!parent)
-			return NULL;
-		rb = parent;
-		n = node_of(parent);
-		if (n->start > last)
-			return NULL;
-		if (n->last >= first)
-			return n;
-	}
 }
 
 /* ---- checking ----------------------------------------------------------- */

@@ -60,14 +60,82 @@ void interval_tree_insert(struct interval_node *node, uint32_t start, uint32_t l
 /* Takes node out of the tree; it is then in no tree. */
 void interval_tree_remove(struct interval_node *node, struct rb_root *root);
 
-/* The first node, in order of start, whose interval overlaps [first, last]
- * (first <= last); NULL if none. */
-struct interval_node *interval_tree_iter_first(const struct rb_root *root, uint32_t first,
-					       uint32_t last);
-/* The next node after node, in order, that overlaps [first, last]; NULL
- * when there is none. */
-struct interval_node *interval_tree_iter_next(const struct interval_node *node, uint32_t first,
-					      uint32_t last);
+/*
+ * Queries. They are inline because a reverse-mapping walk runs one step
+ * per VMA it visits: a call per step would cost more than the step.
+ *
+ *   interval_tree_iter_first(root, first, last)  the first node, in order
+ *       of start, whose interval overlaps [first, last] (first <= last);
+ *       NULL if none
+ *   interval_tree_iter_next(node, first, last)   the next one after node,
+ *       in order; NULL when there is none
+ */
+static inline struct interval_node *
+interval_node_of(const struct rb_node *rb)
+{
+	return rb ? rb_entry(rb, struct interval_node, rb) : NULL;
+}
+
+/* The first node in order in n's subtree that overlaps [first, last],
+ * given that n->subtree_last >= first (some interval below reaches first).
+ * The first node L in order that reaches first is the only candidate:
+ * those before it end too early, and if L starts after last, so does
+ * everything after it. */
+static inline struct interval_node *
+interval_first_overlap_below(struct interval_node *n, uint32_t first, uint32_t last)
+{
+	for (;;) {
+		struct interval_node *left = interval_node_of(n->rb.rb_left), *right;
+
+		if (left && left->subtree_last >= first) {
+			n = left;                /* L is on the left */
+			continue;
+		}
+		if (n->start > last)
+			return NULL;             /* L is n or after it: too late */
+		if (n->last >= first)
+			return n;                /* L is n */
+		right = interval_node_of(n->rb.rb_right);
+		if (!right || right->subtree_last < first)
+			return NULL;
+		n = right;                       /* L is on the right */
+	}
+}
+
+static inline struct interval_node *
+interval_tree_iter_first(const struct rb_root *root, uint32_t first, uint32_t last)
+{
+	struct interval_node *top = interval_node_of(root->rb_node);
+
+	if (!top || top->subtree_last < first)
+		return NULL;
+	return interval_first_overlap_below(top, first, last);
+}
+
+static inline struct interval_node *
+interval_tree_iter_next(const struct interval_node *node, uint32_t first, uint32_t last)
+{
+	const struct rb_node *rb = &node->rb;
+
+	for (;;) {
+		struct interval_node *right = interval_node_of(rb->rb_right), *n;
+		struct rb_node *parent;
+
+		if (right && right->subtree_last >= first)
+			return interval_first_overlap_below(right, first, last);
+		/* nothing on the right: up to the first ancestor we are left of */
+		while ((parent = rb_parent(rb)) && parent->rb_right == rb)
+			rb = parent;
+		if (!parent)
+			return NULL;
+		rb = parent;
+		n = interval_node_of(parent);
+		if (n->start > last)
+			return NULL;
+		if (n->last >= first)
+			return n;
+	}
+}
 
 #define interval_tree_for_each(node, root, first, last)                        \
 	for ((node) = interval_tree_iter_first(root, first, last); (node);     \

@@ -463,10 +463,18 @@ pte_maps_page(pte_t pte, const struct page *page)
 	return pte_mapped(pte) && pte_pfn(pte) == page_to_pfn(page);
 }
 
+static void __attribute__((noinline, noreturn))
+misfiled_vma(const struct page *page, const struct vm_area_struct *vma)
+{
+	panic("rmap_walk: VMA [%#x, %#x) pgoff %#x was found for page index %#x",
+	      vma->vm_start, vma->vm_end, vma->vm_pgoff, page->index);
+}
+
 /* Visits (vma, addr) for page if a page table exists there; false to
  * stop. The trees hand out only VMAs whose range covers the page (the
- * range they were filed under is the VMA's, under the lock we hold). */
-static bool
+ * range they were filed under is the VMA's, under the lock we hold).
+ * Inline: it is the body of the walk's loop, run once per VMA. */
+static inline __attribute__((always_inline)) bool
 visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_control *rwc,
 	  int *visited)
 {
@@ -477,8 +485,7 @@ visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_
 
 	(*visited)++;
 	if (!vma_address(page, vma, &addr))
-		panic("rmap_walk: VMA [%#x, %#x) pgoff %#x was found for page index %#x",
-		      vma->vm_start, vma->vm_end, vma->vm_pgoff, page->index);
+		misfiled_vma(page, vma);
 	ptep = pte_lookup(mm->pgd, addr);
 	if (!ptep)
 		return true;

@@ -83,11 +83,12 @@ struct anon_vma {
 };
 
 struct anon_vma_chain {
+	struct interval_node rb;      /* in anon_vma->rb_root, filed under
+				       * [vma->vm_pgoff, vma_last_pgoff(vma)]
+				       * (first: a walk's step to the avc is free) */
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
 	struct list_head same_vma;    /* on vma->anon_vma_chain */
-	struct interval_node rb;      /* in anon_vma->rb_root, filed under
-				       * [vma->vm_pgoff, vma_last_pgoff(vma)] */
 };
 
 static inline struct anon_vma_chain *avc_of(struct interval_node *n)
