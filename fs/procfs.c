@@ -4,6 +4,7 @@
  * student's `cat /proc/meminfo` read them as they would on Linux.
  *
  *   /proc/meminfo, buddyinfo, vmstat     system-wide figures
+ *   /proc/slabinfo                       the slab caches (root only, as on Linux)
  *   /proc/self                           a symlink to the reader's pid
  *   /proc/PID/{stat,status,cmdline}      one directory per live process
  *   /proc/PID/{maps,smaps,pagemap}       its address space (fs/proc_task_mmu.c)
@@ -107,6 +108,7 @@ enum proc_ino {
 	SYSFS_SYSTEM_INO,
 	SYSFS_MEMORY_INO,
 	SYSFS_SOFT_OFFLINE_PAGE_INO,
+	PROC_SLABINFO_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -300,6 +302,31 @@ proc_show_vmstat(struct proc_buf *pb, int pid)
 	pb_printf(pb, "nr_free_pages %lu\n", nr_free_pages());
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		pb_printf(pb, "%s %lu\n", vm_event_names[i], events[i]);
+	return 0;
+}
+
+/* /proc/slabinfo: one line per slab cache in Linux's "version 2.1" layout.
+ * anvil's slabs have no per-CPU tunables: those columns are 0. */
+static int
+proc_show_slabinfo(struct proc_buf *pb, int pid)
+{
+	int n = slab_stats_snapshot(NULL, 0), room = n + 8;   /* a few may appear meanwhile */
+	struct slab_stats *st = kmalloc(room * sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return -ENOMEM;
+	n = slab_stats_snapshot(st, room);
+	pb_printf(pb, "slabinfo - version: 2.1\n");
+	pb_printf(pb, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+		  " : tunables <limit> <batchcount> <sharedfactor>"
+		  " : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (int i = 0; i < n && i < room; i++) {
+		pb_printf(pb, "%-17s %6lu %6lu %6u %4u %4u", st[i].name, st[i].active_objects,
+			  st[i].objects, st[i].size, st[i].objects_per_slab, st[i].pages_per_slab);
+		pb_printf(pb, " : tunables %4u %4u %4u", 0u, 0u, 0u);
+		pb_printf(pb, " : slabdata %6lu %6lu %6lu\n", st[i].active_slabs, st[i].slabs, 0ul);
+	}
+	kfree(st);
 	return 0;
 }
 
@@ -565,6 +592,8 @@ static const struct proc_entry root_entries[] = {
 	PROC_REG_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
 	PROC_REG_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
 	PROC_REG_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
+	{ .name = "slabinfo", .mode = S_IFREG | 0400, .ino = PROC_SLABINFO_INO,
+	  .show = proc_show_slabinfo, .fops = &proc_reg_fops },
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),
 	PROC_SUBDIR("sys",     PROC_SYS_INO,       &sys_dir),
 };

@@ -177,13 +177,14 @@ leftmost(struct rb_node *n)
 void
 rb_erase_augmented(struct rb_node *z, struct rb_root *root, const struct rb_augment_callbacks *cb)
 {
-	struct rb_node *x, *xparent, *y = z;
+	struct rb_node *x, *xparent, *y = z, *changed;
 	int removed_color = color(z);
 
 	if (!z->rb_left || !z->rb_right) {
 		x = z->rb_left ? z->rb_left : z->rb_right;
 		xparent = rb_parent(z);
 		transplant(z, x, root);
+		changed = xparent;               /* the lowest node that lost z below it */
 	} else {
 		y = leftmost(z->rb_right);               /* z's successor */
 		removed_color = color(y);
@@ -201,9 +202,15 @@ rb_erase_augmented(struct rb_node *z, struct rb_root *root, const struct rb_augm
 		set_parent(y->rb_left, y);
 		set_color(y, color(z));
 		cb->copy(z, y);
+		/* y's old ancestors below its new place lost y; then y itself,
+		 * holding z's value, lost z. Two calls, so that a propagate
+		 * that stops at the first unchanged node still reaches y. */
+		if (xparent != y)
+			cb->propagate(xparent, y);
+		changed = y;
 	}
-	if (xparent)
-		cb->propagate(xparent, NULL);
+	if (changed)
+		cb->propagate(changed, NULL);
 	if (removed_color == RB_BLACK && root->rb_node)
 		erase_fixup(x, xparent, root, cb);
 	RB_CLEAR_NODE(z);

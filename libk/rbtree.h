@@ -9,9 +9,12 @@
  * its height is at most 2 log2(n + 1).
  *
  * Augmented trees keep, in each node, a value computed from its subtree
- * (the VMA tree will keep the largest free gap below each node). The
- * callbacks tell the tree how to maintain it:
- *   propagate(n, stop)  recompute n and its ancestors, stopping at stop
+ * (libk/interval_tree.c keeps the largest interval end below each node).
+ * The callbacks tell the tree how to maintain it:
+ *   propagate(n, stop)  recompute n and its ancestors, stopping at stop;
+ *                       it may also stop at the first node whose value
+ *                       did not change (the tree calls it so that nothing
+ *                       above such a node needs recomputing)
  *   copy(old, new)      new takes old's place: copy the value
  *   rotate(old, new)    new became old's parent by a rotation: new gets
  *                       old's value (same subtree), old is recomputed

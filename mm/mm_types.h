@@ -30,6 +30,7 @@
 #include <arch/x86/mmu.h>
 #include <kernel/mutex.h>
 #include <kernel/spinlock.h>
+#include <libk/interval_tree.h>
 #include <libk/list.h>
 #include <libk/rbtree.h>
 #include <stdint.h>
@@ -75,7 +76,8 @@ struct vm_area_struct {
 				       * (NULL until the first one; mm/rmap.h) */
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma: its own anon_vma
 				       * and those of the VMAs it was forked from */
-	struct list_head shared;      /* shared anonymous: on vm_shmem->i_mmap */
+	struct interval_node shared;  /* shared anonymous: in vm_shmem->i_mmap,
+				       * by page range (mm/shmem.h) */
 	uint32_t vm_advice;           /* madvise NORMAL/RANDOM/SEQUENTIAL (a hint) */
 	struct mm_struct *vm_mm;      /* the address space it belongs to */
 	struct rb_node vm_rb;         /* in mm->mm_rb, keyed by vm_start */
@@ -115,6 +117,13 @@ struct mm_struct {
 static inline uint32_t vma_pages(const struct vm_area_struct *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+/* The page offset of the VMA's last page: its pages are at offsets
+ * [vm_pgoff, vma_last_pgoff] (how reverse mapping files it). */
+static inline uint32_t vma_last_pgoff(const struct vm_area_struct *v)
+{
+	return v->vm_pgoff + vma_pages(v) - 1;
 }
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *v)

@@ -1,14 +1,20 @@
 /*
- * mm/rmap.c — reverse mapping: anon_vma chains, shmem VMA lists, and the
- * walk from a page to every PTE that maps it (see rmap.h for the picture).
+ * mm/rmap.c — reverse mapping: anon_vma chains and interval trees, the
+ * shmem VMA trees' upkeep when a range changes, and the walk from a page
+ * to every PTE that maps it (see rmap.h for the picture).
  *
  * Invariants:
  *   - every anonymous page of a VMA belongs (page->mapping) to an anon_vma
  *     that has an anon_vma_chain to that VMA;
+ *   - every avc is in its anon_vma's tree under [vm_pgoff, vma_last_pgoff]
+ *     of its VMA as they are now (vma_set_range refiles it);
  *   - page_mapcount(page) == the number of PTEs mapping the page;
- *   - an anon_vma's refcount counts the avcs on its list, the pages that
+ *   - an anon_vma's refcount counts the avcs in its tree, the pages that
  *     point at it and the child anon_vmas whose parent it is; at zero it is
- *     freed (its list is then necessarily empty) and its parent released.
+ *     freed (its tree is then necessarily empty) and its parent released;
+ *   - num_active_vmas counts the VMAs whose own anon_vma it is,
+ *     num_children the child anon_vmas whose tree is not empty (plus one
+ *     for a root): anon_vma_fork takes over one with none and fewer than two.
  *
  * Locks, outermost first:
  *   mm->mmap_lock                 (changers of chains and of VMA ranges)
@@ -41,7 +47,8 @@ rmap_caches_ready(void)
 	return anon_vma_cache && avc_cache;
 }
 
-/* A new anon_vma, its own root and parent, with no references yet. */
+/* A new anon_vma, its own root and parent, with no references, VMAs or
+ * children yet. */
 static struct anon_vma *
 anon_vma_alloc(void)
 {
@@ -52,7 +59,19 @@ anon_vma_alloc(void)
 	av->root = av;
 	av->parent = av;
 	mutex_init(&av->lock, "anon_vma");
-	INIT_LIST_HEAD(&av->head);
+	av->rb_root = RB_ROOT;
+	return av;
+}
+
+/* A new root of a family: it counts as its own child (as Linux's
+ * self-parent link), so it is never taken over by a fork. */
+static struct anon_vma *
+anon_vma_alloc_root(void)
+{
+	struct anon_vma *av = anon_vma_alloc();
+
+	if (av)
+		av->num_children = 1;
 	return av;
 }
 
@@ -77,10 +96,34 @@ put_anon_vma(struct anon_vma *av)
 		BUG_ON(left < 0);
 		if (left)
 			return;
-		BUG_ON(!list_empty(&av->head));
+		BUG_ON(!RB_EMPTY_ROOT(&av->rb_root));
 		kmem_cache_free(anon_vma_cache, av);
 		av = parent;                     /* drop the child's reference on it */
 	}
+}
+
+void
+rmap_get_usage(struct rmap_usage *u)
+{
+	u->anon_vmas = anon_vma_cache ? anon_vma_cache->active_objects : 0;
+	u->avcs = avc_cache ? avc_cache->active_objects : 0;
+	u->bytes = (anon_vma_cache ? u->anon_vmas * anon_vma_cache->size : 0) +
+		   (avc_cache ? u->avcs * avc_cache->size : 0);
+}
+
+/* avc enters its anon_vma's tree under its VMA's current page range. */
+static void
+avc_tree_insert(struct anon_vma_chain *avc)
+{
+	struct vm_area_struct *vma = avc->vma;
+
+	interval_tree_insert(&avc->rb, vma->vm_pgoff, vma_last_pgoff(vma), &avc->anon_vma->rb_root);
+}
+
+static void
+avc_tree_remove(struct anon_vma_chain *avc)
+{
+	interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
 }
 
 /* Links vma and av through avc. Root lock held (or av not yet visible). */
@@ -90,8 +133,18 @@ anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, stru
 	avc->vma = vma;
 	avc->anon_vma = av;
 	list_add_tail(&avc->same_vma, &vma->anon_vma_chain);
-	list_add_tail(&avc->same_anon_vma, &av->head);
+	avc_tree_insert(avc);
 	get_anon_vma(av);
+}
+
+/* av becomes vma's own anon_vma (the one its new pages join). Root lock
+ * held. */
+static void
+set_vma_anon_vma(struct vm_area_struct *vma, struct anon_vma *av)
+{
+	BUG_ON(vma->anon_vma);
+	vma->anon_vma = av;
+	av->num_active_vmas++;
 }
 
 /* ---- VMA ranges -------------------------------------------------------- */
@@ -105,6 +158,32 @@ vma_address(const struct page *page, const struct vm_area_struct *vma, uint32_t 
 		return false;
 	*addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
 	return true;
+}
+
+/* Takes vma out of the interval trees that index it by page range: those
+ * of the anon_vmas on its chain and its shmem object's (as Linux's
+ * anon_vma_interval_tree_pre_update_vma). Their locks held. */
+void
+vma_rmap_trees_remove(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		avc_tree_remove(avc);
+	if (vma->vm_shmem)
+		shmem_i_mmap_remove(vma->vm_shmem, vma);
+}
+
+/* Puts vma back into them under its new range (..._post_update_vma). */
+void
+vma_rmap_trees_insert(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		avc_tree_insert(avc);
+	if (vma->vm_shmem)
+		shmem_i_mmap_insert(vma->vm_shmem, vma);
 }
 
 /* ---- chains: prepare, clone, fork, unlink ------------------------------- */
@@ -149,23 +228,43 @@ anon_vma_prepare(struct vm_area_struct *vma)
 	if (!av)
 		av = mergeable_anon_vma(vma, vma_next(vma->vm_mm, vma));
 	if (!av)
-		av = anon_vma_alloc();
+		av = anon_vma_alloc_root();
 	if (!av) {
 		kmem_cache_free(avc_cache, avc);
 		return -ENOMEM;
 	}
 	anon_vma_lock(av);
-	vma->anon_vma = av;
+	set_vma_anon_vma(vma, av);
 	anon_vma_chain_link(vma, avc, av);
 	anon_vma_unlock(av);
 	return 0;
 }
 
-/* dst joins every anon_vma src is on. Root lock held. */
+/* An anon_vma on the chain of a VMA being forked that the child may take
+ * over instead of a new one: no VMA uses it as its own (its owner has
+ * exited or unmapped) and at most one child anon_vma still has VMAs.
+ * Its pages stay findable: the child is in its tree, as is every VMA
+ * that may map them. A root (its own parent, plus a child) never
+ * qualifies. Root lock held. */
+static bool
+anon_vma_reusable(const struct anon_vma *av)
+{
+	return av->num_active_vmas == 0 && av->num_children < 2;
+}
+
+/* How __anon_vma_clone picks dst's own anon_vma. */
+enum clone_own {
+	OWN_AS_SRC,            /* split, move, merge: dst's is src's */
+	OWN_REUSED_OR_NONE,    /* fork: a reusable one from the chain, or none yet */
+};
+
+/* dst joins every anon_vma src is on, and gets its own as own says.
+ * Root lock held. */
 static int
-__anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+__anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src, enum clone_own own)
 {
 	struct anon_vma_chain *pavc;
+	struct anon_vma *mine = own == OWN_AS_SRC ? src->anon_vma : NULL;
 
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
 		struct anon_vma_chain *avc = kmem_cache_zalloc(avc_cache);
@@ -173,24 +272,36 @@ __anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 		if (!avc)
 			return -ENOMEM;
 		anon_vma_chain_link(dst, avc, pavc->anon_vma);
+		if (!mine && anon_vma_reusable(pavc->anon_vma))
+			mine = pavc->anon_vma;   /* the oldest that qualifies */
 	}
-	dst->anon_vma = src->anon_vma;
+	if (mine)
+		set_vma_anon_vma(dst, mine);
 	return 0;
+}
+
+/* __anon_vma_clone with the family's lock; on failure dst is left with
+ * no chains. */
+static int
+anon_vma_clone_locked(struct vm_area_struct *dst, struct vm_area_struct *src, enum clone_own own)
+{
+	int err;
+
+	anon_vma_lock(src->anon_vma);
+	err = __anon_vma_clone(dst, src, own);
+	anon_vma_unlock(src->anon_vma);
+	if (err)
+		unlink_anon_vmas(dst);
+	return err;
 }
 
 int
 anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
-	int err;
-
+	BUG_ON(dst->anon_vma || !list_empty(&dst->anon_vma_chain));
 	if (!src->anon_vma)
 		return 0;
-	anon_vma_lock(src->anon_vma);
-	err = __anon_vma_clone(dst, src);
-	anon_vma_unlock(src->anon_vma);
-	if (err)
-		unlink_anon_vmas(dst);
-	return err;
+	return anon_vma_clone_locked(dst, src, OWN_AS_SRC);
 }
 
 int
@@ -200,34 +311,29 @@ anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct anon_vma_chain *avc;
 	int err;
 
+	BUG_ON(vma->anon_vma || !list_empty(&vma->anon_vma_chain));
 	if (!pav)
 		return 0;
+	err = anon_vma_clone_locked(vma, pvma, OWN_REUSED_OR_NONE);
+	if (err || vma->anon_vma)
+		return err;                      /* failed, or took one over */
 	av = anon_vma_alloc();
 	avc = av ? kmem_cache_zalloc(avc_cache) : NULL;
 	if (!avc) {
 		if (av)
 			kmem_cache_free(anon_vma_cache, av);
+		unlink_anon_vmas(vma);
 		return -ENOMEM;
 	}
 	av->root = pav->root;
 	av->parent = pav;
 	get_anon_vma(pav);                       /* the child's hold on its parent */
 	anon_vma_lock(pav);
-	err = __anon_vma_clone(vma, pvma);
-	if (!err) {
-		vma->anon_vma = av;              /* the child's COW pages go here */
-		anon_vma_chain_link(vma, avc, av);
-	}
+	pav->num_children++;
+	set_vma_anon_vma(vma, av);               /* the child's COW pages go here */
+	anon_vma_chain_link(vma, avc, av);
 	anon_vma_unlock(pav);
-	if (err) {
-		kmem_cache_free(avc_cache, avc);
-		vma->anon_vma = NULL;
-		unlink_anon_vmas(vma);
-		put_anon_vma(av->refcount ? av : pav);
-		if (!av->refcount)
-			kmem_cache_free(anon_vma_cache, av);
-	}
-	return err;
+	return 0;
 }
 
 void
@@ -244,9 +350,15 @@ unlink_anon_vmas(struct vm_area_struct *vma)
 	root = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma)->anon_vma->root;
 	mutex_lock(&root->lock);
 	list_for_each_entry_safe(avc, tmp, &vma->anon_vma_chain, same_vma) {
-		list_del(&avc->same_anon_vma);
+		struct anon_vma *av = avc->anon_vma;
+
+		avc_tree_remove(avc);
+		if (RB_EMPTY_ROOT(&av->rb_root))
+			av->parent->num_children--;   /* no VMA left: not a live child */
 		list_move_tail(&avc->same_vma, &gone);
 	}
+	if (vma->anon_vma)
+		vma->anon_vma->num_active_vmas--;
 	vma->anon_vma = NULL;
 	mutex_unlock(&root->lock);
 	/* outside the lock: dropping the last reference may free the root */
@@ -326,9 +438,18 @@ pte_maps_page(pte_t pte, const struct page *page)
 	return pte_mapped(pte) && pte_pfn(pte) == page_to_pfn(page);
 }
 
-/* Visits (vma, addr) for page if vma's range covers it and a page table
- * exists there; false to stop. */
-static bool
+static void __attribute__((noinline, noreturn))
+misfiled_vma(const struct page *page, const struct vm_area_struct *vma)
+{
+	panic("rmap_walk: VMA [%#x, %#x) pgoff %#x was found for page index %#x",
+	      vma->vm_start, vma->vm_end, vma->vm_pgoff, page->index);
+}
+
+/* Visits (vma, addr) for page if a page table exists there; false to
+ * stop. The trees hand out only VMAs whose range covers the page (the
+ * range they were filed under is the VMA's, under the lock we hold).
+ * Inline: it is the body of the walk's loop, run once per VMA. */
+static inline __attribute__((always_inline)) bool
 visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_control *rwc,
 	  int *visited)
 {
@@ -337,9 +458,9 @@ visit_vma(struct page *page, struct vm_area_struct *vma, const struct rmap_walk_
 	pte_t *ptep;
 	bool go_on;
 
-	if (!vma_address(page, vma, &addr))
-		return true;
 	(*visited)++;
+	if (!vma_address(page, vma, &addr))
+		misfiled_vma(page, vma);
 	ptep = pte_lookup(mm->pgd, addr);
 	if (!ptep)
 		return true;
@@ -357,7 +478,7 @@ rmap_walk_anon(struct page *page, struct anon_vma *av, const struct rmap_walk_co
 
 	get_anon_vma(av);                        /* keep it while we sleep on the lock */
 	anon_vma_lock(av);
-	list_for_each_entry(avc, &av->head, same_anon_vma)
+	anon_vma_for_each_vma(avc, av, page->index, page->index)
 		if (!visit_vma(page, avc->vma, rwc, &visited))
 			break;
 	anon_vma_unlock(av);
@@ -372,7 +493,7 @@ rmap_walk_shmem(struct page *page, struct shmem_object *obj, const struct rmap_w
 	int visited = 0;
 
 	mutex_lock(&obj->i_mmap_lock);
-	list_for_each_entry(vma, &obj->i_mmap, shared)
+	shmem_for_each_vma(vma, obj, page->index, page->index)
 		if (!visit_vma(page, vma, rwc, &visited))
 			break;
 	mutex_unlock(&obj->i_mmap_lock);

@@ -2,42 +2,58 @@
  * mm/rmap.h — reverse mapping: from a physical page back to every PTE
  * that maps it, with nothing stored per mapping per page.
  *
- * Anonymous pages (anon_vma chains, as Linux since 2.6.34):
+ * Anonymous pages (anon_vma chains, as Linux since 2.6.34; interval trees
+ * as Linux since 3.7):
  *
  *   page->mapping = anon_vma | PAGE_MAPPING_ANON      page->index = linear index
  *        |
  *        v
- *   anon_vma ---list (head) of anon_vma_chain---> every VMA that may map
- *                                                a page of this anon_vma
+ *   anon_vma ---interval tree of anon_vma_chain---> every VMA that may map
+ *                (by [vm_pgoff, vma_last_pgoff])     a page of this anon_vma
  *   VMA ---anon_vma_chain list---> its own anon_vma and its ancestors'
  *
- * An anon_vma_chain (avc) links one VMA with one anon_vma and sits on two
- * lists: the VMA's (vma->anon_vma_chain) and the anon_vma's (av->head).
- * A VMA's pages can belong to its own anon_vma (pages it created) or to
- * the anon_vma of any ancestor it was forked from (pages still shared
- * copy-on-write), so a VMA is on the lists of all of them; a page's walk
- * visits only the VMAs of its own anon_vma, that is the processes that
- * descend from the one that created it. The address of a page in a VMA is
- * vm_start + (page->index - vm_pgoff) pages; a VMA whose range does not
- * contain it, or whose PTE there holds another page, does not map it.
+ * An anon_vma_chain (avc) links one VMA with one anon_vma: it is on the
+ * VMA's list (vma->anon_vma_chain) and in the anon_vma's interval tree
+ * (av->rb_root), filed under the page offsets the VMA covers. A VMA's
+ * pages can belong to its own anon_vma (pages it created) or to the
+ * anon_vma of any ancestor it was forked from (pages still shared
+ * copy-on-write), so a VMA is in the trees of all of them; a page's walk
+ * looks only in its own anon_vma's tree, and there only at the VMAs whose
+ * range covers page->index: one page of a process with 1,000 VMAs on an
+ * anon_vma costs one VMA, not 1,000. The address of a page in a VMA is
+ * vm_start + (page->index - vm_pgoff) pages; a VMA whose PTE there holds
+ * another page does not map it.
+ *
+ * A fork does not always add an anon_vma: if the parent VMA's chain holds
+ * one that no VMA uses as its own any more (its owner exited) and that
+ * has at most one child with VMAs, the child VMA takes it over (as Linux
+ * since 2015). A line of fork-then-parent-exits generations thus keeps
+ * three anon_vmas per VMA (the root, and two that take turns) instead of
+ * one more per generation.
  *
  * Shared anonymous pages (MAP_SHARED|MAP_ANONYMOUS) belong to a shmem
- * object (page->mapping = the object, tag clear); the object lists every
- * VMA mapping it (its i_mmap list) and page->index is the page's offset.
+ * object (page->mapping = the object, tag clear; page->index = the page's
+ * offset in it); the object's i_mmap is an interval tree of every VMA
+ * mapping it, filed under the object offsets it maps (mm/shmem.h).
  *
  * Invariants: page_mapcount(page) is exactly the number of PTEs, present
  * or PROT_NONE, that map the page, and each of them holds one reference
  * (a migration entry standing in for the page holds neither). Every
  * anonymous page of a VMA belongs to an anon_vma on that VMA's chain
- * list. An anon_vma lives while an avc, a page or a child anon_vma points
- * at it (its refcount), so a root outlives its whole family.
+ * list. Every avc (and every shmem VMA) is filed under its VMA's current
+ * [vm_pgoff, vma_last_pgoff] (rmap_check verifies it). An anon_vma lives
+ * while an avc, a page or a child anon_vma points at it (its refcount),
+ * so a root outlives its whole family.
  *
  * Locks: mmap_lock → anon_vma->root->lock (mutex) → mm->page_table_lock
- * (spin). Writers of the chains hold mmap_lock of the VMA's mm and the
- * root lock; rmap_walk holds the root lock (or the shmem object's
- * i_mmap_lock) and takes each mm's page_table_lock around its PTE.
- * vm_start, vm_end and vm_pgoff of a VMA with an anon_vma change only with
- * its root lock held too (vma_set_range), so a walker's address is right.
+ * (spin). Writers of the chains and trees hold mmap_lock of the VMA's mm
+ * and the root lock (or i_mmap_lock); rmap_walk holds the root lock (or
+ * the shmem object's i_mmap_lock) and takes each mm's page_table_lock
+ * around its PTE. vm_start, vm_end and vm_pgoff of a VMA change only in
+ * vma_set_range, which holds those locks and takes the VMA out of every
+ * tree before the change and files it again after (Linux's
+ * anon_vma_interval_tree_pre/post_update_vma), so a walker finds it under
+ * its right range and computes the right address.
  */
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
@@ -45,6 +61,7 @@
 #include <mm/page.h>
 #include <mm/mm_types.h>
 #include <kernel/mutex.h>
+#include <libk/interval_tree.h>
 #include <libk/list.h>
 
 #define PAGE_MAPPING_ANON 1u         /* tag in page->mapping: an anon_vma */
@@ -56,15 +73,34 @@ struct anon_vma {
 	struct mutex lock;            /* used in the root only */
 	int refcount;                 /* avcs + pages + child anon_vmas pointing here
 				       * (so a root outlives its descendants) */
-	struct list_head head;        /* anon_vma_chain.same_anon_vma of every VMA */
+	/* under the root lock; a fork may take over an anon_vma with no
+	 * active VMA and fewer than two children (anon_vma_fork): */
+	int num_children;             /* child anon_vmas whose tree still holds a
+				       * VMA; a root counts itself too */
+	int num_active_vmas;          /* VMAs whose vma->anon_vma is this one */
+	struct rb_root rb_root;       /* interval tree of anon_vma_chain.rb: the
+				       * VMAs that may map its pages, by page range */
 };
 
 struct anon_vma_chain {
+	struct interval_node rb;      /* in anon_vma->rb_root, filed under
+				       * [vma->vm_pgoff, vma_last_pgoff(vma)]
+				       * (first: a walk's step to the avc is free) */
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
 	struct list_head same_vma;    /* on vma->anon_vma_chain */
-	struct list_head same_anon_vma; /* on anon_vma->head */
 };
+
+static inline struct anon_vma_chain *avc_of(struct interval_node *n)
+{
+	return n ? container_of(n, struct anon_vma_chain, rb) : NULL;
+}
+
+/* For each avc of av whose VMA's page range overlaps [first, last]
+ * (page offsets, as page->index), in order of vm_pgoff; root lock held. */
+#define anon_vma_for_each_vma(avc, av, first, last)                            \
+	for ((avc) = avc_of(interval_tree_iter_first(&(av)->rb_root, first, last)); (avc); \
+	     (avc) = avc_of(interval_tree_iter_next(&(avc)->rb, first, last)))
 
 static inline bool PageAnon(const struct page *page)
 {
@@ -97,13 +133,22 @@ int anon_vma_prepare(struct vm_area_struct *vma);
  * anon_vma src is on. 0 or -ENOMEM. */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 /* fork: the child's vma joins the parent's anon_vmas and gets its own
- * anon_vma, child of the parent's, for the pages it will COW. */
+ * anon_vma for the pages it will COW: one on the chain that no VMA owns
+ * any more and that has at most one live child (an exited ancestor's),
+ * else a new one, child of the parent's. So a line of fork-then-exit
+ * generations keeps a bounded chain. 0 or -ENOMEM. */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
 /* The VMA is going away (munmap, exit, merge): drop its chains. */
 void unlink_anon_vmas(struct vm_area_struct *vma);
 void get_anon_vma(struct anon_vma *av);
 /* Releases one reference of an anon_vma (a page's, or a walker's). */
 void put_anon_vma(struct anon_vma *av);
+/* vma_set_range's two halves (mm/vma.c): take vma out of the interval
+ * trees that file it by page range (those of the anon_vmas on its chain
+ * and its shmem object's), and put it back under its new range. The
+ * anon_vma root lock and the shmem i_mmap_lock are held. */
+void vma_rmap_trees_remove(struct vm_area_struct *vma);
+void vma_rmap_trees_insert(struct vm_area_struct *vma);
 
 /* ---- mapcount bookkeeping (PTE changes) -------------------------------- */
 
@@ -135,7 +180,8 @@ struct rmap_walk_control {
 /* Visits every (VMA, address) that may map page (anonymous or shmem).
  * Takes the anon_vma root lock or the shmem i_mmap_lock; the caller holds
  * no mmap_lock of another mm, and holds the page lock when it changes
- * PTEs (migration). Returns the number of VMAs visited. */
+ * PTEs (migration). Returns the number of VMAs it examined (vmstat
+ * rmap_walk_vmas adds them up): the cost of the walk. */
 int rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 /* True if *ptep is a present or PROT_NONE PTE mapping page. */
@@ -164,6 +210,15 @@ int rmap_check_all(bool verbose);
 /* The same over the given mms only (in-kernel tests build their own),
  * for the frames they map; it may reorder mms[]. */
 int rmap_check_mms(struct mm_struct **mms, int n, bool verbose);
+
+/* The anon_vmas and anon_vma_chains alive now, and the slab bytes they
+ * take (tests and benchmarks: does a fork family's metadata stay bounded). */
+struct rmap_usage {
+	unsigned long anon_vmas;
+	unsigned long avcs;
+	unsigned long bytes;
+};
+void rmap_get_usage(struct rmap_usage *u);
 
 /* Bytes of reverse-mapping metadata a VMA costs, and a mapped page (0). */
 #define RMAP_BYTES_PER_VMA  (sizeof(struct anon_vma_chain))

@@ -15,6 +15,12 @@
  * the page, equal counts mean equal sets). Each disagreement is one
  * mismatch; 0 means consistent.
  *
+ * The walk trusts the interval trees (an anon_vma's, a shmem object's) to
+ * hold each VMA under its current page range, so the checker also
+ * compares, for every VMA, the range each tree filed it under with
+ * [vm_pgoff, vma_last_pgoff]: a stale one is a mismatch too (a range
+ * change that skipped vma_set_range).
+ *
  * Locks: migrate_mutex (no migration half done), then every mm's
  * mmap_lock in address order (nothing else holds two), so no PTE of any
  * user page changes while the two views are taken; rmap_walk then takes
@@ -51,11 +57,59 @@ sort_mms(struct mm_struct **mms, int n)
 		}
 }
 
-/* Counts, per frame, the PTEs of mm's VMAs that map it. */
 static void
-scan_mm(struct mm_struct *mm, struct rmap_scan *scan)
+report_filing(bool verbose, const struct vm_area_struct *vma, const char *tree,
+	      const struct interval_node *it)
+{
+	if (verbose)
+		printk(KERN_ERR "rmap_check: VMA [%#x, %#x) pgoff %#x: %s has it %s [%#x, %#x]\n",
+		       vma->vm_start, vma->vm_end, vma->vm_pgoff, tree,
+		       interval_node_linked(it) ? "under" : "not filed, last under",
+		       it->start, it->last);
+}
+
+static bool
+filed_under_range(const struct interval_node *it, const struct vm_area_struct *vma)
+{
+	return interval_node_linked(it) && it->start == vma->vm_pgoff &&
+	       it->last == vma_last_pgoff(vma);
+}
+
+/* The mismatches between vma's page range and the ranges the interval
+ * trees of its anon_vmas and shmem object filed it under. */
+static int
+check_vma_filing(struct vm_area_struct *vma, bool verbose)
+{
+	struct anon_vma_chain *avc;
+	int errors = 0;
+
+	if (vma->anon_vma)
+		mutex_lock(&vma->anon_vma->root->lock);
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		if (!filed_under_range(&avc->rb, vma)) {
+			report_filing(verbose, vma, "an anon_vma tree", &avc->rb);
+			errors++;
+		}
+	if (vma->anon_vma)
+		mutex_unlock(&vma->anon_vma->root->lock);
+	if (vma->vm_shmem) {
+		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+		if (!filed_under_range(&vma->shared, vma)) {
+			report_filing(verbose, vma, "its shmem object's i_mmap", &vma->shared);
+			errors++;
+		}
+		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
+	}
+	return errors;
+}
+
+/* Counts, per frame, the PTEs of mm's VMAs that map it; returns the VMAs'
+ * filing mismatches. */
+static int
+scan_mm(struct mm_struct *mm, struct rmap_scan *scan, bool verbose)
 {
 	struct vm_area_struct *vma;
+	int errors = 0;
 
 	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
 		for (uint32_t addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
@@ -64,7 +118,9 @@ scan_mm(struct mm_struct *mm, struct rmap_scan *scan)
 			if (ptep && pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
 				scan->ptes[pte_pfn(*ptep)]++;
 		}
+		errors += check_vma_filing(vma, verbose);
 	}
+	return errors;
 }
 
 static bool
@@ -152,7 +208,7 @@ static int
 check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 {
 	struct rmap_scan scan;
-	int errors;
+	int errors = 0;
 
 	scan.order = order_for_bytes(max_pfn * sizeof(uint16_t));
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
@@ -163,8 +219,8 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	for (int i = 0; i < n; i++)
 		mutex_lock(&mms[i]->mmap_lock);
 	for (int i = 0; i < n; i++)
-		scan_mm(mms[i], &scan);
-	errors = check_frames(&scan, every_mm, verbose);
+		errors += scan_mm(mms[i], &scan, verbose);
+	errors += check_frames(&scan, every_mm, verbose);
 	for (int i = n - 1; i >= 0; i--)
 		mutex_unlock(&mms[i]->mmap_lock);
 	mutex_unlock(&migrate_mutex);

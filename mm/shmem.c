@@ -5,8 +5,12 @@
  * PAGE_MAPPING_SHMEM tag clear: it is not anonymous) and page->index == i,
  * so reverse mapping can go from the page back to the object.
  *
- * i_mmap lists every VMA mapping the object, so that rmap_walk can go
- * from a page to the PTEs of every process sharing it.
+ * i_mmap holds every VMA mapping the object in an interval tree keyed by
+ * the object pages it maps, [vm_pgoff, vma_last_pgoff], so that rmap_walk
+ * goes from a page to the PTEs of exactly the VMAs that cover it, and an
+ * operation on a range of the object (MADV_REMOVE) to the VMAs that map
+ * some of it. A VMA is filed under its range of the moment: vma_set_range
+ * (mm/rmap.c) refiles it, under i_mmap_lock, when the range changes.
  *
  * Punching a hole (MADV_REMOVE) first unmaps the range from every VMA on
  * i_mmap, in every process, then takes each page out under its page lock;
@@ -40,7 +44,7 @@ shmem_create(uint32_t nr_pages)
 	}
 	mutex_init(&obj->lock, "shmem");
 	mutex_init(&obj->i_mmap_lock, "shmem_i_mmap");
-	INIT_LIST_HEAD(&obj->i_mmap);
+	obj->i_mmap = RB_ROOT;
 	obj->refcount = 1;
 	obj->nr_pages = nr_pages;
 	return obj;
@@ -65,7 +69,7 @@ shmem_put(struct shmem_object *obj)
 	local_irq_restore(flags);
 	if (left)
 		return;
-	BUG_ON(!list_empty(&obj->i_mmap));
+	BUG_ON(!RB_EMPTY_ROOT(&obj->i_mmap));
 	for (uint32_t i = 0; i < obj->nr_pages; i++) {
 		if (obj->pages[i]) {
 			obj->pages[i]->mapping = NULL;
@@ -193,16 +197,30 @@ shmem_unmap_range(struct shmem_object *obj, uint32_t first, uint32_t last)
 	struct vm_area_struct *vma;
 
 	mutex_lock(&obj->i_mmap_lock);
-	list_for_each_entry(vma, &obj->i_mmap, shared)     /* every VMA mapping obj */
+	shmem_for_each_vma(vma, obj, first, last)   /* every VMA mapping a page of the range */
 		zap_vma_pgoffs(vma, first, last);
 	mutex_unlock(&obj->i_mmap_lock);
+}
+
+void
+shmem_i_mmap_insert(struct shmem_object *obj, struct vm_area_struct *vma)
+{
+	BUG_ON(vma->vm_shmem != obj || interval_node_linked(&vma->shared));
+	interval_tree_insert(&vma->shared, vma->vm_pgoff, vma_last_pgoff(vma), &obj->i_mmap);
+}
+
+void
+shmem_i_mmap_remove(struct shmem_object *obj, struct vm_area_struct *vma)
+{
+	BUG_ON(vma->vm_shmem != obj || !interval_node_linked(&vma->shared));
+	interval_tree_remove(&vma->shared, &obj->i_mmap);
 }
 
 void
 shmem_link_vma(struct shmem_object *obj, struct vm_area_struct *vma)
 {
 	mutex_lock(&obj->i_mmap_lock);
-	list_add_tail(&vma->shared, &obj->i_mmap);
+	shmem_i_mmap_insert(obj, vma);
 	mutex_unlock(&obj->i_mmap_lock);
 }
 
@@ -210,6 +228,24 @@ void
 shmem_unlink_vma(struct shmem_object *obj, struct vm_area_struct *vma)
 {
 	mutex_lock(&obj->i_mmap_lock);
-	list_del_init(&vma->shared);
+	shmem_i_mmap_remove(obj, vma);
 	mutex_unlock(&obj->i_mmap_lock);
+}
+
+static struct vm_area_struct *
+vma_of_shared(struct interval_node *n)
+{
+	return n ? container_of(n, struct vm_area_struct, shared) : NULL;
+}
+
+struct vm_area_struct *
+shmem_vma_first(struct shmem_object *obj, uint32_t first, uint32_t last)
+{
+	return vma_of_shared(interval_tree_iter_first(&obj->i_mmap, first, last));
+}
+
+struct vm_area_struct *
+shmem_vma_next(struct vm_area_struct *vma, uint32_t first, uint32_t last)
+{
+	return vma_of_shared(interval_tree_iter_next(&vma->shared, first, last));
 }

@@ -339,15 +339,30 @@ ksize(const void *p)
 	return PAGE_SIZE << compound_order(page);
 }
 
-void
-show_slabinfo(void)
+int
+slab_stats_snapshot(struct slab_stats *out, int max)
 {
 	struct kmem_cache *c;
+	int n = 0;
 	uint32_t flags = spin_lock_irqsave(&all_caches_lock);
 
-	list_for_each_entry(c, &all_caches, cache_list)
-		printk(KERN_INFO "%-16s active %6lu  size %5u  per-slab %4u  order %u  slabs %lu\n",
-		       c->name, c->active_objects, c->size, c->objects_per_slab, c->order,
-		       c->nr_slabs);
+	list_for_each_entry(c, &all_caches, cache_list) {
+		if (n < max) {
+			struct slab_stats *st = &out[n];
+
+			spin_lock(&c->lock);
+			strlcpy(st->name, c->name, sizeof(st->name));
+			st->active_objects = c->active_objects;
+			st->objects = c->nr_slabs * c->objects_per_slab;
+			st->size = c->size;
+			st->objects_per_slab = c->objects_per_slab;
+			st->pages_per_slab = 1u << c->order;
+			st->active_slabs = c->nr_slabs - c->nr_empty;
+			st->slabs = c->nr_slabs;
+			spin_unlock(&c->lock);
+		}
+		n++;
+	}
 	spin_unlock_irqrestore(&all_caches_lock, flags);
+	return n;
 }

@@ -48,6 +48,19 @@ void kfree(const void *p);
 /* The usable size of a kmalloc'd block. */
 size_t ksize(const void *p);
 
-/* Prints one line per cache: name, active objects, slabs (for /proc/slabinfo). */
-void show_slabinfo(void);
+/* One cache's figures at one moment, as /proc/slabinfo shows them. */
+#define SLAB_NAME_MAX 24
+struct slab_stats {
+	char name[SLAB_NAME_MAX];
+	unsigned long active_objects; /* allocated and not yet freed */
+	unsigned long objects;        /* room in all its slabs */
+	unsigned size;                /* object stride in bytes */
+	unsigned objects_per_slab;
+	unsigned pages_per_slab;
+	unsigned long active_slabs;   /* slabs with an object in use */
+	unsigned long slabs;
+};
+/* Copies the figures of the first max caches (in creation order) into
+ * out; returns the number of caches, which may be more than max. */
+int slab_stats_snapshot(struct slab_stats *out, int max);
 #endif

@@ -49,7 +49,7 @@ vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, ui
 	RB_CLEAR_NODE(&vma->vm_rb);
 	INIT_LIST_HEAD(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
-	INIT_LIST_HEAD(&vma->shared);
+	interval_node_init(&vma->shared);
 	return vma;
 }
 
@@ -179,13 +179,17 @@ vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t
 {
 	struct anon_vma *av = vma->anon_vma;
 
+	BUG_ON(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end));
+	BUG_ON(!av && !list_empty(&vma->anon_vma_chain));
 	if (av)
 		anon_vma_lock(av);
 	if (vma->vm_shmem)
 		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+	vma_rmap_trees_remove(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	vma_rmap_trees_insert(vma);
 	if (vma->vm_shmem)
 		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
 	if (av)

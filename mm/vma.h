@@ -31,11 +31,12 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma
 /* Inserts vma (which must not overlap any other) into the tree and list. */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
-/* Changes a VMA's range and offset with its anon_vma root lock held, so a
- * concurrent rmap walk sees either the old or the new triple. */
+/* Changes a VMA's range and offset with its anon_vma root lock (and shmem
+ * i_mmap_lock) held, refiling it in their interval trees, so a concurrent
+ * rmap walk finds it under either the old or the new triple. */
 void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
 /* Extends vma, a VM_GROWSDOWN stack VMA just above addr, down to addr's
- * page, within mm->stack_limit and keeping a guard page to the VMA below.
+ * page, within mm->stack_limit and keeping stack_guard_gap to the VMA below.
  * False (nothing changed) if vma is not a stack or the growth is not
  * allowed. Called by the page-fault handler. */
 bool expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr);

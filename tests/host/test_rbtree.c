@@ -6,7 +6,8 @@
  * rb_check must find the colour and parent invariants intact, and
  * rb_first/rb_last/rb_next/rb_prev must agree. The augmented case keeps
  * the subtree maximum of a per-node value and recomputes it after every
- * step.
+ * step, once with a propagate callback that recomputes up to the root and
+ * once with one that stops at the first unchanged node.
  */
 #include "hosttest.h"
 #include <libk/rbtree.h>
@@ -75,6 +76,24 @@ aug_rotate(struct rb_node *old, struct rb_node *new)
 
 static const struct rb_augment_callbacks aug = { aug_propagate, aug_copy, aug_rotate };
 
+/* The same, but propagation stops at the first node whose value does not
+ * change (as the interval tree's does): the tree must call it so that
+ * nothing above such a node can be stale. */
+static void
+aug_propagate_early(struct rb_node *n, struct rb_node *stop)
+{
+	for (; n != stop; n = rb_parent(n)) {
+		int m = compute_max(item_of(n));
+
+		if (item_of(n)->subtree_max == m)
+			break;
+		item_of(n)->subtree_max = m;
+	}
+}
+
+static const struct rb_augment_callbacks aug_early = { aug_propagate_early, aug_copy, aug_rotate };
+static const struct rb_augment_callbacks *augment = &aug;
+
 static void
 insert(int key, bool augmented)
 {
@@ -90,7 +109,7 @@ insert(int key, bool augmented)
 	if (augmented) {
 		it->subtree_max = it->value;
 		aug_propagate(&it->rb, NULL);
-		rb_insert_augmented(&it->rb, &root, &aug);
+		rb_insert_augmented(&it->rb, &root, augment);
 	} else {
 		rb_insert_color(&it->rb, &root);
 	}
@@ -101,7 +120,7 @@ static void
 erase(int key, bool augmented)
 {
 	if (augmented)
-		rb_erase_augmented(&items[key].rb, &root, &aug);
+		rb_erase_augmented(&items[key].rb, &root, augment);
 	else
 		rb_erase(&items[key].rb, &root);
 	present[key] = false;
@@ -169,6 +188,15 @@ case_augmented_max(void)
 }
 
 static void
+case_augmented_early_stop(void)
+{
+	augment = &aug_early;
+	random_run(true, 4242);
+	random_run(true, 31337);
+	augment = &aug;
+}
+
+static void
 case_replace(void)
 {
 	struct item spare = { .key = 10 };
@@ -203,6 +231,7 @@ main(void)
 {
 	RUN_CASE("rbtree_insert_erase_random", case_insert_erase_random);
 	RUN_CASE("rbtree_augmented_max", case_augmented_max);
+	RUN_CASE("rbtree_augmented_early_stop", case_augmented_early_stop);
 	RUN_CASE("rbtree_replace", case_replace);
 	RUN_CASE("rbtree_sorted_inserts_balanced", case_sorted_inserts_stay_balanced);
 	HOSTTEST_EXIT();

@@ -10,6 +10,11 @@
  *                                  and rewritten. The same virtual page is
  *                                  offlined again in each run; it moves to
  *                                  a new frame each time.
+ *   user.soft_offline_1000_vmas    the same for one page of a mapping split
+ *                                  into 1,000 VMAs (alternate pages made
+ *                                  read-only), all on one anon_vma: the walk
+ *                                  must not pay for the VMAs that cannot
+ *                                  map the page
  *   user.mremap_move_4MiB          mremap(MAYMOVE|FIXED) of 4 MiB of touched
  *                                  private memory to another address
  * Fork with anon_vma_fork is bench_vm's user.fork_exit_wait_4MiB.
@@ -33,6 +38,7 @@
 
 #define REPEAT 7
 #define MOVE_BYTES (4u << 20)
+#define SPLIT_VMAS 1000
 #define RMAP_CHECK_PATH "/proc/sys/vm/rmap_check"
 
 /* start_sharers - fork n children that keep the parent's address space
@@ -94,6 +100,29 @@ bench_soft_offline(int mappers)
 						  : "instructions per page shared COW by all mappers");
 }
 
+/* bench_soft_offline_split - one page of a mapping split into SPLIT_VMAS
+ * VMAs by mprotect on every other page, offlined REPEAT times. */
+static void
+bench_soft_offline_split(void)
+{
+	uint64_t runs[REPEAT];
+	char *map = touched_anon(SPLIT_VMAS * PAGE), *page = map + SPLIT_VMAS / 2 * PAGE;
+
+	for (unsigned i = 1; i < SPLIT_VMAS; i += 2)
+		if (mprotect(map + i * PAGE, PAGE, PROT_READ))
+			die("mprotect");
+	for (int r = 0; r < REPEAT; r++) {
+		uint64_t t0 = rdtsc();
+
+		if (madvise(page, PAGE, MADV_SOFT_OFFLINE))
+			die("madvise(MADV_SOFT_OFFLINE)");
+		runs[r] = rdtsc() - t0;
+	}
+	munmap(map, SPLIT_VMAS * PAGE);
+	report("user.soft_offline_1000_vmas", median(runs, REPEAT),
+	       "instructions per page, its mapping split into 1,000 VMAs");
+}
+
 static void
 bench_mremap_move(void)
 {
@@ -125,8 +154,9 @@ main(void)
 	if (access(RMAP_CHECK_PATH, R_OK) == 0) {
 		for (size_t i = 0; i < sizeof(mappers) / sizeof(mappers[0]); i++)
 			bench_soft_offline(mappers[i]);
+		bench_soft_offline_split();
 	} else {
-		printf("# user.soft_offline_1/8/64 skipped: not anvil (no %s), "
+		printf("# user.soft_offline_1/8/64/1000_vmas skipped: not anvil (no %s), "
 		       "a host's frames are not ours to offline\n", RMAP_CHECK_PATH);
 	}
 	bench_mremap_move();
