@@ -3,6 +3,12 @@
 # Verbs: make (kernel + ISO), make run, make debug, make check, make check-one T=name,
 # make bench, make stress. Sources are found by wildcard per folder: adding a .c or .S
 # file to one of KERNEL_DIRS needs no edit here. Everything built lands in build/.
+#
+# On a fresh machine the tools do not exist until tools/install-deps has run
+# (the first recipe of any build, through $(DEPS_OK)). So nothing here asks a
+# tool for a value while the Makefile is parsed: such values (LIBGCC,
+# GCC_INCLUDE) are recursive (=) variables, expanded only in recipes, which
+# run after install-deps. Keep it that way: no := $(shell <tool> ...).
 
 BUILD      := build
 CROSS      := i686-linux-gnu-
@@ -24,7 +30,9 @@ CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
           -I. -I$(BUILD)/gen -MMD -MP $(EXTRA_CFLAGS)
 ASFLAGS := -D__ASSEMBLY__ -I. -I$(BUILD)/gen -g -MMD -MP
 LDFLAGS := -T linker.ld -nostdlib -z noexecstack --fatal-warnings
-LIBGCC  := $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+# Asked of the cross compiler when a recipe needs them (see the top).
+LIBGCC       = $(shell $(CC) -print-libgcc-file-name)
+GCC_INCLUDE  = $(shell $(CC) -print-file-name=include)
 
 KERNEL_C   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S   := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
@@ -93,14 +101,14 @@ $(KERNEL_ELF): $(KERNEL_OBJ) linker.ld $(BUILD)/ksyms.o
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o $(LIBGCC)
 	@$(NM) -n $(BUILD)/anvil.pass1.elf | $(PYTHON) tools/ksyms.py --compare-with "$$($(NM) -n $@)"
 
-$(ISO): $(KERNEL_ELF) $(INITRD) boot/grub.cfg tools/mkiso
+$(ISO): $(KERNEL_ELF) $(INITRD) boot/grub.cfg tools/mkiso | $(DEPS_OK)
 	@echo "  ISO     $@"
-	@./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD)
+	@OBJCOPY=$(OBJCOPY) ./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD)
 
 # ---- user programs: static i386 ELF against Debian's musl --------------------
-USER_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
+USER_CFLAGS  = -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
                -nostdinc -isystem $(SYSROOT)/usr/include/i386-linux-musl \
-               -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) -fno-pie -no-pie
+               -isystem $(GCC_INCLUDE) -fno-pie -no-pie
 USER_LINK    = -nostdlib $(MUSL_LIB)/crt1.o $(MUSL_LIB)/crti.o $(1) $(MUSL_LIB)/libc.a $(LIBGCC) $(MUSL_LIB)/crtn.o
 USER_PROGS  := $(patsubst userland/%.c,$(BUILD)/userland/%,$(wildcard userland/*.c))
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(wildcard tests/guest/*.c))
@@ -163,7 +171,7 @@ $(EXTRA_STAMP): FORCE
 	  rm -rf $(BUILD)/extra $(BUILD)/extra-bench; echo "$(EXTRA_TESTS) $(EXTRA_BENCH)" > $@; fi
 
 $(EXTRA_BINS) $(EXTRA_BENCH_BIN): | $(EXTRA_STAMP)
-$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_BENCH_BIN) $(EXTRA_STAMP) tools/mkinitrd
+$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_BENCH_BIN) $(EXTRA_STAMP) tools/mkinitrd | $(DEPS_OK)
 	@echo "  INITRD  $@"
 	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest "$(BUILD)/bench $(if $(EXTRA_BENCH),$(BUILD)/extra-bench)" $(if $(EXTRA_TESTS),$(BUILD)/extra)
 

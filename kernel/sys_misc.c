@@ -235,30 +235,71 @@ sys_tgkill(int tgid, int tid, int sig)
 }
 SYSCALL_DEFINE(tgkill, sys_tgkill);
 
-#define LINUX_REBOOT_MAGIC1        0xfee1dead
-#define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
-#define LINUX_REBOOT_CMD_HALT      0xCDEF0123
-#define LINUX_REBOOT_CMD_RESTART   0x01234567
+/* reboot(2)'s numbers, as in Linux's include/uapi/linux/reboot.h. */
+#define LINUX_REBOOT_MAGIC1         0xfee1dead
+#define LINUX_REBOOT_MAGIC2         0x28121969
+#define LINUX_REBOOT_MAGIC2A        0x05121996
+#define LINUX_REBOOT_MAGIC2B        0x16041998
+#define LINUX_REBOOT_MAGIC2C        0x20112000
+#define LINUX_REBOOT_CMD_RESTART    0x01234567
+#define LINUX_REBOOT_CMD_HALT       0xCDEF0123
+#define LINUX_REBOOT_CMD_CAD_ON     0x89ABCDEF
+#define LINUX_REBOOT_CMD_CAD_OFF    0x00000000
+#define LINUX_REBOOT_CMD_POWER_OFF  0x4321FEDC
+#define LINUX_REBOOT_CMD_RESTART2   0xA1B2C3D4
+#define REBOOT_RESTART2_ARG_MAX     256       /* Linux's buffer for the command */
 
-/* reboot(2): power off or halt ends the machine (under QEMU: the process
- * exits QEMU, with the pass code for power-off). Only init may. */
+/* reboot_magic_ok - the two magic numbers Linux requires "for safety". */
+static bool
+reboot_magic_ok(uint32_t magic1, uint32_t magic2)
+{
+	return magic1 == LINUX_REBOOT_MAGIC1 &&
+	       (magic2 == LINUX_REBOOT_MAGIC2 || magic2 == LINUX_REBOOT_MAGIC2A ||
+		magic2 == LINUX_REBOOT_MAGIC2B || magic2 == LINUX_REBOOT_MAGIC2C);
+}
+
+/* machine_end - leave the machine: under QEMU the process exits with
+ * code's status (the runner's pass code for a power-off); elsewhere halt.
+ * The message is an emergency one, as Linux's: shown at any loglevel. */
+static void __attribute__((noreturn))
+machine_end(const char *what, enum qemu_exit_code code)
+{
+	printk(KERN_EMERG "reboot: %s (pid %d)\n", what, current->pid);
+	qemu_exit(code);
+	halt_forever();
+}
+
+/*
+ * sys_reboot - reboot(2) with Linux's rules, checked in Linux's order:
+ * CAP_SYS_BOOT (EPERM without it; every process here is root with every
+ * capability, so any process may, not only init), then both magic numbers
+ * (EINVAL), then cmd (EINVAL for one this kernel does not know: kexec and
+ * suspend are not built in). POWER_OFF and HALT do not return; RESTART and
+ * RESTART2 (whose argument, a string, must be readable: EFAULT) halt the
+ * machine too, as anvil has no reset. CAD_ON/CAD_OFF succeed and change
+ * nothing: there is no Ctrl-Alt-Del key handling to switch.
+ */
 static long
 sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void *arg)
 {
-	if (magic1 != LINUX_REBOOT_MAGIC1)
+	char restart_arg[REBOOT_RESTART2_ARG_MAX];
+
+	if (!reboot_magic_ok(magic1, magic2))
 		return -EINVAL;
-	if (current->pid != 1)
-		return -EPERM;
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_POWER_OFF:
-		printk(KERN_NOTICE "reboot: power down\n");
-		qemu_exit(QEMU_EXIT_PASS);
-		halt_forever();
+		machine_end("power down", QEMU_EXIT_PASS);
+	case LINUX_REBOOT_CMD_RESTART2:
+		/* Linux reads at most 255 bytes; only an unreadable one fails */
+		if (strncpy_from_user(restart_arg, arg, sizeof(restart_arg) - 1) == -EFAULT)
+			return -EFAULT;
+		/* fall through */
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_RESTART:
-		printk(KERN_NOTICE "reboot: system halted\n");
-		qemu_exit(QEMU_EXIT_FAIL);
-		halt_forever();
+		machine_end("system halted", QEMU_EXIT_FAIL);
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
 	default:
 		return -EINVAL;
 	}

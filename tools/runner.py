@@ -15,12 +15,19 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           state and exited QEMU with the pass code
   oops/<kind>             a deliberate kernel fault gives a readable oops
   boot/too_little_memory  -m 4 gives a clear message and a clean halt
+  boot/shell_exit         booted to the shell with the serial console on
+                          pipes (as make run has it), "exit" typed at the
+                          prompt powers off: QEMU's pass code, by PID 1
+  boot/poweroff_not_init  the same, typing "poweroff": a process that is not
+                          PID 1 powers the machine off (reboot(2))
   <name>                  in-guest test programs (tests/guest/*.c and the
                           EXTRA_TESTS folder), run by init; a crash or hang
                           fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
-failed. The stress verb (make stress) boots init with "stress" instead: it
+failed. The bench verb (make bench) prints the benchmark figures; an
+EXTRA_BENCH program runs in a boot of its own, which it may end itself with
+reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
 runs only mm_random_stress, with many more seeds and steps than make check
 gives it, and reports it the same way. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
 with the tail of its serial log.
@@ -153,6 +160,56 @@ def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, m
     return Boot(status, log, timed_out, time.time() - start)
 
 
+SHELL_PROMPT = "anvil$ "
+TYPED_END_TIMEOUT = 120   # seconds from the typed line to QEMU's end
+
+
+def boot_typing(build, name, cmdline, typed, mem="32M", modules=(), timeout=BOOT_TIMEOUT):
+    """Boots QEMU with the serial console on pipes, as make run has it on a
+    terminal: waits for the shell's prompt, types the line `typed`, then
+    gives the guest TYPED_END_TIMEOUT seconds to end QEMU. The serial log is
+    kept in build/logs/<name>.log as boot() keeps it."""
+    iso = iso_for(build, cmdline, modules)
+    logdir = os.path.join(build, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    log_path = os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
+    cmd = ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
+           "-monitor", "none", "-serial", "stdio", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso]
+    start = time.time()
+    output = bytearray()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+
+    def read_console():
+        with open(log_path, "wb") as log:
+            for chunk in iter(lambda: proc.stdout.read1(4096), b""):
+                output.extend(chunk)
+                log.write(chunk)
+                log.flush()
+
+    reader = threading.Thread(target=read_console, daemon=True)
+    reader.start()
+    deadline, typed_at = start + timeout, None
+    while proc.poll() is None and time.time() < deadline:
+        if typed_at is None and SHELL_PROMPT.encode() in output:
+            proc.stdin.write(typed.encode() + b"\n")
+            proc.stdin.flush()
+            typed_at = time.time()
+            deadline = min(deadline, typed_at + TYPED_END_TIMEOUT)
+        time.sleep(0.2)
+    timed_out = proc.poll() is None
+    if timed_out:
+        proc.kill()
+    proc.wait()
+    reader.join(5)
+    log = ANSI.sub("", output.decode("utf-8", "replace")).replace("\r", "")
+    if timed_out:
+        log += "\nrunner: %s\n" % ("still running %ds after typing %r" % (TYPED_END_TIMEOUT, typed)
+                                    if typed_at else "no shell prompt %r" % SHELL_PROMPT)
+    return Boot(proc.returncode if not timed_out else -1, log, timed_out, time.time() - start)
+
+
 def verdicts(text):
     for line in text.splitlines():
         m = VERDICT.match(line.strip())
@@ -238,6 +295,32 @@ def check_too_little_memory(b, results):
         results.report(name, True)
 
 
+POWER_DOWN = re.compile(r"reboot: power down \(pid (\d+)\)")
+
+
+def check_power_down(b, name, by_init, results):
+    """A shell boot that was typed a line which must power the machine off:
+    by PID 1 (the shell's exit) or by a process that is not PID 1."""
+    pids = [int(m.group(1)) for m in POWER_DOWN.finditer(b.log)]
+    if b.timed_out:
+        results.report(name, False, "guest did not power off (killed after %.0fs)" % b.seconds, b.tail())
+    elif b.status != QEMU_EXIT_PASS or not pids:
+        results.report(name, False, "no clean power-off (QEMU status %d)" % b.status, b.tail())
+    elif (pids[0] == 1) != by_init:
+        results.report(name, False, "powered off by pid %d, expected %s" %
+                       (pids[0], "init" if by_init else "a process other than init"), b.tail())
+    else:
+        results.report(name, True)
+
+
+# Boots to the shell on a serial console, as make run does: (name, line typed
+# at the prompt, whether PID 1 is the one to power off).
+SHELL_BOOTS = [
+    ("boot/shell_exit", "exit", True),
+    ("boot/poweroff_not_init", "poweroff", False),
+]
+
+
 def guest_test_names(args):
     names = []
     for d in (args.guest_tests, args.extra_tests):
@@ -321,12 +404,17 @@ def check(args):
     if results.wanted("boot/too_little_memory"):
         jobs.append((("boot/too_little_memory", "ktest=all", "4M"),
                      lambda b: check_too_little_memory(b, results)))
+    typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
         guest = pool.submit(run_guest_tests, args, results) if guest_wanted(args, results) else None
         futures = [pool.submit(boot, args.build, *spec) for spec, _ in jobs]
+        typing = [pool.submit(boot_typing, args.build, name, "-- shell", line, GUEST_MEM,
+                              modules=[args.initrd]) for name, line, _ in typing_jobs]
         for (spec, checker), fut in zip(jobs, futures):
             checker(fut.result())
+        for (name, _, by_init), fut in zip(typing_jobs, typing):
+            check_power_down(fut.result(), name, by_init, results)
         if guest:
             guest.result()
 
@@ -381,19 +469,36 @@ ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,cloc
 
 
 def bench(args):
-    found = run_bench_boot(args, "bench=all loglevel=4", [])
-    found += run_bench_boot(args, "loglevel=4 -- bench", [args.initrd], args.extra_bench)
-    return 0 if found == 2 else 1
+    """Three boots: the in-kernel benchmarks, the guest benchmark programs
+    (tests/bench/guest), and the EXTRA_BENCH program alone, if there is one:
+    it may end its boot itself with reboot(RB_POWER_OFF), as a program
+    written for a Linux initramfs does, and must not cut the others short."""
+    boots = [("bench=all loglevel=4", [], None)]
+    programs = "loglevel=4 -- bench"
+    if args.extra_bench:
+        ours = sorted(os.listdir(os.path.join(args.build, "bench")))
+        programs += " tests=" + ",".join(ours)
+    boots.append((programs, [args.initrd], None))
+    if args.extra_bench:
+        boots.append(("loglevel=4 -- bench tests=" + args.extra_bench, [args.initrd], args.extra_bench))
+    good = sum(run_bench_boot(args, cmdline, modules, extra) for cmdline, modules, extra in boots)
+    return 0 if good == len(boots) else 1
 
 
 def print_program_output(lines, name):
-    """Prints what benchmark program name wrote, between init's markers."""
+    """Prints what benchmark program name wrote, between init's markers;
+    True if it finished: init's "done" line, or the program powered the
+    machine off itself (a power-down by a process other than init)."""
     print("# output of %s (EXTRA_BENCH):" % name)
     inside = False
     for line in lines:
+        power_down = POWER_DOWN.search(line)
         if line == "init: bench %s" % name:
             inside = True
         elif line == "init: bench %s done" % name:
+            return True
+        elif inside and power_down and power_down.group(1) != "1":
+            print("# %s powered the machine off (reboot), which ends its boot" % name)
             return True
         elif inside:
             print(line)
@@ -402,8 +507,9 @@ def print_program_output(lines, name):
 
 
 def run_bench_boot(args, cmdline, modules, extra=None):
-    """One benchmark boot: prints its BENCH lines (and all of the extra
-    program's output); 1 if it went well."""
+    """One benchmark boot: prints its BENCH lines, or with extra, all of
+    that program's output; 1 if it went well (QEMU's pass code, and BENCH
+    lines or the extra program's finish)."""
     b = boot(args.build, "bench", cmdline, "256M", ICOUNT, timeout=BOOT_TIMEOUT, modules=modules)
     print("# anvil benchmarks: guest instructions under QEMU %s" % " ".join(ICOUNT))
     print("# kernel command line: %s, -m 256M" % cmdline)
@@ -414,8 +520,8 @@ def run_bench_boot(args, cmdline, modules, extra=None):
             _, name, value, unit = fields
             print("%-40s %14s %s" % (name, "{:,}".format(int(value)), unit))
             found = True
-    if extra and not print_program_output(b.lines(), extra):
-        found = False
+    if extra:
+        found = print_program_output(b.lines(), extra)
     crash = b.crash_reason()
     if crash or not found or b.status != QEMU_EXIT_PASS:
         print("bench run failed: %s" % (crash or "status %d" % b.status))

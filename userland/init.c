@@ -21,7 +21,8 @@
  *     tests=a,b,c    run only these tests
  *     after=NAME     skip the tests up to and including NAME (the host
  *                    runner's restart point after a kernel crash)
- *     bench          run the programs in /bench instead (make bench)
+ *     bench          run the programs in /bench instead (make bench);
+ *                    tests= picks some of them
  *     stress         run only the stress tests (STRESS_TESTS; tests= picks
  *                    others) with a time limit of STRESS_TIMEOUT_S unless
  *                    timeout= says otherwise (make stress)
@@ -475,17 +476,18 @@ first_after(const struct options *opt, char **names, int count)
 	return 0;
 }
 
-/* run_benchmarks - runs every program of BENCH_DIR (make bench); their
- * "BENCH name value unit" lines go straight to the console, between
- * "init: bench NAME" and "init: bench NAME done" so that the host runner can
- * show one program's whole output (make bench EXTRA_BENCH=prog.c). */
+/* run_benchmarks - runs every program of BENCH_DIR, or those tests= names
+ * (make bench); their "BENCH name value unit" lines go straight to the
+ * console, between "init: bench NAME" and "init: bench NAME done" so that
+ * the host runner can show one program's whole output (make bench
+ * EXTRA_BENCH=prog.c, which the runner boots alone: such a program may end
+ * the machine itself with reboot(), and then no "done" line comes). */
 static void
 run_benchmarks(struct options *opt, char **names, int count)
 {
 	int status;
 
 	opt->tests_dir = BENCH_DIR;
-	opt->only = NULL;
 	count = list_tests(opt, names);
 	for (int i = 0; i < count; i++) {
 		char path[PATH_MAX];
