@@ -1,0 +1,69 @@
+/*
+ * mm/pagewalk.h — the one walk over the page tables of an address range.
+ *
+ * Everything in mm/ (and fs/proc) that looks at or changes the PTEs of a
+ * range — zap, fork's copy, mprotect, mremap, mincore, the rmap checker,
+ * smaps and pagemap — goes through walk_page_range(). It cuts the range
+ * at page-table boundaries (PGDIR_SIZE, 4 MiB), so each piece lies in one
+ * page table, and for each piece calls
+ *
+ *     table present   ops->pte_table(ptep, addr, end, walk)   once, or, if
+ *                     that is NULL, ops->pte_entry(ptep, addr, walk) for
+ *                     each page (ptep is the slot of addr; the slots of
+ *                     the piece follow it: ptep[(a - addr) >> PAGE_SHIFT])
+ *     table missing   ops->pte_hole(addr, end, walk), if set
+ *
+ * A missing table is skipped in one step. Every NULL callback is skipped.
+ * Empty PTEs (pte_none) are passed to the callbacks like any other. A
+ * callback returns 0 to go on; anything else ends the walk, and
+ * walk_page_range returns it.
+ *
+ * pte_table is for hot paths (fork, munmap, mprotect): one indirect call
+ * per table, and the callback's own loop over the slots. pte_entry is
+ * simpler where a call per page costs nothing that matters.
+ *
+ * Locks: the caller holds mm->mmap_lock (asserted), so the page tables
+ * walked are neither freed nor replaced. With WALK_LOCK_PTL in ops->flags
+ * the walk holds mm->page_table_lock around the callbacks of each present
+ * table (so they must not sleep or allocate); without it a callback that
+ * changes PTEs takes page_table_lock itself, or its caller holds it
+ * around the whole walk (never both).
+ */
+#ifndef MM_PAGEWALK_H
+#define MM_PAGEWALK_H
+
+#include <mm/mm_types.h>
+#include <stdint.h>
+
+struct mm_walk;
+
+struct mm_walk_ops {
+	/* The slots of [addr, end), all in one present table, from ptep on. */
+	int (*pte_table)(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk);
+	/* One slot, at addr (used only when pte_table is NULL). */
+	int (*pte_entry)(pte_t *ptep, uint32_t addr, struct mm_walk *walk);
+	/* [addr, end) lies in one page table that does not exist. */
+	int (*pte_hole)(uint32_t addr, uint32_t end, struct mm_walk *walk);
+	unsigned flags;                       /* WALK_* */
+};
+
+#define WALK_LOCK_PTL 0x1u                    /* hold page_table_lock per table */
+
+/* What the callbacks are given besides their slot and range. */
+struct mm_walk {
+	struct mm_struct *mm;
+	const struct mm_walk_ops *ops;
+	void *private;                        /* the caller's argument */
+};
+
+/*
+ * Walks the page tables of [start, end) of mm (page aligned, start <= end;
+ * a range may reach the last table of the address space, the walk stops
+ * at end without wrapping) with ops, passing private in walk->private.
+ * => mm->mmap_lock held by the caller.
+ * Returns 0, or the first non-zero value a callback returned.
+ */
+int walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
+		    const struct mm_walk_ops *ops, void *private);
+
+#endif
