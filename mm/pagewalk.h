@@ -18,9 +18,14 @@
  * callback returns 0 to go on; anything else ends the walk, and
  * walk_page_range returns it.
  *
- * pte_table is for hot paths (fork, munmap, mprotect): one indirect call
- * per table, and the callback's own loop over the slots. pte_entry is
- * simpler where a call per page costs nothing that matters.
+ * pte_table is for hot paths (fork, munmap, mprotect): one call per
+ * table, and the callback's own loop over the slots. pte_entry is simpler
+ * where a call per page costs nothing that matters.
+ *
+ * The walk is inline (there is no pagewalk.c): every caller passes a
+ * constant ops, so its flags fold away and its callbacks become direct
+ * calls or inline code. A one-page munmap then costs a few instructions
+ * more than the hand-written loop it replaced, instead of about sixty.
  *
  * Locks: the caller holds mm->mmap_lock (asserted), so the page tables
  * walked are neither freed nor replaced. With WALK_LOCK_PTL in ops->flags
@@ -33,6 +38,8 @@
 #define MM_PAGEWALK_H
 
 #include <mm/mm_types.h>
+#include <mm/pgtable.h>
+#include <kernel/printk.h>
 #include <stdint.h>
 
 struct mm_walk;
@@ -57,13 +64,61 @@ struct mm_walk {
 };
 
 /*
+ * The end of the part of [addr, end) that addr's page table maps. The
+ * boundary after the last table is 2^32, which is 0 in 32 bits; comparing
+ * "boundary - 1 < end - 1" compares the last addresses of the two
+ * candidates instead, which both fit, so the walk stops at end.
+ */
+static inline uint32_t
+pagewalk_table_end(uint32_t addr, uint32_t end)
+{
+	uint32_t boundary = (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
+
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/*
  * Walks the page tables of [start, end) of mm (page aligned, start <= end;
  * a range may reach the last table of the address space, the walk stops
  * at end without wrapping) with ops, passing private in walk->private.
  * => mm->mmap_lock held by the caller.
  * Returns 0, or the first non-zero value a callback returned.
+ *
+ * Invariant of the loop: addr is the first address not yet visited, and
+ * [addr, next) is the part of the range that addr's page table maps.
  */
-int walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
-		    const struct mm_walk_ops *ops, void *private);
+static inline __attribute__((always_inline)) int
+walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
+		const struct mm_walk_ops *ops, void *private)
+{
+	struct mm_walk walk = { mm, ops, private };
+	uint32_t addr = start;
+
+	BUG_ON(!mutex_is_locked(&mm->mmap_lock));
+	BUG_ON(!PAGE_ALIGNED(start | end) || start > end);
+	while (addr != end) {
+		uint32_t next = pagewalk_table_end(addr, end);
+		pte_t *ptep = pte_lookup(mm->pgd, addr);
+		int err = 0;
+
+		if (ptep && (ops->pte_table || ops->pte_entry)) {
+			if (ops->flags & WALK_LOCK_PTL)
+				spin_lock(&mm->page_table_lock);
+			if (ops->pte_table)
+				err = ops->pte_table(ptep, addr, next, &walk);
+			else
+				for (uint32_t a = addr; a != next && !err; a += PAGE_SIZE, ptep++)
+					err = ops->pte_entry(ptep, a, &walk);
+			if (ops->flags & WALK_LOCK_PTL)
+				spin_unlock(&mm->page_table_lock);
+		} else if (!ptep && ops->pte_hole) {
+			err = ops->pte_hole(addr, next, &walk);
+		}
+		if (err)
+			return err;
+		addr = next;
+	}
+	return 0;
+}
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * tests/kernel/test_pagewalk.c — walk_page_range (mm/pagewalk.c): which
+ * tests/kernel/test_pagewalk.c — walk_page_range (mm/pagewalk.h): which
  * callback sees which piece of a range, cut at page-table boundaries; a
  * missing table skipped in one step; a callback's error ending the walk;
  * and a range that ends in the last page table of the address space,
