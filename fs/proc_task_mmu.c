@@ -35,7 +35,7 @@
 #include <kernel/uaccess.h>
 #include <mm/mm.h>
 #include <mm/mm_types.h>
-#include <mm/pgtable.h>
+#include <mm/pagewalk.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/swapops.h>
@@ -57,43 +57,8 @@
 
 /* ---- walking page tables ----------------------------------------------- */
 
-/* Called for the PTE of each page of a walked range that has a page table. */
-typedef void (*pte_visit_t)(pte_t pte, uint32_t addr, void *arg);
-
-/* The end of the part of [addr, end) that addr's page table maps. */
-static uint32_t
-page_table_span_end(uint32_t addr, uint32_t end)
-{
-	uint32_t table_end = (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
-
-	return table_end != 0 && table_end < end ? table_end : end;
-}
-
-/*
- * Calls visit for every page of [start, end) (page aligned) whose page
- * table exists, holding mm->page_table_lock around each table; the 4 MiB
- * of a missing table are skipped in one step.
- * => mm->mmap_lock held.
- */
-static void
-walk_ptes(struct mm_struct *mm, uint32_t start, uint32_t end, pte_visit_t visit, void *arg)
-{
-	uint32_t addr = start;
-
-	BUG_ON(!mutex_is_locked(&mm->mmap_lock));
-	while (addr < end) {
-		uint32_t span_end = page_table_span_end(addr, end);
-		pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-		if (ptep) {
-			spin_lock(&mm->page_table_lock);
-			for (uint32_t a = addr; a < span_end; a += PAGE_SIZE, ptep++)
-				visit(*ptep, a, arg);
-			spin_unlock(&mm->page_table_lock);
-		}
-		addr = span_end;
-	}
-}
+/* Page tables are walked with walk_page_range (mm/pagewalk.h), holding
+ * mm->page_table_lock around each table (WALK_LOCK_PTL). */
 
 /* The page a PTE stands for: the mapped one (present or PROT_NONE), the
  * one a migration entry is moving, else NULL (empty, swapped out). */
@@ -163,11 +128,12 @@ smaps_account_page(struct smaps_walk *w, struct page *page, bool young, bool dir
 	}
 }
 
-/* pte_visit_t of smaps. => page_table_lock held. */
-static void
-smaps_visit_pte(pte_t pte, uint32_t addr, void *arg)
+/* pte_entry of smaps. => page_table_lock held. */
+static int
+smaps_pte(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
 {
-	struct smaps_walk *w = arg;
+	struct smaps_walk *w = walk->private;
+	pte_t pte = *ptep;
 	struct page *page = pte_page(pte);
 
 	if (page)
@@ -176,7 +142,10 @@ smaps_visit_pte(pte_t pte, uint32_t addr, void *arg)
 		w->mss->swap += PAGE_SIZE;
 		w->mss->swap_pss += (uint64_t)PAGE_SIZE << PSS_SHIFT;   /* no swap sharing yet */
 	}
+	return 0;
 }
+
+static const struct mm_walk_ops smaps_ops = { .pte_entry = smaps_pte, .flags = WALK_LOCK_PTL };
 
 /* Counts the pages of vma into *mss. => mmap_lock held. */
 static void
@@ -184,7 +153,7 @@ smaps_count_vma(struct mm_struct *mm, struct vm_area_struct *vma, struct mem_siz
 {
 	struct smaps_walk w = { mss, (vma->vm_flags & VM_LOCKED) != 0 };
 
-	walk_ptes(mm, vma->vm_start, vma->vm_end, smaps_visit_pte, &w);
+	walk_page_range(mm, vma->vm_start, vma->vm_end, &smaps_ops, &w);
 }
 
 /* ---- snapshots of an address space ------------------------------------- */
@@ -541,15 +510,23 @@ task_mem_account_vma(struct task_mem *tm, const struct vm_area_struct *vma)
 		tm->data_vm += vma_pages(vma);
 }
 
+/* pte_table of count_page_tables: one more table. */
+static int
+count_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	(*(unsigned long *)walk->private)++;
+	return 0;
+}
+
+static const struct mm_walk_ops count_tables_ops = { .pte_table = count_pte_table };
+
 /* The user page tables of mm. => mmap_lock held. */
 static unsigned long
 count_page_tables(struct mm_struct *mm)
 {
 	unsigned long n = 0;
 
-	for (unsigned i = 0; i < USER_PGD_ENTRIES; i++)
-		if (pgd_present(mm->pgd[i]))
-			n++;
+	walk_page_range(mm, 0, USER_TOP, &count_tables_ops, &n);
 	return n;
 }
 
@@ -663,14 +640,17 @@ struct pagemap_slice {
 	uint32_t base;
 };
 
-/* pte_visit_t of pagemap. => page_table_lock held. */
-static void
-pagemap_visit_pte(pte_t pte, uint32_t addr, void *arg)
+/* pte_entry of pagemap. => page_table_lock held. */
+static int
+pagemap_pte(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
 {
-	struct pagemap_slice *slice = arg;
+	struct pagemap_slice *slice = walk->private;
 
-	slice->entries[(addr - slice->base) >> PAGE_SHIFT] = pagemap_entry(pte);
+	slice->entries[(addr - slice->base) >> PAGE_SHIFT] = pagemap_entry(*ptep);
+	return 0;
 }
+
+static const struct mm_walk_ops pagemap_ops = { .pte_entry = pagemap_pte, .flags = WALK_LOCK_PTL };
 
 /* Computes the n entries from page first on into entries (0 where no VMA
  * or no page table is). Takes and drops mm->mmap_lock. */
@@ -684,8 +664,8 @@ pagemap_fill(struct mm_struct *mm, uint32_t first, uint32_t n, uint64_t *entries
 	memset(entries, 0, n * sizeof(*entries));
 	mutex_lock(&mm->mmap_lock);
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(mm, vma))
-		walk_ptes(mm, vma->vm_start > start ? vma->vm_start : start,
-			  vma->vm_end < end ? vma->vm_end : end, pagemap_visit_pte, &slice);
+		walk_page_range(mm, vma->vm_start > start ? vma->vm_start : start,
+				vma->vm_end < end ? vma->vm_end : end, &pagemap_ops, &slice);
 	mutex_unlock(&mm->mmap_lock);
 }
 

@@ -11,11 +11,16 @@
  * zap clears them, fork copies them (read-only for a COW mapping) and
  * mprotect keeps them.
  *
+ * Every range is walked with walk_page_range (mm/pagewalk.h), one page
+ * table at a time.
+ *
  * Locks: mm->mmap_lock of each mm involved (fork holds the parent's; the
  * child is not visible to anyone yet), and mm->page_table_lock around the
- * PTE changes, which rmap walkers of other tasks may race with.
+ * PTE changes of each page table, which rmap walkers of other tasks may
+ * race with.
  */
 #include <mm/memory.h>
+#include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
@@ -56,39 +61,32 @@ zap_pte(struct mm_struct *mm, pte_t *ptep)
 	mm->rss--;
 }
 
-/* The next address at which a page table starts (0 on wrap-around). */
-static uint32_t
-next_table(uint32_t addr)
+/* pte_table of zap: empties the slots of [addr, end). => page_table_lock held. */
+static int
+zap_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
-	return (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
+	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)
+		if (!pte_none(*ptep))
+			zap_pte(walk->mm, ptep);
+	return 0;
 }
+
+static const struct mm_walk_ops zap_ops = { .pte_table = zap_pte_table, .flags = WALK_LOCK_PTL };
 
 void
 zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	for (uint32_t addr = start; addr < end && addr >= start; ) {
-		pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-		if (!ptep) {
-			addr = next_table(addr);
-			continue;
-		}
-		spin_lock(&mm->page_table_lock);
-		for (; addr < end && ptep; addr += PAGE_SIZE, ptep++) {
-			if (!pte_none(*ptep))
-				zap_pte(mm, ptep);
-			if (pte_index(addr) == PTRS_PER_PTE - 1) {
-				addr += PAGE_SIZE;
-				break;
-			}
-		}
-		spin_unlock(&mm->page_table_lock);
-		if (!addr)
-			break;
-	}
+	walk_page_range(mm, start, end, &zap_ops, NULL);
 	flush_tlb_range(mm->pgd, start, end);
+}
+
+void
+zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end)
+{
+	walk_vma_range_rmap(vma, start, end, &zap_ops, NULL);
+	flush_tlb_range(vma->vm_mm->pgd, start, end);
 }
 
 /* fork: one PTE of a private (cow) or shared mapping, copied to dp. */
@@ -116,34 +114,73 @@ copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 	dst->rss++;
 }
 
+/* What fork's walk of a parent VMA needs. */
+struct copy_walk {
+	struct mm_struct *dst;
+	bool cow;
+};
+
+/* pte_table of fork: copies the used slots of [addr, end) of the parent
+ * into the child, allocating the child's page table first (outside the
+ * parent's page_table_lock, which covers the copy). 0 or -ENOMEM. */
+static int
+copy_pte_table(pte_t *sp, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	struct copy_walk *c = walk->private;
+	struct mm_struct *src = walk->mm;
+	uint32_t n = (end - addr) >> PAGE_SHIFT;
+	pte_t *dp;
+
+	for (; n && pte_none(*sp); n--, sp++)
+		addr += PAGE_SIZE;               /* nothing to copy before the first used slot */
+	if (!n)
+		return 0;
+	dp = pte_alloc(c->dst->pgd, addr);
+	if (!dp)
+		return -ENOMEM;
+	spin_lock(&src->page_table_lock);
+	for (; n; n--, sp++, dp++)
+		if (!pte_none(*sp))
+			copy_one_pte(c->dst, sp, dp, c->cow);
+	spin_unlock(&src->page_table_lock);
+	return 0;
+}
+
+static const struct mm_walk_ops copy_ops = { .pte_table = copy_pte_table };
+
 int
 copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma)
 {
-	bool cow = !(vma->vm_flags & VM_SHARED);
+	struct copy_walk c = { dst, !(vma->vm_flags & VM_SHARED) };
+	int err = walk_page_range(src, vma->vm_start, vma->vm_end, &copy_ops, &c);
 
-	for (uint32_t addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
-		pte_t *sp = pte_lookup(src->pgd, addr), *dp;
-
-		if (!sp) {
-			addr = next_table(addr) - PAGE_SIZE;
-			if (addr + PAGE_SIZE == 0)
-				break;
-			continue;
-		}
-		if (pte_none(*sp))
-			continue;
-		dp = pte_alloc(dst->pgd, addr);
-		if (!dp)
-			return -ENOMEM;
-		spin_lock(&src->page_table_lock);
-		if (!pte_none(*sp))
-			copy_one_pte(dst, sp, dp, cow);
-		spin_unlock(&src->page_table_lock);
-	}
-	if (cow)
+	if (err)
+		return err;
+	if (c.cow)
 		flush_tlb_range(src->pgd, vma->vm_start, vma->vm_end);
 	return 0;
 }
+
+/* pte_table of mprotect: rewrites the used slots of [addr, end) for the
+ * protection *private. => page_table_lock held. */
+static int
+change_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	pteval_t prot = *(const pteval_t *)walk->private;
+
+	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++) {
+		if (is_write_migration_entry(*ptep) && !(prot & _PAGE_RW))
+			set_pte(ptep, make_migration_entry(migration_entry_to_page(*ptep), false));
+		else if (pte_mapped(*ptep) && !prot)
+			set_pte(ptep, pfn_pte(pte_pfn(*ptep), _PAGE_PROTNONE));
+		else if (pte_mapped(*ptep))
+			set_pte(ptep, pfn_pte(pte_pfn(*ptep), prot | (ptep->pte & (_PAGE_ACCESSED | _PAGE_DIRTY))));
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops change_prot_ops = { .pte_table = change_pte_table,
+						    .flags = WALK_LOCK_PTL };
 
 void
 change_protection(struct vm_area_struct *vma, uint32_t start, uint32_t end)
@@ -155,19 +192,6 @@ change_protection(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 	 * let the write fault decide whether it can be reused. */
 	if (!(vma->vm_flags & VM_SHARED))
 		prot &= ~_PAGE_RW;
-	for (uint32_t addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-		if (!ptep)
-			continue;
-		spin_lock(&mm->page_table_lock);
-		if (is_write_migration_entry(*ptep) && !(prot & _PAGE_RW))
-			set_pte(ptep, make_migration_entry(migration_entry_to_page(*ptep), false));
-		else if (pte_mapped(*ptep) && !prot)
-			set_pte(ptep, pfn_pte(pte_pfn(*ptep), _PAGE_PROTNONE));
-		else if (pte_mapped(*ptep))
-			set_pte(ptep, pfn_pte(pte_pfn(*ptep), prot | (ptep->pte & (_PAGE_ACCESSED | _PAGE_DIRTY))));
-		spin_unlock(&mm->page_table_lock);
-	}
+	walk_page_range(mm, start, end, &change_prot_ops, &prot);
 	flush_tlb_range(mm->pgd, start, end);
 }

@@ -13,6 +13,10 @@ pteval_t vm_get_page_prot(uint32_t vm_flags);
 
 /* Unmaps every page of [start, end) in vma and drops the references. */
 void zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end);
+/* The same for a caller that holds not vma's mmap_lock but its shmem
+ * object's i_mmap_lock (unmapping a range of the object from every
+ * process that maps it: mm/shmem.c). */
+void zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end);
 /* fork: makes dst map what src maps in vma — private pages read-only in both
  * (copy-on-write), shared pages as they are. 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);

@@ -6,10 +6,11 @@
  * though this process has not touched it. One byte per page, bit 0.
  *
  * Locks: mmap_lock while a chunk of the answer is computed, dropped
- * before it is copied out (the copy may fault).
+ * before it is copied out (the copy may fault); page_table_lock around
+ * each page table's PTEs as they are read (walk_page_range).
  */
 #include <mm/vma.h>
-#include <mm/pgtable.h>
+#include <mm/pagewalk.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
 #include <mm/swapops.h>
@@ -21,29 +22,66 @@
 
 #define MINCORE_CHUNK 256             /* pages answered per lock hold */
 
-static bool
-page_resident(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
-{
-	pte_t *ptep = pte_lookup(mm->pgd, addr);
+/* What one chunk's walk fills in: vec[0] is the page at base of vma. */
+struct mincore_walk {
+	struct vm_area_struct *vma;
+	uint32_t base;
+	unsigned char *vec;
+};
 
-	if (ptep && (pte_mapped(*ptep) || is_migration_entry(*ptep)))
-		return true;
-	if (ptep && !pte_none(*ptep))
-		return false;                    /* swapped out */
+/* Whether the object behind a page with no PTE holds it (shared memory). */
+static unsigned char
+object_resident(const struct mincore_walk *w, uint32_t addr)
+{
+	struct vm_area_struct *vma = w->vma;
+
 	return vma->vm_shmem && shmem_peek_page(vma->vm_shmem, linear_page_index(vma, addr));
 }
+
+/* pte_entry of mincore. => page_table_lock held. */
+static int
+mincore_pte(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
+{
+	struct mincore_walk *w = walk->private;
+	unsigned char *byte = &w->vec[(addr - w->base) >> PAGE_SHIFT];
+
+	if (pte_mapped(*ptep) || is_migration_entry(*ptep))
+		*byte = 1;
+	else if (!pte_none(*ptep))
+		*byte = 0;                       /* swapped out */
+	else
+		*byte = object_resident(w, addr);
+	return 0;
+}
+
+/* pte_hole of mincore: no page table, so only the object can hold the pages. */
+static int
+mincore_hole(uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	struct mincore_walk *w = walk->private;
+
+	for (; addr != end; addr += PAGE_SIZE)
+		w->vec[(addr - w->base) >> PAGE_SHIFT] = object_resident(w, addr);
+	return 0;
+}
+
+static const struct mm_walk_ops mincore_ops = { .pte_entry = mincore_pte, .pte_hole = mincore_hole,
+						 .flags = WALK_LOCK_PTL };
 
 /* Fills vec for up to count pages from addr; how many, or -ENOMEM at a hole. */
 static long
 mincore_chunk(struct mm_struct *mm, uint32_t addr, uint32_t count, unsigned char *vec)
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
-	uint32_t n = 0;
+	struct mincore_walk w = { vma, addr, vec };
+	uint32_t n;
 
 	if (!vma || addr < vma->vm_start)
 		return -ENOMEM;
-	for (; n < count && addr < vma->vm_end; n++, addr += PAGE_SIZE)
-		vec[n] = page_resident(mm, vma, addr);
+	n = (vma->vm_end - addr) >> PAGE_SHIFT;
+	if (n > count)
+		n = count;
+	walk_page_range(mm, addr, addr + (n << PAGE_SHIFT), &mincore_ops, &w);
 	return n;
 }
 

@@ -26,6 +26,7 @@
 #include <mm/mman.h>
 #include <mm/vma.h>
 #include <mm/memory.h>
+#include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
@@ -46,17 +47,28 @@ struct mremap_req {
 
 /* ---- moving page tables ------------------------------------------------ */
 
+/* pte_table of alloc_dest_tables: the destination table of each used
+ * slot of [addr, end); *private is the distance of the move. */
+static int
+alloc_dest_pte_table(pte_t *sp, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	uint32_t delta = *(const uint32_t *)walk->private;
+
+	for (; addr != end; addr += PAGE_SIZE, sp++)
+		if (!pte_none(*sp) && !pte_alloc(walk->mm->pgd, addr + delta))
+			return -ENOMEM;
+	return 0;
+}
+
+static const struct mm_walk_ops alloc_dest_ops = { .pte_table = alloc_dest_pte_table };
+
 /* Allocates the page tables [new_addr, +len) will need; 0 or -ENOMEM. */
 static int
 alloc_dest_tables(struct mm_struct *mm, uint32_t old_addr, uint32_t new_addr, uint32_t len)
 {
-	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
-		pte_t *sp = pte_lookup(mm->pgd, old_addr + off);
+	uint32_t delta = new_addr - old_addr;
 
-		if (sp && !pte_none(*sp) && !pte_alloc(mm->pgd, new_addr + off))
-			return -ENOMEM;
-	}
-	return 0;
+	return walk_page_range(mm, old_addr, old_addr + len, &alloc_dest_ops, &delta);
 }
 
 static void
@@ -77,6 +89,25 @@ rmap_unlock_vma(struct vm_area_struct *vma)
 		mutex_unlock(&vma->anon_vma->root->lock);
 }
 
+/* pte_table of move_page_tables: moves each used slot of [addr, end) by
+ * *private bytes, to a table alloc_dest_tables made. => page_table_lock
+ * held (by move_page_tables, around the whole move). */
+static int
+move_pte_table(pte_t *sp, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	uint32_t delta = *(const uint32_t *)walk->private;
+
+	for (; addr != end; addr += PAGE_SIZE, sp++) {
+		if (pte_none(*sp))
+			continue;
+		set_pte(pte_lookup(walk->mm->pgd, addr + delta), *sp);
+		set_pte(sp, (pte_t){ 0 });
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops move_ops = { .pte_table = move_pte_table };
+
 /* Moves the PTEs of [old_addr, +len) to [new_addr, +len): the same
  * entries (pages, PROT_NONE, migration entries), so mapcounts and
  * references stay as they are. */
@@ -84,19 +115,13 @@ static int
 move_page_tables(struct vm_area_struct *vma, uint32_t old_addr, uint32_t new_addr, uint32_t len)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	uint32_t delta = new_addr - old_addr;
 
 	if (alloc_dest_tables(mm, old_addr, new_addr, len))
 		return -ENOMEM;
 	rmap_lock_vma(vma);
 	spin_lock(&mm->page_table_lock);
-	for (uint32_t off = 0; off < len; off += PAGE_SIZE) {
-		pte_t *sp = pte_lookup(mm->pgd, old_addr + off);
-
-		if (!sp || pte_none(*sp))
-			continue;
-		set_pte(pte_lookup(mm->pgd, new_addr + off), *sp);
-		set_pte(sp, (pte_t){ 0 });
-	}
+	walk_page_range(mm, old_addr, old_addr + len, &move_ops, &delta);
 	spin_unlock(&mm->page_table_lock);
 	rmap_unlock_vma(vma);
 	flush_tlb_range(mm->pgd, old_addr, old_addr + len);

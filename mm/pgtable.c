@@ -35,16 +35,6 @@ pgd_free(pgd_t *pgd)
 }
 
 pte_t *
-pte_lookup(pgd_t *pgd, uint32_t addr)
-{
-	pgd_t entry = pgd[pgd_index(addr)];
-
-	if (!pgd_present(entry))
-		return NULL;
-	return (pte_t *)__va(pgd_table_phys(entry)) + pte_index(addr);
-}
-
-pte_t *
 pte_alloc(pgd_t *pgd, uint32_t addr)
 {
 	pgd_t *slot = &pgd[pgd_index(addr)];

@@ -11,6 +11,8 @@
 #define MM_PGTABLE_H
 
 #include <arch/x86/mmu.h>
+#include <arch/x86/memlayout.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define USER_PGD_ENTRIES (KERNEL_PGD_FIRST)
@@ -21,8 +23,17 @@
 pgd_t *pgd_alloc(void);
 /* Frees the directory and every user page table under it (not the pages mapped). */
 void pgd_free(pgd_t *pgd);
-/* The PTE slot for addr, or NULL when there is no page table for it. */
-pte_t *pte_lookup(pgd_t *pgd, uint32_t addr);
+/* The PTE slot for addr, or NULL when there is no page table for it
+ * (inline: every fault and every table of a walk asks). */
+static inline pte_t *
+pte_lookup(pgd_t *pgd, uint32_t addr)
+{
+	pgd_t entry = pgd[pgd_index(addr)];
+
+	if (!pgd_present(entry))
+		return NULL;
+	return (pte_t *)__va(pgd_table_phys(entry)) + pte_index(addr);
+}
 /* The PTE slot for addr, allocating the page table; NULL if out of memory. */
 pte_t *pte_alloc(pgd_t *pgd, uint32_t addr);
 /* Loads pgd into CR3 (switching address spaces). */

@@ -29,7 +29,7 @@
 #include <mm/rmap.h>
 #include <mm/mm.h>
 #include <mm/migrate.h>
-#include <mm/pgtable.h>
+#include <mm/pagewalk.h>
 #include <mm/page_alloc.h>
 #include <mm/shmem.h>
 #include <mm/vmstat.h>
@@ -56,6 +56,22 @@ sort_mms(struct mm_struct **mms, int n)
 			mms[j - 1] = t;
 		}
 }
+
+/* pte_table of the scan: counts the frames the slots of [addr, end) map. */
+static int
+scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	struct rmap_scan *scan = walk->private;
+
+	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)
+		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
+			scan->ptes[pte_pfn(*ptep)]++;
+	return 0;
+}
+
+/* No page_table_lock: with every mmap_lock and migrate_mutex held, no
+ * user PTE changes during the check. */
+static const struct mm_walk_ops scan_ops = { .pte_table = scan_pte_table };
 
 static void
 report_filing(bool verbose, const struct vm_area_struct *vma, const char *tree,
@@ -112,12 +128,7 @@ scan_mm(struct mm_struct *mm, struct rmap_scan *scan, bool verbose)
 	int errors = 0;
 
 	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
-		for (uint32_t addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
-			pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-			if (ptep && pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
-				scan->ptes[pte_pfn(*ptep)]++;
-		}
+		walk_page_range(mm, vma->vm_start, vma->vm_end, &scan_ops, scan);
 		errors += check_vma_filing(vma, verbose);
 	}
 	return errors;

@@ -187,7 +187,7 @@ zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last)
 	if (last < hi)
 		hi = last;
 	if (lo <= hi)
-		zap_page_range(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
+		zap_page_range_rmap(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
 			       vma->vm_start + ((hi - vma->vm_pgoff + 1) << PAGE_SHIFT));
 }
 
