@@ -2,6 +2,11 @@
  * kernel/mutex.c — sleeping locks with direct hand-off: mutex_unlock()
  * gives the lock to the first waiter itself, so a stream of new lockers
  * cannot starve a sleeper.
+ *
+ * wait_lock guards owner and waiters. On one CPU all it does is turn
+ * interrupts off (no one else runs while they are off, so no one else can
+ * hold it then), so an uncontended lock and unlock only turn interrupts
+ * off around their test of owner; the wait_lock proper is for sleepers.
  */
 #include <kernel/mutex.h>
 #include <kernel/sched.h>
@@ -36,8 +41,17 @@ void
 mutex_lock(struct mutex *m)
 {
 	struct mutex_waiter w = { current, LIST_HEAD_INIT(w.link) };
-	uint32_t flags = spin_lock_irqsave(&m->wait_lock);
+	uint32_t flags;
 
+	might_sleep();
+	flags = local_irq_save();                /* uncontended: wait_lock not needed */
+	if (__builtin_expect(!m->owner, 1)) {
+		m->owner = current;
+		local_irq_restore(flags);
+		return;
+	}
+	local_irq_restore(flags);
+	flags = spin_lock_irqsave(&m->wait_lock);
 	if (m->owner == current)
 		panic("mutex %s: recursive lock by task %d", m->name, current->tid);
 	if (!m->owner) {
@@ -59,11 +73,19 @@ mutex_lock(struct mutex *m)
 void
 mutex_unlock(struct mutex *m)
 {
-	uint32_t flags = spin_lock_irqsave(&m->wait_lock);
+	uint32_t flags;
 	struct mutex_waiter *w;
 
 	if (m->owner != current)
 		panic("mutex %s: unlocked by task %d, not its owner", m->name, current->tid);
+	flags = local_irq_save();                /* no waiter: wait_lock not needed */
+	if (__builtin_expect(list_empty(&m->waiters), 1)) {
+		m->owner = NULL;
+		local_irq_restore(flags);
+		return;
+	}
+	local_irq_restore(flags);
+	flags = spin_lock_irqsave(&m->wait_lock);
 	if (list_empty(&m->waiters)) {
 		m->owner = NULL;
 	} else {

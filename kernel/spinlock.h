@@ -11,6 +11,10 @@
  *
  * Rules: never sleep while holding a spinlock; a lock taken from interrupt
  * context must always be taken with _irqsave.
+ *
+ * Assertions: assert_spin_locked(l) (held by the current context: on one
+ * CPU a holder runs with preemption off), assert_preemption_disabled()
+ * and might_sleep(); a failure is a BUG.
  */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
@@ -18,6 +22,7 @@
 #include <arch/x86/irqflags.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/lockrank.h>
 
 typedef struct spinlock {
 	volatile int locked;
@@ -76,5 +81,28 @@ static inline void spin_unlock_irqrestore(spinlock_t *l, uint32_t flags)
 }
 
 static inline int spin_is_locked(const spinlock_t *l) { return l->locked; }
+
+static inline void __assert_spin_locked(spinlock_t *l, const char *file, int line, const char *func)
+{
+	if (__builtin_expect(!l->locked, 0))
+		lock_assert_failed("not held", l->name, file, line, func);
+}
+#define assert_spin_locked(l) __assert_spin_locked((l), __FILE__, __LINE__, __func__)
+
+/* A spinlock, or an irqs-off section, is held: the caller cannot be preempted. */
+#define assert_preemption_disabled()                                           \
+	do {                                                                   \
+		if (__builtin_expect(!preempt_count && !irqs_disabled(), 0))   \
+			lock_assert_failed("enabled (no spinlock held)", "preemption", \
+					   __FILE__, __LINE__, __func__);      \
+	} while (0)
+
+/* The caller may sleep: it holds no spinlock. */
+#define might_sleep()                                                          \
+	do {                                                                   \
+		if (__builtin_expect(preempt_count != 0, 0))                   \
+			lock_assert_failed("disabled (a spinlock is held) where the code may sleep", \
+					   "preemption", __FILE__, __LINE__, __func__); \
+	} while (0)
 
 #endif

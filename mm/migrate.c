@@ -73,6 +73,10 @@ migrate_page_to(struct page *page, struct page *newpage)
 {
 	bool shmem;
 
+	/* migration never waits holding an mmap_lock (a faulting task holds
+	 * its own while it waits for our page lock) */
+	if (current->mm)
+		lockdep_assert_not_held(&current->mm->mmap_lock);
 	if (!page->mapping)
 		return -EBUSY;                   /* not a user page */
 	shmem = page_shmem_object(page) != NULL;

@@ -34,6 +34,7 @@ do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 	uint32_t end = start + len;
 	struct vm_area_struct *vma, *next;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	if (vma_split_at(mm, start) || vma_split_at(mm, end))
 		return -ENOMEM;
 	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {

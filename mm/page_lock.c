@@ -4,7 +4,8 @@
  * Invariant: PG_locked is set and cleared only here, with interrupts off,
  * and every clear wakes page_lock_wait.
  * Locks: page_lock_wait.lock (spin, irqs off, inside wake_up); a task
- * holding a spinlock must not call lock_page or wait_on_page_locked.
+ * holding a spinlock must not call lock_page or wait_on_page_locked
+ * (might_sleep).
  */
 #include <mm/page_lock.h>
 #include <kernel/wait.h>
@@ -28,6 +29,7 @@ trylock_page(struct page *page)
 void
 lock_page(struct page *page)
 {
+	might_sleep();
 	wait_event(page_lock_wait, trylock_page(page));
 }
 
@@ -36,6 +38,7 @@ unlock_page(struct page *page)
 {
 	uint32_t flags = local_irq_save();
 
+	assert_page_locked(page);
 	ClearPageFlag(page, PG_locked);
 	local_irq_restore(flags);
 	wake_up(&page_lock_wait);
@@ -44,5 +47,6 @@ unlock_page(struct page *page)
 void
 wait_on_page_locked(struct page *page)
 {
+	might_sleep();
 	wait_event(page_lock_wait, !PageLocked(page));
 }

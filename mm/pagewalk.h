@@ -94,7 +94,7 @@ walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
 	struct mm_walk walk = { mm, ops, private };
 	uint32_t addr = start;
 
-	BUG_ON(!mutex_is_locked(&mm->mmap_lock));
+	lockdep_assert_held(&mm->mmap_lock);
 	BUG_ON(!PAGE_ALIGNED(start | end) || start > end);
 	while (addr != end) {
 		uint32_t next = pagewalk_table_end(addr, end);

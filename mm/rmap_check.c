@@ -80,6 +80,7 @@ scan_mm(struct mm_struct *mm, struct rmap_scan *scan)
 static bool
 count_mapping(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
 {
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (pte_maps_page(*ptep, page))
 		(*(int *)arg)++;
 	return true;

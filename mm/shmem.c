@@ -15,6 +15,7 @@
 #include <mm/mm_types.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <mm/page_lock.h>
 #include <kernel/printk.h>
 #include <arch/x86/irqflags.h>
 
@@ -100,6 +101,8 @@ shmem_peek_page(struct shmem_object *obj, uint32_t pgoff)
 void
 shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage)
 {
+	assert_page_locked(oldpage);
+	assert_page_locked(newpage);
 	mutex_lock(&obj->lock);
 	BUG_ON(obj->pages[oldpage->index] != oldpage);
 	newpage->mapping = obj;
@@ -119,6 +122,7 @@ shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count)
 
 		if (!page)
 			continue;
+		BUG_ON(page_mapcount(page));     /* unmapped everywhere first */
 		obj->pages[i] = NULL;
 		page->mapping = NULL;
 		put_page(page);

@@ -123,6 +123,7 @@ discard_slab(struct kmem_cache *c, struct page *page)
 static struct page *
 slab_with_free_object(struct kmem_cache *c)
 {
+	assert_spin_locked(&c->lock);
 	if (!list_empty(&c->partial))
 		return list_first_entry(&c->partial, struct page, lru);
 	if (!list_empty(&c->empty)) {

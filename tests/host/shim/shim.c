@@ -7,6 +7,7 @@
  *     shim_expect_panic, or aborts if none is armed;
  *   - preempt_count/preempt_enable and the simulated interrupt flag
  *     (shim_eflags) let a test check that locks were released;
+ *   - a failed lock assertion (kernel/lockrank.h) is a panic;
  *   - shim_make_memory builds a fake physical memory and its mem_map.
  */
 #include "shim.h"
@@ -75,6 +76,13 @@ preempt_enable(void)
 		panic("preempt_enable: count underflow (%d)", preempt_count);
 	__asm__ volatile("" : : : "memory");
 	preempt_count--;
+}
+
+void
+lock_assert_failed(const char *what, const char *name, const char *file, int line,
+		   const char *func)
+{
+	panic("lock assertion failed: %s %s at %s:%d (%s)", name, what, file, line, func);
 }
 
 void
