@@ -82,7 +82,10 @@ migrate_page_to(struct page *page, struct page *newpage)
 	shmem = page_shmem_object(page) != NULL;
 	mutex_lock(&migrate_mutex);
 	lock_page(page);
-	lock_page(newpage);
+	/* newpage is fresh, no one else can hold it: a trylock that cannot
+	 * fail, and two page locks never wait for each other */
+	if (!trylock_page(newpage))
+		BUG();
 	try_to_migrate(page);
 	if (page_mapcount(page) != 0 || page_count(page) != expected_refs(page)) {
 		/* a PTE we could not reach, or a reference held elsewhere */
