@@ -19,10 +19,11 @@ struct mutex_waiter {
 void
 mutex_init(struct mutex *m, const char *name)
 {
-	spin_lock_init(&m->wait_lock, name);
+	spin_lock_init_class(&m->wait_lock, name, LC_MUTEX_WAIT);
 	m->owner = NULL;
 	INIT_LIST_HEAD(&m->waiters);
 	m->name = name;
+	m->lock_class = LOCK_CLASS_UNRESOLVED;
 }
 
 bool
@@ -34,6 +35,8 @@ mutex_trylock(struct mutex *m)
 	if (got)
 		m->owner = current;
 	spin_unlock_irqrestore(&m->wait_lock, flags);
+	if (got && __builtin_expect(lockcheck_enabled, 0))
+		lockrank_trylock_acquired(&m->lock_class, m->name, true, m);
 	return got;
 }
 
@@ -44,6 +47,8 @@ mutex_lock(struct mutex *m)
 	uint32_t flags;
 
 	might_sleep();
+	if (__builtin_expect(lockcheck_enabled, 0))
+		lockrank_acquire(&m->lock_class, m->name, true, m);
 	flags = local_irq_save();                /* uncontended: wait_lock not needed */
 	if (__builtin_expect(!m->owner, 1)) {
 		m->owner = current;
@@ -78,6 +83,8 @@ mutex_unlock(struct mutex *m)
 
 	if (m->owner != current)
 		panic("mutex %s: unlocked by task %d, not its owner", m->name, current->tid);
+	if (__builtin_expect(lockcheck_enabled, 0))
+		lockrank_release(&m->lock_class, m->name, true);
 	flags = local_irq_save();                /* no waiter: wait_lock not needed */
 	if (__builtin_expect(list_empty(&m->waiters), 1)) {
 		m->owner = NULL;

@@ -3,8 +3,9 @@
  * (allocate memory, wait for I/O); waiters sleep instead of spinning and
  * are handed the lock in FIFO order. Only the owner may unlock. Never take
  * a mutex in interrupt context or with a spinlock held (might_sleep checks).
- * The mutex records its owner, so lockdep_assert_held can ask whether the
- * current task holds it.
+ * With lockcheck=1 mutex_lock checks the order of mm/LOCKING.md
+ * (kernel/lockrank.h); the mutex records its owner, so lockdep_assert_held
+ * can ask whether the current task holds it.
  */
 #ifndef KERNEL_MUTEX_H
 #define KERNEL_MUTEX_H
@@ -18,9 +19,11 @@ struct mutex {
 	struct task *owner;          /* NULL when free */
 	struct list_head waiters;    /* of struct mutex_waiter, FIFO */
 	const char *name;
+	uint8_t lock_class;          /* enum lock_class; resolved from name when 0 */
 };
 
-#define MUTEX_INIT(n) { SPINLOCK_INIT(n), NULL, LIST_HEAD_INIT((n).waiters), #n }
+#define MUTEX_INIT(n) { SPINLOCK_INIT_CLASS(n, LC_MUTEX_WAIT), NULL,         \
+			LIST_HEAD_INIT((n).waiters), #n, LOCK_CLASS_UNRESOLVED }
 #define DEFINE_MUTEX(n) struct mutex n = MUTEX_INIT(n)
 
 void mutex_init(struct mutex *m, const char *name);

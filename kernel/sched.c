@@ -197,6 +197,8 @@ schedule_tail(void)
 {
 	struct task_remains dead;
 
+	if (lockcheck_enabled)           /* the switch took rq_lock for this task */
+		lockrank_inherit(&rq_lock.lock_class, rq_lock.name, false);
 	dead = finish_switch(switch_prev);
 	spin_unlock_irqrestore(&rq_lock, EFLAGS_IF);
 	free_task_remains(dead);

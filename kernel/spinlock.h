@@ -12,6 +12,11 @@
  * Rules: never sleep while holding a spinlock; a lock taken from interrupt
  * context must always be taken with _irqsave.
  *
+ * With lockcheck=1 every acquire and release also goes through
+ * kernel/lockrank.c, which checks the order of mm/LOCKING.md; the lock's
+ * class is looked up from its name once and kept in lock_class. Off, the
+ * check costs one load and one branch per acquire and release.
+ *
  * Assertions: assert_spin_locked(l) (held by the current context: on one
  * CPU a holder runs with preemption off), assert_preemption_disabled()
  * and might_sleep(); a failure is a BUG.
@@ -27,15 +32,36 @@
 typedef struct spinlock {
 	volatile int locked;
 	const char *name;
+	uint8_t lock_class;          /* enum lock_class; resolved from name when 0 */
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { 0, #n }
+#define SPINLOCK_INIT(n) { 0, #n, LOCK_CLASS_UNRESOLVED }
+/* A lock whose class is not its name's (a wait queue's, a cache's). */
+#define SPINLOCK_INIT_CLASS(n, cls) { 0, #n, cls }
 #define DEFINE_SPINLOCK(n) spinlock_t n = SPINLOCK_INIT(n)
 
-static inline void spin_lock_init(spinlock_t *l, const char *name)
+static inline void spin_lock_init_class(spinlock_t *l, const char *name, enum lock_class cls)
 {
 	l->locked = 0;
 	l->name = name;
+	l->lock_class = cls;
+}
+
+static inline void spin_lock_init(spinlock_t *l, const char *name)
+{
+	spin_lock_init_class(l, name, LOCK_CLASS_UNRESOLVED);
+}
+
+static inline void __spin_rank_acquire(spinlock_t *l)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		lockrank_acquire(&l->lock_class, l->name, false, l);
+}
+
+static inline void __spin_rank_release(spinlock_t *l)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		lockrank_release(&l->lock_class, l->name, false);
 }
 
 static inline void __spin_acquire(spinlock_t *l)
@@ -55,12 +81,14 @@ static inline void __spin_release(spinlock_t *l)
 static inline void spin_lock(spinlock_t *l)
 {
 	preempt_disable();
+	__spin_rank_acquire(l);
 	__spin_acquire(l);
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
 	__spin_release(l);
+	__spin_rank_release(l);
 	preempt_enable();
 }
 
@@ -69,6 +97,7 @@ static inline uint32_t spin_lock_irqsave(spinlock_t *l)
 	uint32_t flags = local_irq_save();
 
 	preempt_disable();
+	__spin_rank_acquire(l);
 	__spin_acquire(l);
 	return flags;
 }
@@ -76,6 +105,7 @@ static inline uint32_t spin_lock_irqsave(spinlock_t *l)
 static inline void spin_unlock_irqrestore(spinlock_t *l, uint32_t flags)
 {
 	__spin_release(l);
+	__spin_rank_release(l);
 	preempt_enable_no_resched();
 	local_irq_restore(flags);
 }

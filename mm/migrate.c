@@ -73,8 +73,9 @@ migrate_page_to(struct page *page, struct page *newpage)
 {
 	bool shmem;
 
-	/* migration never waits holding an mmap_lock (a faulting task holds
-	 * its own while it waits for our page lock) */
+	/* migration never takes an mmap_lock, nor waits holding one (a
+	 * faulting task holds its own while it waits for our page lock) */
+	BUG_ON(lockrank_held(LC_MMAP));
 	if (current->mm)
 		lockdep_assert_not_held(&current->mm->mmap_lock);
 	if (!page->mapping)
@@ -115,6 +116,7 @@ migration_entry_wait(pte_t *ptep)
 {
 	pte_t pte = *ptep;
 
+	BUG_ON(lockcheck_enabled && !lockrank_held(LC_MMAP));   /* the faulting mm's */
 	count_vm_event(MIGRATION_ENTRY_WAIT);
 	/* mem_map is never freed, so the old page's flags stay readable even
 	 * if the migration finishes (and frees it) before we look */

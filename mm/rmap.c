@@ -19,6 +19,7 @@
  */
 #include <mm/rmap.h>
 #include <mm/pgtable.h>
+#include <mm/migrate.h>
 #include <mm/page_lock.h>
 #include <mm/shmem.h>
 #include <mm/slab.h>
@@ -424,6 +425,10 @@ rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 	struct shmem_object *obj = page_shmem_object(page);
 	int visited = 0;
 
+	/* the walk contract (rmap.h): no mmap_lock of another mm, unless the
+	 * rmap checker's (it holds them all, under migrate_mutex) */
+	BUG_ON(lockrank_held(LC_MMAP) > (current->mm && mutex_owned(&current->mm->mmap_lock)) &&
+	       !mutex_owned(&migrate_mutex));
 	if (av)
 		visited = rmap_walk_anon(page, av, rwc);
 	else if (obj)

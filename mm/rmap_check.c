@@ -165,6 +165,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	struct rmap_scan scan;
 	int errors;
 
+	BUG_ON(lockrank_held(LC_MMAP));          /* it takes them all, in order */
 	scan.order = order_for_bytes(max_pfn * sizeof(uint16_t));
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)
