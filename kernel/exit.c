@@ -147,7 +147,8 @@ do_exit(int status)
 	task_exit_final();
 }
 
-/* Frees a reaped zombie. tasklist_lock held; t is off every list. */
+/* Frees a reaped zombie, off every list. tasklist_lock not held: freeing
+ * takes the allocator's locks, which mm/LOCKING.md does not put under it. */
 static void
 release_task(struct task *t)
 {
@@ -169,10 +170,12 @@ child_matches(const struct task *c, int pid, const struct task *parent)
 	return true;
 }
 
-/* Looks for a zombie child matching pid: reaps it into *status and returns
- * its pid, or 0 if matching children exist but none has exited, or -ECHILD. */
+/* Looks for a zombie child matching pid: unlinks it into *reaped (for
+ * release_task once the lock is dropped) and *status and returns its pid,
+ * or 0 if matching children exist but none has exited, or -ECHILD.
+ * tasklist_lock held. */
 static int
-reap_one_locked(int pid, int *status)
+reap_one_locked(int pid, int *status, struct task **reaped)
 {
 	struct task *c;
 	bool any = false;
@@ -188,7 +191,7 @@ reap_one_locked(int pid, int *status)
 			*status = c->exit_status;
 			list_del(&c->sibling);
 			list_del(&c->process_link);
-			release_task(c);
+			*reaped = c;
 			return found;
 		}
 	}
@@ -203,10 +206,13 @@ sys_wait4(int pid, int *ustatus, int options, void *urusage)
 	for (;;) {
 		unsigned long seen = current->child_events;
 		int status = 0, found;
+		struct task *reaped = NULL;
 		uint32_t flags = spin_lock_irqsave(&tasklist_lock);
 
-		found = reap_one_locked(pid, &status);
+		found = reap_one_locked(pid, &status, &reaped);
 		spin_unlock_irqrestore(&tasklist_lock, flags);
+		if (reaped)
+			release_task(reaped);
 		if (found > 0) {
 			if (ustatus && put_user_u32(status, ustatus))
 				return -EFAULT;

@@ -97,17 +97,36 @@ free_task_struct(struct task *t)
 	kmem_cache_free(task_cache, t);
 }
 
-/* A task that has run for the last time: its stack goes now; the struct
- * too, unless a parent still has to reap it (a process). */
-static void
-free_dead_task(struct task *t)
+/* What is left of a task that has run for the last time: its stack, and
+ * its struct unless a parent still has to reap it (a process). They are
+ * freed once rq_lock is dropped: rq_lock is a leaf of mm/LOCKING.md, and
+ * the allocator's locks are not under it. */
+struct task_remains {
+	void *stack;
+	struct task *task;
+};
+
+/* Takes a dead task off the scheduler's list. rq_lock held. */
+static struct task_remains
+unlink_dead_task(struct task *t)
 {
+	struct task_remains r = { t->stack, t->parent ? NULL : t };
+
+	assert_spin_locked(&rq_lock);
 	list_del(&t->all_list);
 	task_count--;
-	free_pages(t->stack, THREAD_ORDER);
-	t->stack = NULL;
-	if (!t->parent)
-		free_task_struct(t);
+	t->stack = NULL;                 /* a reaping parent checks this */
+	return r;
+}
+
+/* Frees what unlink_dead_task left. rq_lock not held. */
+static void
+free_task_remains(struct task_remains r)
+{
+	if (r.stack)
+		free_pages(r.stack, THREAD_ORDER);
+	if (r.task)
+		free_task_struct(r.task);
 }
 
 static void
@@ -119,13 +138,15 @@ check_stack(struct task *t)
 
 /*
  * finish_switch — runs on the new task's stack right after a switch,
- * with rq_lock held: frees the previous task if it has exited.
+ * with rq_lock held: unlinks the previous task if it has exited, and
+ * returns what of it the caller frees after dropping rq_lock.
  */
-static void
+static struct task_remains
 finish_switch(struct task *prev)
 {
-	if (prev->state == TASK_DEAD)
-		free_dead_task(prev);
+	struct task_remains none = { NULL, NULL };
+
+	return prev->state == TASK_DEAD ? unlink_dead_task(prev) : none;
 }
 
 static struct task *switch_prev;
@@ -136,6 +157,7 @@ __schedule(bool preempted)
 {
 	uint32_t flags = spin_lock_irqsave(&rq_lock);
 	struct task *prev = current, *next;
+	struct task_remains dead = { NULL, NULL };
 
 	check_stack(prev);
 	if (prev->state == TASK_RUNNING || (preempted && prev->state != TASK_DEAD))
@@ -149,9 +171,10 @@ __schedule(bool preempted)
 		current = next;
 		switch_to(prev, next);
 		/* now running as the task that was switched away from earlier */
-		finish_switch(switch_prev);
+		dead = finish_switch(switch_prev);
 	}
 	spin_unlock_irqrestore(&rq_lock, flags);
+	free_task_remains(dead);
 }
 
 void
@@ -172,8 +195,13 @@ void schedule_tail(void);
 void
 schedule_tail(void)
 {
-	finish_switch(switch_prev);
+	struct task_remains dead;
+
+	if (lockcheck_enabled)           /* the switch took rq_lock for this task */
+		lockrank_inherit(&rq_lock.lock_class, rq_lock.name, false);
+	dead = finish_switch(switch_prev);
 	spin_unlock_irqrestore(&rq_lock, EFLAGS_IF);
+	free_task_remains(dead);
 }
 
 void
@@ -291,11 +319,13 @@ void
 task_destroy_unstarted(struct task *t)
 {
 	uint32_t flags = spin_lock_irqsave(&rq_lock);
+	struct task_remains r;
 
 	BUG_ON(t->on_rq || t == current);
 	t->parent = NULL;
-	free_dead_task(t);
+	r = unlink_dead_task(t);
 	spin_unlock_irqrestore(&rq_lock, flags);
+	free_task_remains(r);
 }
 
 void

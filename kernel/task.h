@@ -20,6 +20,7 @@
 #define KERNEL_TASK_H
 
 #include <libk/list.h>
+#include <kernel/lockrank.h>
 #include <stdint.h>
 #include <stdbool.h>
 
@@ -90,6 +91,9 @@ struct task {
 
 	/* ---- architecture state (arch/x86/process.c) ---- */
 	struct thread_arch *arch;     /* TLS descriptors, FPU registers */
+
+	/* ---- lock classes held, for lockcheck=1 (kernel/lockrank.c) ---- */
+	struct held_locks held_locks;
 };
 
 extern struct task *current;

@@ -7,7 +7,7 @@
 void
 init_waitqueue_head(struct wait_queue_head *wq)
 {
-	spin_lock_init(&wq->lock, "waitqueue");
+	spin_lock_init_class(&wq->lock, "waitqueue", LC_WAITQUEUE);
 	INIT_LIST_HEAD(&wq->waiters);
 }
 

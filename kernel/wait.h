@@ -31,7 +31,7 @@ struct wait_entry {
 	struct list_head link;       /* on wait_queue_head.waiters, or empty */
 };
 
-#define WAIT_QUEUE_HEAD_INIT(n) { SPINLOCK_INIT(n), LIST_HEAD_INIT((n).waiters) }
+#define WAIT_QUEUE_HEAD_INIT(n) { SPINLOCK_INIT_CLASS(n, LC_WAITQUEUE), LIST_HEAD_INIT((n).waiters) }
 #define DEFINE_WAIT_QUEUE_HEAD(n) struct wait_queue_head n = WAIT_QUEUE_HEAD_INIT(n)
 
 void init_waitqueue_head(struct wait_queue_head *wq);

@@ -166,6 +166,7 @@ page_exclusive(struct page *page)
 static void
 reuse_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
 {
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (!(vma->vm_flags & VM_SHARED))
 		page_move_anon_rmap(page, vma);
 	set_pte(ptep, (pte_t){ pte_mkwrite(*ptep).pte | _PAGE_DIRTY | _PAGE_ACCESSED });
@@ -250,6 +251,7 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	pte_t *ptep;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	if (!vma || (addr < vma->vm_start && !expand_stack(mm, vma, addr)))
 		return FAULT_BAD_ADDRESS;
 	if (!access_allowed(vma, access))
@@ -283,6 +285,7 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 int
 populate_range(struct mm_struct *mm, uint32_t start, uint32_t end, enum fault_access access)
 {
+	lockdep_assert_held(&mm->mmap_lock);
 	for (uint32_t addr = start; addr < end; addr += PAGE_SIZE) {
 		enum fault_result r = handle_mm_fault(mm, addr, access);
 

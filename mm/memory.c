@@ -61,8 +61,9 @@ zap_pte(struct mm_struct *mm, pte_t *ptep)
 	mm->rss--;
 }
 
-/* pte_table of zap: empties the slots of [addr, end). => page_table_lock held. */
-static int
+/* pte_table of zap: empties the slots of [addr, end). => page_table_lock held.
+ * Inline into zap_page_range's walk: munmap is a hot path. */
+static inline __attribute__((always_inline)) int
 zap_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
 	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)

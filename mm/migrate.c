@@ -76,12 +76,20 @@ migrate_page_to(struct page *page, struct page *newpage)
 {
 	bool shmem;
 
+	/* migration never takes an mmap_lock, nor waits holding one (a
+	 * faulting task holds its own while it waits for our page lock) */
+	BUG_ON(lockrank_held(LC_MMAP));
+	if (current->mm)
+		lockdep_assert_not_held(&current->mm->mmap_lock);
 	if (!page->mapping)
 		return -EBUSY;                   /* not a user page */
 	shmem = page_shmem_object(page) != NULL;
 	mutex_lock(&migrate_mutex);
 	lock_page(page);
-	lock_page(newpage);
+	/* newpage is fresh, no one else can hold it: a trylock that cannot
+	 * fail, and two page locks never wait for each other */
+	if (!trylock_page(newpage))
+		BUG();
 	try_to_migrate(page);
 	if (migrate_unmapped_test_hook)
 		migrate_unmapped_test_hook(page);
@@ -113,6 +121,7 @@ migration_entry_wait(pte_t *ptep)
 {
 	pte_t pte = *ptep;
 
+	BUG_ON(lockcheck_enabled && !lockrank_held(LC_MMAP));   /* the faulting mm's */
 	count_vm_event(MIGRATION_ENTRY_WAIT);
 	/* mem_map is never freed, so the old page's flags stay readable even
 	 * if the migration finishes (and frees it) before we look */

@@ -6,8 +6,13 @@
  * rmap checker can see address spaces that no task points at yet (fork
  * building a child) or any more (exit tearing one down).
  *
- * Locks: dup_mm holds the parent's mmap_lock while copying; exit_mmap
- * holds the dying mm's (rmap walkers can still reach its VMAs).
+ * Locks: dup_mm holds the parent's mmap_lock while copying, and the
+ * child's, which it takes before the child is on mmlist: the rmap checker
+ * locks every mm on mmlist, and must not see the child's VMAs half built.
+ * Taken before anyone can see it, the child's lock is never waited for
+ * (a trylock that cannot fail), so holding two mmap_locks here cannot
+ * deadlock with the checker. exit_mmap holds the dying mm's (rmap walkers
+ * can still reach its VMAs).
  * mmlist_lock (spin, irqs off) guards mmlist and mm_count's last drop.
  */
 #include <mm/mm.h>
@@ -30,8 +35,10 @@ static struct kmem_cache *mm_cache;
 static LIST_HEAD(mmlist);
 static DEFINE_SPINLOCK(mmlist_lock);
 
-struct mm_struct *
-mm_alloc(void)
+/* A new mm on mmlist; with locked, its mmap_lock is the caller's, taken
+ * before the mm is on the list. NULL if out of memory. */
+static struct mm_struct *
+mm_create(bool locked)
 {
 	struct mm_struct *mm;
 
@@ -46,6 +53,8 @@ mm_alloc(void)
 		return NULL;
 	}
 	mutex_init(&mm->mmap_lock, "mmap_lock");
+	if (locked && !mutex_trylock(&mm->mmap_lock))
+		BUG();                           /* no one else can see it yet */
 	spin_lock_init(&mm->page_table_lock, "page_table_lock");
 	mm->mm_rb = RB_ROOT;
 	INIT_LIST_HEAD(&mm->mmap_list);
@@ -60,6 +69,12 @@ mm_alloc(void)
 	mm->mmap_base = MMAP_BASE;
 	mm->stack_limit = DEFAULT_STACK_LIMIT;
 	return mm;
+}
+
+struct mm_struct *
+mm_alloc(void)
+{
+	return mm_create(false);
 }
 
 /* Unmaps and frees every VMA. No task uses the mm any more, but rmap
@@ -171,13 +186,16 @@ dup_vma(struct mm_struct *child, struct vm_area_struct *vma)
 struct mm_struct *
 dup_mm(struct mm_struct *parent)
 {
-	struct mm_struct *child = mm_alloc();
+	struct mm_struct *child;
 	struct vm_area_struct *vma;
 	int err = 0;
 
-	if (!child)
-		return NULL;
 	mutex_lock(&parent->mmap_lock);
+	child = mm_create(true);
+	if (!child) {
+		mutex_unlock(&parent->mmap_lock);
+		return NULL;
+	}
 	for_each_vma(parent, vma) {
 		struct vm_area_struct *new;
 
@@ -209,6 +227,7 @@ dup_mm(struct mm_struct *parent)
 	child->arg_end = parent->arg_end;
 	child->env_start = parent->env_start;
 	child->env_end = parent->env_end;
+	mutex_unlock(&child->mmap_lock);
 	mutex_unlock(&parent->mmap_lock);
 	if (err) {
 		mmput(child);

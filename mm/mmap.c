@@ -38,6 +38,7 @@ do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 	struct vm_area_struct *vma, *next;
 	uint32_t end;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	if (!PAGE_ALIGNED(start) || start > USER_TOP || len > USER_TOP - start)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);                   /* cannot wrap: len <= USER_TOP */

@@ -97,6 +97,7 @@ move_pte_table(pte_t *sp, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
 	uint32_t delta = *(const uint32_t *)walk->private;
 
+	lockdep_assert_held(&walk->mm->page_table_lock);
 	for (; addr != end; addr += PAGE_SIZE, sp++) {
 		if (pte_none(*sp))
 			continue;

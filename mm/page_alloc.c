@@ -114,6 +114,7 @@ is_free_buddy(unsigned long pfn, unsigned order)
 static void
 free_one_block_locked(unsigned long pfn, unsigned order)
 {
+	assert_spin_locked(&zone.lock);
 	while (order < MAX_ORDER) {
 		unsigned long buddy = pfn ^ (1ul << order);
 
@@ -140,6 +141,7 @@ split_block(struct page *page, unsigned low, unsigned high)
 static struct page *
 take_block_locked(unsigned order)
 {
+	assert_spin_locked(&zone.lock);
 	for (unsigned o = order; o < NR_ORDERS; o++) {
 		struct free_area *area = &zone.free_area[o];
 		struct page *page;
@@ -299,6 +301,7 @@ put_page(struct page *p)
 static bool
 find_free_block(unsigned long pfn, unsigned long *head, unsigned *order)
 {
+	assert_spin_locked(&zone.lock);
 	for (unsigned o = 0; o < NR_ORDERS; o++) {
 		unsigned long start = pfn & ~((1ul << o) - 1);
 

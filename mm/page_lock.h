@@ -9,8 +9,15 @@
 #define MM_PAGE_LOCK_H
 
 #include <mm/page.h>
+#include <kernel/lockrank.h>
 
 static inline bool PageLocked(const struct page *p) { return PageFlag(p, PG_locked); }
+/* BUG unless page is locked (by someone: the lock records no owner). */
+#define assert_page_locked(page)                                               \
+	do {                                                                   \
+		if (__builtin_expect(!PageLocked(page), 0))                    \
+			lock_assert_failed("not held", "page lock", __FILE__, __LINE__, __func__); \
+	} while (0)
 /* Takes the lock if it is free; true on success. Never sleeps. */
 bool trylock_page(struct page *page);
 /* Takes the lock, sleeping while another task holds it. */

@@ -130,7 +130,7 @@ static inline __attribute__((always_inline)) int
 walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
 		const struct mm_walk_ops *ops, void *private)
 {
-	BUG_ON(!mutex_is_locked(&mm->mmap_lock));
+	lockdep_assert_held(&mm->mmap_lock);
 	return __walk_page_range(mm, start, end, ops, private);
 }
 
@@ -145,7 +145,8 @@ static inline __attribute__((always_inline)) int
 walk_vma_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end,
 		    const struct mm_walk_ops *ops, void *private)
 {
-	BUG_ON(!vma->vm_shmem || !mutex_is_locked(&vma->vm_shmem->i_mmap_lock));
+	BUG_ON(!vma->vm_shmem);
+	lockdep_assert_held(&vma->vm_shmem->i_mmap_lock);
 	BUG_ON(start < vma->vm_start || end > vma->vm_end);
 	return __walk_page_range(vma->vm_mm, start, end, ops, private);
 }

@@ -5,7 +5,11 @@
  * page tables of its own; entries 768..1023 are copied from swapper_pg_dir
  * and shared by every process (the kernel's direct map). Page-table pages
  * are allocated on demand and freed with the page directory.
- * Callers hold the mm's mmap_lock.
+ * Callers hold the mm's mmap_lock (pte_alloc: it changes the directory),
+ * or, for pte_lookup, a lock that keeps the mm's VMAs from going away: a
+ * page table lives as long as its directory, and the directory outlives
+ * every VMA (rmap walkers hold the anon_vma or i_mmap lock). Ranges are
+ * walked with walk_page_range (mm/pagewalk.h).
  */
 #ifndef MM_PGTABLE_H
 #define MM_PGTABLE_H

@@ -25,6 +25,8 @@
  */
 #include <mm/rmap.h>
 #include <mm/pgtable.h>
+#include <mm/migrate.h>
+#include <mm/page_lock.h>
 #include <mm/shmem.h>
 #include <mm/slab.h>
 #include <mm/swapops.h>
@@ -130,6 +132,7 @@ avc_tree_remove(struct anon_vma_chain *avc)
 static void
 anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, struct anon_vma *av)
 {
+	lockdep_assert_held(&av->root->lock);
 	avc->vma = vma;
 	avc->anon_vma = av;
 	list_add_tail(&avc->same_vma, &vma->anon_vma_chain);
@@ -217,6 +220,7 @@ anon_vma_prepare(struct vm_area_struct *vma)
 	struct anon_vma *av;
 	struct anon_vma_chain *avc;
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	if (vma->anon_vma)
 		return 0;
 	if (!rmap_caches_ready())
@@ -266,6 +270,7 @@ __anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src, enum cl
 	struct anon_vma_chain *pavc;
 	struct anon_vma *mine = own == OWN_AS_SRC ? src->anon_vma : NULL;
 
+	lockdep_assert_held(&src->anon_vma->root->lock);
 	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
 		struct anon_vma_chain *avc = kmem_cache_zalloc(avc_cache);
 
@@ -298,6 +303,7 @@ anon_vma_clone_locked(struct vm_area_struct *dst, struct vm_area_struct *src, en
 int
 anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
+	lockdep_assert_held(&dst->vm_mm->mmap_lock);
 	BUG_ON(dst->anon_vma || !list_empty(&dst->anon_vma_chain));
 	if (!src->anon_vma)
 		return 0;
@@ -311,6 +317,8 @@ anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	struct anon_vma_chain *avc;
 	int err;
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
+	lockdep_assert_held(&pvma->vm_mm->mmap_lock);
 	BUG_ON(vma->anon_vma || !list_empty(&vma->anon_vma_chain));
 	if (!pav)
 		return 0;
@@ -343,6 +351,7 @@ unlink_anon_vmas(struct vm_area_struct *vma)
 	struct anon_vma *root;
 	LIST_HEAD(gone);
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	if (list_empty(&vma->anon_vma_chain)) {
 		vma->anon_vma = NULL;
 		return;
@@ -380,6 +389,7 @@ set_page_anon_vma(struct page *page, struct anon_vma *av)
 void
 page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t addr)
 {
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	BUG_ON(page->_mapcount != -1 || page->mapping || !vma->anon_vma);
 	page->_mapcount = 0;
 	page->index = linear_page_index(vma, addr);
@@ -391,6 +401,7 @@ page_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	struct anon_vma *old = page_anon_vma(page);
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (old == vma->anon_vma)
 		return;
 	set_page_anon_vma(page, vma->anon_vma);
@@ -400,7 +411,10 @@ page_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
 void
 page_dup_rmap(struct page *page)
 {
-	uint32_t flags = local_irq_save();
+	uint32_t flags;
+
+	assert_preemption_disabled();            /* a PTE change: page_table_lock held */
+	flags = local_irq_save();
 
 	page->_mapcount++;
 	local_irq_restore(flags);
@@ -409,7 +423,10 @@ page_dup_rmap(struct page *page)
 void
 page_remove_rmap(struct page *page)
 {
-	uint32_t flags = local_irq_save();
+	uint32_t flags;
+
+	assert_preemption_disabled();            /* a PTE change: page_table_lock held */
+	flags = local_irq_save();
 
 	if (page->_mapcount < 0) {
 		local_irq_restore(flags);
@@ -507,6 +524,10 @@ rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 	struct shmem_object *obj = page_shmem_object(page);
 	int visited = 0;
 
+	/* the walk contract (rmap.h): no mmap_lock of another mm, unless the
+	 * rmap checker's (it holds them all, under migrate_mutex) */
+	BUG_ON(lockrank_held(LC_MMAP) > (current->mm && mutex_owned(&current->mm->mmap_lock)) &&
+	       !mutex_owned(&migrate_mutex));
 	if (av)
 		visited = rmap_walk_anon(page, av, rwc);
 	else if (obj)
@@ -528,6 +549,7 @@ referenced_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte
 {
 	struct count_arg *c = arg;
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (pte_maps_page(*ptep, page) && pte_young(*ptep)) {
 		set_pte(ptep, pte_mkold(*ptep));
 		flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
@@ -559,6 +581,7 @@ migrate_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 {
 	struct count_arg *c = arg;
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (!pte_maps_page(*ptep, page))
 		return true;
 	if (pte_dirty(*ptep))
@@ -574,6 +597,7 @@ migrate_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 int
 try_to_migrate(struct page *page)
 {
+	assert_page_locked(page);
 	return count_walk(page, NULL, migrate_one);
 }
 
@@ -599,6 +623,7 @@ restore_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 {
 	struct count_arg *c = arg;
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (!is_migration_entry(*ptep) || migration_entry_to_page(*ptep) != c->old)
 		return true;
 	get_page(page);
@@ -611,6 +636,7 @@ restore_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 void
 remove_migration_ptes(struct page *old, struct page *new)
 {
+	assert_page_locked(old);
 	/* new has old's mapping and index by now, so its walk visits the same
 	 * PTEs; each entry naming old is pointed at the walked page. */
 	count_walk(new ? new : old, old, restore_one);
@@ -621,6 +647,7 @@ unmap_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *p
 {
 	struct count_arg *c = arg;
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (!pte_maps_page(*ptep, page))
 		return true;
 	set_pte(ptep, (pte_t){ 0 });

@@ -179,9 +179,11 @@ struct rmap_walk_control {
 };
 /* Visits every (VMA, address) that may map page (anonymous or shmem).
  * Takes the anon_vma root lock or the shmem i_mmap_lock; the caller holds
- * no mmap_lock of another mm, and holds the page lock when it changes
- * PTEs (migration). Returns the number of VMAs it examined (vmstat
- * rmap_walk_vmas adds them up): the cost of the walk. */
+ * no mmap_lock of another mm (but the rmap checker, which holds them all
+ * under migrate_mutex), and holds the page lock when it changes PTEs
+ * (migration). All asserted (the first with lockcheck=1 only). Returns
+ * the number of VMAs it examined (vmstat rmap_walk_vmas adds them up):
+ * the cost of the walk. */
 int rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 /* True if *ptep is a present or PROT_NONE PTE mapping page. */

@@ -137,6 +137,7 @@ scan_mm(struct mm_struct *mm, struct rmap_scan *scan, bool verbose)
 static bool
 count_mapping(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
 {
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (pte_maps_page(*ptep, page))
 		(*(int *)arg)++;
 	return true;
@@ -221,6 +222,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	struct rmap_scan scan;
 	int errors = 0;
 
+	BUG_ON(lockrank_held(LC_MMAP));          /* it takes them all, in order */
 	scan.order = order_for_bytes(max_pfn * sizeof(uint16_t));
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)

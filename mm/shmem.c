@@ -112,6 +112,8 @@ shmem_peek_page(struct shmem_object *obj, uint32_t pgoff)
 void
 shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage)
 {
+	assert_page_locked(oldpage);
+	assert_page_locked(newpage);
 	mutex_lock(&obj->lock);
 	BUG_ON(obj->pages[oldpage->index] != oldpage);
 	newpage->mapping = obj;

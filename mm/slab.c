@@ -50,7 +50,7 @@ static void
 cache_setup(struct kmem_cache *c, const char *name, size_t size, size_t align)
 {
 	memset(c, 0, sizeof(*c));
-	spin_lock_init(&c->lock, name);
+	spin_lock_init_class(&c->lock, name, LC_KMEM_CACHE);
 	c->name = name;
 	c->object_size = size;
 	/* At least pointer alignment: free objects hold the freelist link. */
@@ -123,6 +123,7 @@ discard_slab(struct kmem_cache *c, struct page *page)
 static struct page *
 slab_with_free_object(struct kmem_cache *c)
 {
+	assert_spin_locked(&c->lock);
 	if (!list_empty(&c->partial))
 		return list_first_entry(&c->partial, struct page, lru);
 	if (!list_empty(&c->empty)) {

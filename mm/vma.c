@@ -73,6 +73,7 @@ vma_copy_backing(struct vm_area_struct *dst, struct vm_area_struct *src)
 void
 vma_free(struct vm_area_struct *vma)
 {
+	BUG_ON(!RB_EMPTY_NODE(&vma->vm_rb));      /* unlinked first */
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
@@ -89,6 +90,7 @@ find_vma(struct mm_struct *mm, uint32_t addr)
 	struct rb_node *n = mm->mm_rb.rb_node;
 	struct vm_area_struct *best = NULL;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	while (n) {
 		struct vm_area_struct *v = rb_entry(n, struct vm_area_struct, vm_rb);
 
@@ -140,6 +142,7 @@ vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
 	struct vm_area_struct *next = NULL;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	while (*link) {
 		struct vm_area_struct *v = rb_entry(*link, struct vm_area_struct, vm_rb);
 
@@ -165,6 +168,7 @@ vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 void
 vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	lockdep_assert_held(&mm->mmap_lock);
 	rb_erase(&vma->vm_rb, &mm->mm_rb);
 	RB_CLEAR_NODE(&vma->vm_rb);
 	list_del_init(&vma->vm_list);
@@ -179,6 +183,7 @@ vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t
 {
 	struct anon_vma *av = vma->anon_vma;
 
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	BUG_ON(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end));
 	BUG_ON(!av && !list_empty(&vma->anon_vma_chain));
 	if (av)
@@ -247,6 +252,7 @@ vma_split(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
 	struct vm_area_struct *upper;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end || !PAGE_ALIGNED(addr));
 	upper = vma_clone_range(vma, addr, vma->vm_end, linear_page_index(vma, addr));
 	if (!upper)
@@ -382,6 +388,7 @@ get_unmapped_area(struct mm_struct *mm, uint32_t hint, uint32_t len)
 {
 	uint32_t addr;
 
+	lockdep_assert_held(&mm->mmap_lock);
 	if (!len || len > USER_TOP - MMAP_MIN_ADDR)
 		return 0;
 	if (hint && PAGE_ALIGNED(hint) && range_free(mm, hint, len))
@@ -404,6 +411,7 @@ struct vm_area_struct *
 vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
 		 uint32_t end, uint32_t newflags)
 {
+	lockdep_assert_held(&mm->mmap_lock);
 	if (vma->vm_flags == newflags)
 		return vma;
 	if (vma_split_at(mm, start) || vma_split_at(mm, end))

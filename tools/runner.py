@@ -50,6 +50,10 @@ HOST_TIMEOUT = 600
 TAIL_LINES = 25
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 VERDICT = re.compile(r"^(PASS|FAIL) (\S+)(?:: (.*))?$")
+# Kernel options of every test boot (not of bench boots, whose figures
+# must not pay for them): lockcheck=1 checks the lock order of
+# mm/LOCKING.md at run time (kernel/lockrank.c).
+TEST_KERNEL_OPTIONS = "lockcheck=1"
 
 
 class Results:
@@ -271,6 +275,12 @@ OOPS_TESTS = [
      ["Kernel panic: BUG_ON(", "Call Trace:", "ktest_oops_bug_on+", "test_thread+"]),
     ("oops/divide_error", "oops_divide_error",
      ["Oops: divide error", "EIP:", "Call Trace:", "ktest_oops_divide_error+"]),
+    ("oops/lock_order", "oops_lock_order",
+     ["Kernel panic: lock order violation: migrate_mutex taken while holding mmap_lock",
+      "Call Trace:", "mutex_lock+", "ktest_oops_lock_order+"]),
+    ("oops/lock_not_held", "oops_lock_not_held",
+     ["Kernel panic: lock assertion failed: mmap_lock not held by the current task",
+      "(find_vma)", "Call Trace:", "ktest_oops_lock_not_held+"]),
 ]
 
 
@@ -363,7 +373,7 @@ def run_guest_tests(args, results):
         boots += 1
         init_args = (["after=" + after] if after else []) + \
             (["tests=" + args.only] if args.only in guest_test_names(args) else [])
-        cmdline = "-- " + " ".join(init_args) if init_args else ""
+        cmdline = TEST_KERNEL_OPTIONS + (" -- " + " ".join(init_args) if init_args else "")
         b = boot(args.build, "guest-%d" % boots, cmdline, GUEST_MEM, timeout=GUEST_TIMEOUT,
                  modules=[args.initrd], silence=GUEST_SILENCE)
         running = None
@@ -395,14 +405,14 @@ def check(args):
 
     jobs = []   # ((boot name, cmdline, mem), checker of the Boot)
     for mem, ktests in kernel_boot_jobs(args.only, results, args):
-        jobs.append((("kernel@" + mem, "ktest=" + ktests, mem),
+        jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " ktest=" + ktests, mem),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
     for name, ktest, expected in OOPS_TESTS:
         if results.wanted(name):
-            jobs.append(((name, "ktest=" + ktest, "32M"),
+            jobs.append(((name, TEST_KERNEL_OPTIONS + " ktest=" + ktest, "32M"),
                          lambda b, name=name, expected=expected: check_oops(b, name, expected, results)))
     if results.wanted("boot/too_little_memory"):
-        jobs.append((("boot/too_little_memory", "ktest=all", "4M"),
+        jobs.append((("boot/too_little_memory", TEST_KERNEL_OPTIONS + " ktest=all", "4M"),
                      lambda b: check_too_little_memory(b, results)))
     typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
 
@@ -446,7 +456,8 @@ def stress(args):
     print("# stress: %s, %d seeds from %d, %d steps each (time limit %d s)"
           % (STRESS_TEST, args.seeds, args.first_seed, args.steps, limit))
     sys.stdout.flush()
-    b = boot(args.build, "stress", "-- " + " ".join(words), GUEST_MEM, timeout=limit + 300,
+    b = boot(args.build, "stress", TEST_KERNEL_OPTIONS + " -- " + " ".join(words), GUEST_MEM,
+             timeout=limit + 300,
              modules=[args.initrd], silence=GUEST_SILENCE)
     results = Results()
     for line in b.lines():

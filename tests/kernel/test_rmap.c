@@ -114,6 +114,19 @@ checker(struct mm_struct *a, struct mm_struct *b, struct mm_struct *c)
 	return rmap_check_mms(mms, c ? 3 : 2, true);
 }
 
+/* find_vma for a test that must not hold mmap_lock afterwards (the
+ * checker takes it): the VMA stays, nothing else runs in the test's mm. */
+static struct vm_area_struct *
+find_vma_unlocked(struct mm_struct *mm, uint32_t addr)
+{
+	struct vm_area_struct *vma;
+
+	mutex_lock(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	mutex_unlock(&mm->mmap_lock);
+	return vma;
+}
+
 KTEST(rmap_fork_tree_and_cow)
 {
 	struct mm_struct *parent = mm_with_pages(MAP_PRIVATE), *child, *grandchild;
@@ -329,7 +342,7 @@ KTEST(rmap_fork_generations_chain_bounded)
 			rmap_get_usage(&base);
 	}
 	rmap_get_usage(&end);
-	vma = find_vma(mm, BASE);
+	vma = find_vma_unlocked(mm, BASE);
 	KT_CHECK(chain_length(vma) <= MAX_CHAIN, "chain of %d entries after %d generations",
 		 chain_length(vma), GENERATIONS);
 	KT_CHECK(end.anon_vmas <= base.anon_vmas && end.avcs <= base.avcs,
@@ -363,7 +376,7 @@ KTEST(rmap_anon_vma_reuse_keeps_pages_findable)
 	mmput(b);                                /* c's parent exits: b's anon_vma is free */
 	d = dup_mm(c);
 	KT_CHECK(d, "fork failed");
-	KT_CHECK(find_vma(d, BASE)->anon_vma == page_anon_vma(written_by_b),
+	KT_CHECK(find_vma_unlocked(d, BASE)->anon_vma == page_anon_vma(written_by_b),
 		 "d did not take over the anon_vma its exited grandparent b owned");
 	f = walk(written_by_b);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { c, BASE + PAGE_SIZE },
@@ -371,7 +384,7 @@ KTEST(rmap_anon_vma_reuse_keeps_pages_findable)
 		 "b's page, shared by c and d: found %d mappings", f.n);
 	KT_CHECK(touch(d, BASE + 2 * PAGE_SIZE, FAULT_WRITE), "d's COW fault failed");
 	copied_by_d = page_at(d, BASE + 2 * PAGE_SIZE);
-	KT_CHECK(page_anon_vma(copied_by_d) == find_vma(d, BASE)->anon_vma,
+	KT_CHECK(page_anon_vma(copied_by_d) == find_vma_unlocked(d, BASE)->anon_vma,
 		 "d's copy is not on d's anon_vma");
 	f = walk(copied_by_d);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { d, BASE + 2 * PAGE_SIZE } }, 1),
@@ -540,13 +553,13 @@ KTEST(rmap_checker_finds_stale_filing)
 
 	KT_CHECK(priv && shared, "setup failed");
 	KT_CHECK(checker(priv, shared, NULL) == 0, "checker found mismatches before the damage");
-	vma = find_vma(priv, BASE);
+	vma = find_vma_unlocked(priv, BASE);
 	avc = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain, same_vma);
 	/* one page too many: no walk notices (no page has that index) */
 	avc->rb.last++;
 	KT_CHECK(checker(priv, shared, NULL) >= 1, "an anon_vma tree's stale range went unnoticed");
 	avc->rb.last--;
-	vma = find_vma(shared, BASE);
+	vma = find_vma_unlocked(shared, BASE);
 	vma->shared.last++;
 	KT_CHECK(checker(priv, shared, NULL) >= 1, "a shmem tree's stale range went unnoticed");
 	vma->shared.last--;

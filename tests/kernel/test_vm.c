@@ -87,6 +87,7 @@ KTEST(vm_split_and_merge)
 	struct mm_struct *mm = mm_alloc();
 	struct vm_area_struct *v;
 	uint32_t mid = TEST_BASE + 4 * PAGE_SIZE;
+	bool merged;
 
 	KT_CHECK(mm, "mm_alloc failed");
 	KT_CHECK(map_anon(mm, TEST_BASE, TEST_PAGES, PROT_READ | PROT_WRITE) == (long)TEST_BASE,
@@ -99,9 +100,11 @@ KTEST(vm_split_and_merge)
 	KT_CHECK(fault(mm, mid, FAULT_READ) == FAULT_BAD_ADDRESS, "the hole is mapped");
 	KT_CHECK(map_anon(mm, mid, 1, PROT_READ | PROT_WRITE) == (long)mid, "refill failed");
 	KT_CHECK(mm->map_count == 1, "%d VMAs after refilling the hole (no merge)", mm->map_count);
+	mutex_lock(&mm->mmap_lock);                   /* find_vma's contract */
 	v = find_vma(mm, TEST_BASE);
-	KT_CHECK(v && v->vm_start == TEST_BASE && v->vm_end == TEST_BASE + TEST_PAGES * PAGE_SIZE,
-		 "merged VMA has the wrong range");
+	merged = v && v->vm_start == TEST_BASE && v->vm_end == TEST_BASE + TEST_PAGES * PAGE_SIZE;
+	mutex_unlock(&mm->mmap_lock);
+	KT_CHECK(merged, "merged VMA has the wrong range");
 	KT_CHECK(map_anon(mm, mid, 1, PROT_READ) == (long)mid, "read-only remap failed");
 	KT_CHECK(mm->map_count == 3, "%d VMAs after a read-only page in the middle", mm->map_count);
 	KT_CHECK(fault(mm, mid, FAULT_WRITE) == FAULT_BAD_ACCESS, "write to read-only allowed");

@@ -7,6 +7,8 @@
  *     shim_expect_panic, or aborts if none is armed;
  *   - preempt_count/preempt_enable and the simulated interrupt flag
  *     (shim_eflags) let a test check that locks were released;
+ *   - the lock-order check (kernel/lockrank.h) is off: its hooks are never
+ *     called, and a failed lock assertion is a panic;
  *   - shim_make_memory builds a fake physical memory and its mem_map.
  */
 #include "shim.h"
@@ -75,6 +77,19 @@ preempt_enable(void)
 		panic("preempt_enable: count underflow (%d)", preempt_count);
 	__asm__ volatile("" : : : "memory");
 	preempt_count--;
+}
+
+bool lockcheck_enabled;                  /* never set: the hooks below are not reached */
+
+void lockrank_acquire(uint8_t *c, const char *n, bool m, const void *l) { abort(); }
+void lockrank_trylock_acquired(uint8_t *c, const char *n, bool m, const void *l) { abort(); }
+void lockrank_release(uint8_t *c, const char *n, bool m) { abort(); }
+
+void
+lock_assert_failed(const char *what, const char *name, const char *file, int line,
+		   const char *func)
+{
+	panic("lock assertion failed: %s %s at %s:%d (%s)", name, what, file, line, func);
 }
 
 void
