@@ -210,20 +210,24 @@ do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return cow_page(vma, ptep, addr, orig);
 }
 
-/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit. */
+/* Extends a VM_GROWSDOWN stack VMA down to addr, within the stack limit and
+ * never below page offset 0 (the offset would wrap around). */
 static bool
 expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
 	uint32_t start = addr & PAGE_MASK;
+	uint32_t grow = (vma->vm_start - start) >> PAGE_SHIFT;
 	struct vm_area_struct *prev = vma_prev(mm, vma);
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
 		return false;
+	if (grow > vma->vm_pgoff)
+		return false;                   /* never below page offset 0 (Linux: the same) */
 	if (prev && prev->vm_end > start - PAGE_SIZE)
 		return false;                   /* keep a guard page to the neighbour */
 	vma_unlink(mm, vma);
 	vma_set_range(vma, start, vma->vm_end,
-		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
+		      vma->vm_pgoff - grow);
 	vma_link(mm, vma);
 	return true;
 }

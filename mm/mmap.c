@@ -62,6 +62,8 @@ mmap_check(uint32_t addr, uint32_t *len, uint32_t flags, uint32_t pgoff)
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
 		return -EINVAL;          /* Linux validates only file mappings */
+	if ((flags & MAP_GROWSDOWN) && type != MAP_PRIVATE)
+		return -EINVAL;          /* only private anonymous memory grows down */
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr > USER_TOP - *len)
 			return -ENOMEM;
@@ -176,6 +178,8 @@ mmap_file(uint32_t flags, int fd, long *err)
 	file = fget(fd);
 	if (!file)
 		*err = -EBADF;
+	else if (flags & MAP_GROWSDOWN)
+		*err = -EINVAL;          /* only private anonymous memory grows down */
 	else if ((flags & MAP_TYPE) != MAP_PRIVATE)
 		*err = -ENODEV;
 	return file;
