@@ -19,7 +19,12 @@
  *             set_tid_address, set_thread_area, rt_sigreturn, sigreturn
  * with lengths that are huge, wrapping, unaligned or zero; pointers that
  * are NULL, unmapped, read-only, PROT_NONE, straddling a hole, or in the
- * kernel (0xC0000000 and up); bad fds; random flags.
+ * kernel (0xC0000000 and up); bad fds; random flags. Between calls the
+ * child also reads and writes pages itself (touch: faults, COW breaks).
+ * Results are not compared with Linux's, but on anvil a few must hold
+ * (check_result): a new mapping lies in user space, MAP_FIXED and
+ * MREMAP_FIXED land where asked, no call succeeds in writing its result
+ * to a kernel address.
  *
  * How a run goes. A seed is a sequence of rounds; each round runs in a
  * forked child (its own process group) that may wreck its own address
@@ -64,7 +69,8 @@
  *   FUZZ_ROUND_CALLS  calls per round (default DEFAULT_ROUND_CALLS)
  *   FUZZ_ROUND        run only this round of the seed (a replay)
  *   FUZZ_TRACE=1      print every call before it is issued (and its result)
- *   FUZZ_ROUND_LOG=1  print a line as each round starts
+ *   FUZZ_ROUND_LOG=1  print a line as each round starts, and how a child died
+ *   FUZZ_ROUND_TIMEOUT=S  a round's time limit (default ROUND_TIMEOUT_S)
  *   FUZZ_UNMASK=a,b   generate the inputs of these known_bugs[] entries
  *                     again ("all" for every one), to see a bug or its fix
  *   FUZZ_CHECK_EVERY=N  the child runs the rmap checker itself after every
