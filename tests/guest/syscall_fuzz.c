@@ -1984,7 +1984,12 @@ check_result(const struct req *r, long ret)
 		return;                                  /* a 64-bit host's limits differ */
 	if (r->expect_fault && !error && (ret > 0 || !(op_is(r, "read") || op_is(r, "getdents64"))))
 		oracle_fail(r, ret, "succeeded with a kernel address to write to");
-	if ((op_is(r, "mmap2") || op_is(r, "mremap")) && !error) {
+	/* a resize to the same length moves nothing: it gives back addr as it
+	 * came (Linux before 6.x did so without looking at it) */
+	int noop = op_is(r, "mremap") && page_align(r->a[1]) == page_align(r->a[2]) &&
+		   !(r->a[3] & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_));
+
+	if ((op_is(r, "mmap2") || op_is(r, "mremap")) && !error && !noop) {
 		uint32_t len = page_align(op_is(r, "mremap") ? r->a[2] : r->a[1]);
 		if (addr % PAGE_SIZE || addr >= g.user_top || len > g.user_top - addr)
 			oracle_fail(r, ret, "gave a mapping outside user space");
