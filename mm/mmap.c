@@ -73,6 +73,8 @@ mmap_check(uint32_t addr, uint32_t *len, uint32_t flags, uint32_t pgoff)
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
 		return -EINVAL;          /* Linux validates only file mappings */
+	if ((flags & MAP_GROWSDOWN) && type != MAP_PRIVATE)
+		return -EINVAL;          /* only private anonymous memory grows down */
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr > USER_TOP - *len)
 			return -ENOMEM;

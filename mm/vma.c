@@ -218,15 +218,17 @@ bool
 expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 {
 	uint32_t start = addr & PAGE_MASK;
+	uint32_t grow = (vma->vm_start - start) >> PAGE_SHIFT;
 	struct vm_area_struct *prev = vma_prev(mm, vma);
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
 		return false;
+	if (grow > vma->vm_pgoff)
+		return false;                   /* never below page offset 0 (Linux: the same) */
 	if (start < MMAP_MIN_ADDR || !clear_of_guard_gap(prev, start))
 		return false;
 	vma_unlink(mm, vma);
-	vma_set_range(vma, start, vma->vm_end,
-		      vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
+	vma_set_range(vma, start, vma->vm_end, vma->vm_pgoff - grow);
 	vma_link(mm, vma);
 	return true;
 }

@@ -5,6 +5,8 @@
   runner.py --build build bench
   runner.py --build build stress [--seeds N] [--steps N] [--first-seed N]
                                  [--init-words "stress_trace=1 ..."]
+  runner.py --build build fuzz [--seeds N] [--calls N] [--first-seed N]
+                               [--init-words "fuzz_round=R fuzz_trace=1"]
 
 Every layer speaks the same protocol: a test prints "PASS name" or
 "FAIL name: reason". This runner gathers
@@ -29,7 +31,10 @@ failed. The bench verb (make bench) prints the benchmark figures; an
 EXTRA_BENCH program runs in a boot of its own, which it may end itself with
 reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
 runs only mm_random_stress, with many more seeds and steps than make check
-gives it, and reports it the same way. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
+gives it, and reports it the same way. The fuzz verb (make fuzz) boots
+init with "fuzz": syscall_fuzz runs many seeds of random system calls;
+an oops or a hang ends that boot, is counted with the seed and round that
+caused it, and the remaining seeds run in a new boot. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
 with the tail of its serial log.
 """
 import argparse
@@ -46,6 +51,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_EXIT_PASS = 33   # isa-debug-exit: (0x10 << 1) | 1
 QEMU_EXIT_FAIL = 35   # (0x11 << 1) | 1
 BOOT_TIMEOUT = 240    # seconds of host time per boot
+STOP_GRACE = 3        # seconds for an oops to finish printing
 HOST_TIMEOUT = 600
 TAIL_LINES = 25
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -128,9 +134,11 @@ class Boot:
 
 
 def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, modules=(),
-         silence=None):
+         silence=None, stop_on=None):
     """Boots QEMU; kills it after timeout seconds, or after `silence`
-    seconds without a byte of serial output (a hung guest)."""
+    seconds without a byte of serial output (a hung guest), or (stop_on, a
+    compiled regex) STOP_GRACE seconds after the log first matches it (a
+    kernel that halted after an oops: no need to wait for the silence)."""
     iso = iso_for(build, cmdline, modules)
     logdir = os.path.join(build, "logs")
     os.makedirs(logdir, exist_ok=True)
@@ -143,6 +151,7 @@ def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, m
     start = last_change = time.time()
     last_size = -1
     timed_out = False
+    stop_at = None
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     while proc.poll() is None:
@@ -151,6 +160,14 @@ def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, m
         size = os.path.getsize(log_path) if os.path.exists(log_path) else 0
         if size != last_size:
             last_size, last_change = size, now
+            if stop_on and stop_at is None and size:
+                with open(log_path, "rb") as f:
+                    if stop_on.search(f.read().decode("utf-8", "replace")):
+                        stop_at = now + STOP_GRACE
+        if stop_at is not None and now > stop_at:
+            proc.kill()
+            proc.wait()
+            break
         if now - start > timeout or (silence and now - last_change > silence):
             proc.kill()
             proc.wait()
@@ -474,6 +491,103 @@ def stress(args):
     return 1 if results.failed else 0
 
 
+# ---- the syscall fuzzer ---------------------------------------------------------
+
+FUZZ_TEST = "syscall_fuzz"
+FUZZ_SECONDS_PER_CALL = 0.002   # init's limit: several times what a call takes
+FUZZ_MIN_SECONDS = 600
+FUZZ_SEED_LINE = re.compile(r"^\(syscall_fuzz\) seed (\d+): (\d+) calls in (\d+) rounds")
+FUZZ_ROUND_LINE = re.compile(r"^\(syscall_fuzz\) seed (\d+) round (\d+)$")
+FUZZ_MASKED_LINE = re.compile(r"^\(syscall_fuzz\) masked (\d+) inputs of known bug (\S+)")
+FUZZ_FAIL_LINE = re.compile(r"^\(syscall_fuzz\) FAIL: (.*)$")
+KERNEL_CRASH = re.compile(r"Oops|Kernel panic|BUG_ON|BUG:")
+
+
+def fuzz_boot(args, first_seed, seeds, totals):
+    """One boot running seeds first_seed.. ; adds to totals. Returns the
+    seed after the last one that completed, and whether the boot ended in
+    a kernel crash or hang (reported, with the seed and round)."""
+    limit = max(FUZZ_MIN_SECONDS, int(seeds * args.calls * FUZZ_SECONDS_PER_CALL))
+    words = ["fuzz", "timeout=%d" % limit, "fuzz_seeds=%d" % seeds, "fuzz_calls=%d" % args.calls,
+             "fuzz_seed=%d" % first_seed, "fuzz_round_log=1"] + (args.init_words or "").split()
+    print("# fuzz: %s, %d seeds from %d, %d calls each (time limit %d s)"
+          % (FUZZ_TEST, seeds, first_seed, args.calls, limit))
+    sys.stdout.flush()
+    b = boot(args.build, "fuzz-%d" % first_seed, "-- " + " ".join(words), GUEST_MEM,
+             timeout=limit + 300, modules=[args.initrd], silence=GUEST_SILENCE,
+             stop_on=KERNEL_CRASH)
+    next_seed, current, fuzz_fail = first_seed, None, None
+    for line in b.lines():
+        line = line.strip()
+        m = FUZZ_SEED_LINE.match(line)
+        if m:
+            print("    " + line)
+            totals["calls"] += int(m.group(2))
+            totals["rounds"] += int(m.group(3))
+            next_seed = int(m.group(1)) + 1
+        m = FUZZ_ROUND_LINE.match(line)
+        if m:
+            current = (int(m.group(1)), int(m.group(2)))
+        m = FUZZ_MASKED_LINE.match(line)
+        if m:
+            totals["masked"][m.group(2)] = totals["masked"].get(m.group(2), 0) + int(m.group(1))
+        m = FUZZ_FAIL_LINE.match(line)
+        if m and fuzz_fail is None:
+            fuzz_fail = m.group(1)
+    verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == FUZZ_TEST]
+    oops = KERNEL_CRASH.search(b.log)
+    if oops:                                     # the whole line: "Kernel panic: BUG_ON(...)"
+        start = b.log.rfind("\n", 0, oops.start()) + 1
+        oops_line = b.log[start:b.log.find("\n", oops.start()) % (len(b.log) + 1)].strip()
+    crash = (oops and oops_line) or b.crash_reason()
+    if verdict and verdict[0][0] and not crash:
+        return next_seed, False
+    seed, rnd = current or (next_seed, 0)
+    where = "seed %d round %d" % (seed, rnd)
+    replay = ('replay: make fuzz FUZZ_SEED=%d FUZZ_SEEDS=1 FUZZ_ARGS="fuzz_round=%d fuzz_trace=1"'
+              % (seed, rnd))
+    if verdict and not crash:
+        reason = fuzz_fail or verdict[0][1]
+        totals["failures"].append((where, reason, b.tail()))
+        if "(a hang)" in reason:
+            totals["hangs"] += 1
+        elif "rmap_check" in reason:
+            totals["rmap"] += 1
+    elif b.timed_out and not oops:
+        totals["hangs"] += 1
+        totals["failures"].append((where, "kernel hung: " + crash + "; " + replay, b.tail()))
+    else:
+        totals["oopses"] += 1
+        totals["failures"].append((where, "kernel crashed: %s; %s" % (crash or "no verdict (QEMU "
+                                   "status %d)" % b.status, replay), b.tail()))
+    return seed + 1, True
+
+
+def fuzz(args):
+    """make fuzz: args.seeds seeds of args.calls calls from args.first_seed;
+    after a kernel crash or hang the seeds after the guilty one run in a
+    new boot. Ends with the totals and the usual verdict lines."""
+    totals = {"calls": 0, "rounds": 0, "oopses": 0, "hangs": 0, "rmap": 0, "masked": {},
+              "failures": []}
+    start, seed, end = time.time(), args.first_seed, args.first_seed + args.seeds
+    while seed < end:
+        seed, crashed = fuzz_boot(args, seed, end - seed, totals)
+        if not crashed and seed < end:
+            break                                # ended early without a crash: reported below
+    results = Results()
+    for name, count in sorted(totals["masked"].items()):
+        print("# masked %d inputs of known bug %s (issue 9)" % (count, name))
+    print("# fuzz: %d calls in %d rounds, %d oopses, %d hangs, %d rmap mismatches, %.0f s"
+          % (totals["calls"], totals["rounds"], totals["oopses"], totals["hangs"], totals["rmap"],
+             time.time() - start))
+    for where, reason, tail in totals["failures"]:
+        results.report("%s@%s" % (FUZZ_TEST, where.replace(" ", "-")), False, reason, tail)
+    if not totals["failures"]:
+        results.report(FUZZ_TEST, seed >= end, "" if seed >= end else "stopped before seed %d" % seed)
+    print("%d passed, %d failed" % (results.passed, results.failed))
+    return 1 if results.failed else 0
+
+
 # ---- benchmarks ----------------------------------------------------------------
 
 ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,clock=vm"]
@@ -544,7 +658,7 @@ def run_bench_boot(args, cmdline, modules, extra=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("verb", choices=["check", "bench", "stress"])
+    ap.add_argument("verb", choices=["check", "bench", "stress", "fuzz"])
     ap.add_argument("--only")
     ap.add_argument("--initrd")
     ap.add_argument("--guest-tests")
@@ -552,10 +666,11 @@ def main():
     ap.add_argument("--extra-bench")
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--calls", type=int, default=100000, help="calls per seed (fuzz)")
     ap.add_argument("--first-seed", type=int, default=1)
-    ap.add_argument("--init-words", help="more words for init's command line (stress)")
+    ap.add_argument("--init-words", help="more words for init's command line (stress, fuzz)")
     args = ap.parse_args()
-    return {"check": check, "bench": bench, "stress": stress}[args.verb](args)
+    return {"check": check, "bench": bench, "stress": stress, "fuzz": fuzz}[args.verb](args)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@
  *                    timeout= says otherwise (make stress)
  *     stress_KEY=V   put STRESS_KEY=V in the tests' environment, e.g.
  *                    stress_seeds=20 stress_steps=1000 (see mm_random_stress)
+ *     fuzz           run only the syscall fuzzer (FUZZ_TESTS), time limit
+ *                    STRESS_TIMEOUT_S unless timeout= says otherwise (make fuzz)
+ *     fuzz_KEY=V     put FUZZ_KEY=V in the tests' environment, e.g.
+ *                    fuzz_seeds=10 fuzz_calls=100000 (see syscall_fuzz)
  *     -d DIR         the tests directory (default /tests)
  *     -m             check lost pages even when not PID 1
  * Without /tests, init starts the shell too.
@@ -71,6 +75,8 @@
 #define STRESS_TESTS        "mm_random_stress"
 #define STRESS_TIMEOUT_S    3600
 #define STRESS_PREFIX       "stress_"
+#define FUZZ_TESTS          "syscall_fuzz"
+#define FUZZ_PREFIX         "fuzz_"
 #define MAX_TEST_ENV        12
 
 /* What the command line asked for. */
@@ -83,6 +89,7 @@ struct options {
 	int shell;                 /* start the shell instead of testing */
 	int check_pages;           /* apply the lost-pages rule */
 	int stress;                /* run the stress tests (make stress) */
+	int fuzz;                  /* run the syscall fuzzer (make fuzz) */
 };
 
 /* How one test ended. */
@@ -91,7 +98,8 @@ struct verdict {
 	char reason[128];
 };
 
-/* The tests' environment: this fixed part, then the stress_KEY=V words. */
+/* The tests' environment: this fixed part, then the stress_KEY=V and
+ * fuzz_KEY=V words. */
 static char *test_envp[MAX_TEST_ENV + 1] = { "PATH=/bin", "HOME=/", NULL };
 
 /* ---- options ------------------------------------------------------------- */
@@ -105,10 +113,11 @@ option_value(const char *word, const char *key_with_equals)
 	return strncmp(word, key_with_equals, len) == 0 ? word + len : NULL;
 }
 
-/* add_stress_env - word "stress_key=value" goes into the tests' environment
- * as STRESS_KEY=value; beyond MAX_TEST_ENV variables it is dropped. */
+/* add_test_env - word "stress_key=value" (or "fuzz_key=value") goes into
+ * the tests' environment as STRESS_KEY=value (FUZZ_KEY=value); beyond
+ * MAX_TEST_ENV variables it is dropped. */
 static void
-add_stress_env(const char *word)
+add_test_env(const char *word)
 {
 	int n = 0;
 	char *var;
@@ -145,8 +154,11 @@ apply_word(struct options *opt, const char *word)
 		opt->bench = 1;
 	else if (strcmp(word, "stress") == 0)
 		opt->stress = 1;
-	else if (strncmp(word, STRESS_PREFIX, strlen(STRESS_PREFIX)) == 0 && strchr(word, '='))
-		add_stress_env(word);
+	else if (strcmp(word, "fuzz") == 0)
+		opt->fuzz = 1;
+	else if ((strncmp(word, STRESS_PREFIX, strlen(STRESS_PREFIX)) == 0 ||
+		  strncmp(word, FUZZ_PREFIX, strlen(FUZZ_PREFIX)) == 0) && strchr(word, '='))
+		add_test_env(word);
 }
 
 /* parse_options - defaults, then the environment, then the arguments. */
@@ -160,6 +172,7 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 	opt->timeout_s = 0;                        /* DEFAULT_TIMEOUT_S, set below */
 	opt->shell = 0;
 	opt->stress = 0;
+	opt->fuzz = 0;
 	opt->check_pages = getpid() == INIT_PID;
 	for (char **e = envp; e && *e; e++)
 		apply_word(opt, *e);
@@ -171,8 +184,10 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 	}
 	if (opt->stress && !opt->only)
 		opt->only = STRESS_TESTS;
+	if (opt->fuzz && !opt->only)
+		opt->only = FUZZ_TESTS;
 	if (opt->timeout_s == 0)
-		opt->timeout_s = opt->stress ? STRESS_TIMEOUT_S : DEFAULT_TIMEOUT_S;
+		opt->timeout_s = opt->stress || opt->fuzz ? STRESS_TIMEOUT_S : DEFAULT_TIMEOUT_S;
 }
 
 /* selected - is name in the comma-separated list (or is there no list)? */
