@@ -18,17 +18,12 @@
  */
 #include <libk/interval_tree.h>
 
-static struct interval_node *
-node_of(const struct rb_node *rb)
-{
-	return rb ? rb_entry(rb, struct interval_node, rb) : NULL;
-}
-
 /* What n->subtree_last should be, given its children's. */
 static uint32_t
 compute_subtree_last(const struct interval_node *n)
 {
-	const struct interval_node *left = node_of(n->rb.rb_left), *right = node_of(n->rb.rb_right);
+	const struct interval_node *left = interval_node_of(n->rb.rb_left);
+	const struct interval_node *right = interval_node_of(n->rb.rb_right);
 	uint32_t max = n->last;
 
 	if (left && left->subtree_last > max)
@@ -44,7 +39,7 @@ static void
 augment_propagate(struct rb_node *rb, struct rb_node *stop)
 {
 	while (rb != stop) {
-		struct interval_node *n = node_of(rb);
+		struct interval_node *n = interval_node_of(rb);
 		uint32_t max = compute_subtree_last(n);
 
 		if (n->subtree_last == max)
@@ -57,14 +52,14 @@ augment_propagate(struct rb_node *rb, struct rb_node *stop)
 static void
 augment_copy(struct rb_node *old, struct rb_node *new)
 {
-	node_of(new)->subtree_last = node_of(old)->subtree_last;
+	interval_node_of(new)->subtree_last = interval_node_of(old)->subtree_last;
 }
 
 static void
 augment_rotate(struct rb_node *old, struct rb_node *new)
 {
-	node_of(new)->subtree_last = node_of(old)->subtree_last;
-	node_of(old)->subtree_last = compute_subtree_last(node_of(old));
+	interval_node_of(new)->subtree_last = interval_node_of(old)->subtree_last;
+	interval_node_of(old)->subtree_last = compute_subtree_last(interval_node_of(old));
 }
 
 static const struct rb_augment_callbacks interval_augment = {
@@ -83,7 +78,7 @@ interval_tree_insert(struct interval_node *node, uint32_t start, uint32_t last,
 	node->last = last;
 	node->subtree_last = last;
 	while (*link) {
-		struct interval_node *p = node_of(*link);
+		struct interval_node *p = interval_node_of(*link);
 
 		parent = *link;
 		if (p->subtree_last < last)
@@ -112,8 +107,8 @@ subtree_ok(const struct interval_node *n, uint32_t lo, uint32_t hi)
 	if (n->start < lo || n->start > hi || n->start > n->last ||
 	    n->subtree_last != compute_subtree_last(n))
 		return false;
-	return subtree_ok(node_of(n->rb.rb_left), lo, n->start) &&
-	       subtree_ok(node_of(n->rb.rb_right), n->start, hi);
+	return subtree_ok(interval_node_of(n->rb.rb_left), lo, n->start) &&
+	       subtree_ok(interval_node_of(n->rb.rb_right), n->start, hi);
 }
 
 int
@@ -121,7 +116,7 @@ interval_tree_check(const struct rb_root *root)
 {
 	int height = rb_check(root);
 
-	if (height < 0 || !subtree_ok(node_of(root->rb_node), 0, UINT32_MAX))
+	if (height < 0 || !subtree_ok(interval_node_of(root->rb_node), 0, UINT32_MAX))
 		return -1;
 	return height;
 }
