@@ -12,6 +12,7 @@
  */
 #include "hosttest.h"
 #include <libk/interval_tree.h>
+#include <libk/random.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,15 +30,7 @@ static struct slot slots[SLOTS];
 static struct rb_root root;
 static int nr_present;
 
-static uint32_t seed;
-static uint32_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 17;
-	seed ^= seed << 5;
-	return seed;
-}
+static uint32_t seed;                /* of the xorshift32 stream (libk/random.h) */
 
 static struct slot *slot_of(struct interval_node *n) { return container_of(n, struct slot, it); }
 
@@ -51,11 +44,12 @@ random_interval(enum space space, uint32_t *start, uint32_t *last)
 	uint32_t a, b;
 
 	if (space == SMALL_SPACE) {
-		a = rnd() % 1000;
-		b = a + rnd() % (rnd() % 4 ? 8 : 300);   /* mostly short, some long */
+		a = random_below(&seed, 1000);              /* mostly short, some long: */
+		b = a + random_below(&seed, random_below(&seed, 4) ? 8 : 300);
 	} else {
-		a = rnd() % 3 ? UINT32_MAX - rnd() % 64 : rnd() % 64;
-		b = rnd() % 4 ? a + rnd() % 16 : UINT32_MAX;
+		a = random_below(&seed, 3) ? UINT32_MAX - random_below(&seed, 64)
+					   : random_below(&seed, 64);
+		b = random_below(&seed, 4) ? a + random_below(&seed, 16) : UINT32_MAX;
 		if (b < a)                               /* wrapped past UINT32_MAX */
 			b = UINT32_MAX;
 	}
@@ -130,11 +124,11 @@ random_run(enum space space, uint32_t s)
 	for (int i = 0; i < SLOTS; i++)
 		interval_node_init(&slots[i].it);
 	for (int step = 0; step < STEPS; step++) {
-		int i = rnd() % SLOTS;
+		int i = random_below(&seed, SLOTS);
 
 		if (!slots[i].present) {
 			insert_slot(i, space);
-		} else if (rnd() % 3 == 0) {
+		} else if (random_below(&seed, 3) == 0) {
 			remove_slot(i);                  /* moved: out, then in again */
 			insert_slot(i, space);
 		} else {

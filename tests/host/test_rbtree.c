@@ -11,6 +11,7 @@
  */
 #include "hosttest.h"
 #include <libk/rbtree.h>
+#include <libk/random.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,15 +29,7 @@ static struct item items[KEYS];
 static bool present[KEYS];
 static struct rb_root root;
 
-static uint32_t seed;
-static uint32_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 17;
-	seed ^= seed << 5;
-	return seed;
-}
+static uint32_t seed;                /* of the xorshift32 stream (libk/random.h) */
 
 static struct item *item_of(struct rb_node *n) { return rb_entry(n, struct item, rb); }
 
@@ -156,9 +149,9 @@ random_run(bool augmented, uint32_t s)
 	root = RB_ROOT;
 	memset(present, 0, sizeof(present));
 	for (int k = 0; k < KEYS; k++)
-		items[k].value = (int)(rnd() % 100000);
+		items[k].value = (int)random_below(&seed, 100000);
 	for (int step = 0; step < STEPS; step++) {
-		int key = rnd() % KEYS;
+		int key = random_below(&seed, KEYS);
 
 		if (present[key])
 			erase(key, augmented);
