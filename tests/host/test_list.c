@@ -5,6 +5,7 @@
  */
 #include "hosttest.h"
 #include <libk/list.h>
+#include <libk/random.h>
 #include <string.h>
 #include <stdint.h>
 
@@ -21,15 +22,7 @@ static int model[NODES];
 static int model_len;
 static LIST_HEAD(head);
 
-static uint32_t seed = 2024;
-static uint32_t
-rnd(void)
-{
-	seed ^= seed << 13;
-	seed ^= seed >> 17;
-	seed ^= seed << 5;
-	return seed;
-}
+static uint32_t seed = 2024;         /* of the xorshift32 stream (libk/random.h) */
 
 static int
 model_find(int id)
@@ -75,9 +68,9 @@ case_random_ops(void)
 		INIT_LIST_HEAD(&nodes[i].link);
 	}
 	for (int step = 0; step < STEPS; step++) {
-		int id = rnd() % NODES, at = model_find(id);
+		int id = random_below(&seed, NODES), at = model_find(id);
 
-		if (at < 0 && rnd() % 2) {
+		if (at < 0 && random_below(&seed, 2)) {
 			list_add(&nodes[id].link, &head);
 			memmove(&model[1], &model[0], model_len * sizeof(model[0]));
 			model[0] = id;
@@ -85,7 +78,7 @@ case_random_ops(void)
 		} else if (at < 0) {
 			list_add_tail(&nodes[id].link, &head);
 			model[model_len++] = id;
-		} else if (rnd() % 2) {
+		} else if (random_below(&seed, 2)) {
 			list_del_init(&nodes[id].link);
 			CHECK(list_empty(&nodes[id].link), "list_del_init left the node linked");
 			model_remove(at);
