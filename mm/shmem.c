@@ -10,7 +10,7 @@
  * goes from a page to the PTEs of exactly the VMAs that cover it, and an
  * operation on a range of the object (MADV_REMOVE) to the VMAs that map
  * some of it. A VMA is filed under its range of the moment: vma_set_range
- * (mm/rmap.c) refiles it, under i_mmap_lock, when the range changes.
+ * (mm/vma.c) refiles it, under i_mmap_lock, when the range changes.
  *
  * Punching a hole (MADV_REMOVE) first unmaps the range from every VMA on
  * i_mmap, in every process, then takes each page out under its page lock;
@@ -18,8 +18,8 @@
  * still the object's, so no process keeps a page the object let go.
  *
  * Locks: mmap_lock → page lock → i_mmap_lock → page_table_lock, and
- * mmap_lock → lock (mutexes); obj->lock is taken under mm->mmap_lock in
- * the fault path.
+ * mmap_lock → page lock → lock (mutexes; the page lock only where a page
+ * is evicted or replaced); i_mmap_lock and lock are never held together.
  */
 #include <mm/shmem.h>
 #include <mm/mm_types.h>
@@ -184,10 +184,8 @@ static void
 zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last)
 {
 	uint32_t lo = first > vma->vm_pgoff ? first : vma->vm_pgoff;
-	uint32_t hi = vma->vm_pgoff + vma_pages(vma) - 1;
+	uint32_t hi = last < vma_last_pgoff(vma) ? last : vma_last_pgoff(vma);
 
-	if (last < hi)
-		hi = last;
 	if (lo <= hi)
 		zap_page_range_rmap(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
 			       vma->vm_start + ((hi - vma->vm_pgoff + 1) << PAGE_SHIFT));

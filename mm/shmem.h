@@ -13,9 +13,10 @@
 struct vm_area_struct;
 
 /*
- * Locks: mmap_lock → i_mmap_lock → lock. i_mmap_lock guards the tree of
- * VMAs (and, like an anon_vma lock, the range of each VMA in it); lock
- * guards pages[].
+ * Locks (mm/LOCKING.md): mmap_lock → page lock → i_mmap_lock →
+ * page_table_lock, and page lock → lock; i_mmap_lock and lock never nest.
+ * i_mmap_lock guards the tree of VMAs (and, like an anon_vma lock, the
+ * range of each VMA in it); lock guards pages[].
  */
 struct shmem_object {
 	struct mutex lock;            /* protects pages[] */
