@@ -128,7 +128,7 @@ avc_tree_remove(struct anon_vma_chain *avc)
 	interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
 }
 
-/* Links vma and av through avc. Root lock held (or av not yet visible). */
+/* Links vma and av through avc. Root lock held. */
 static void
 anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc, struct anon_vma *av)
 {
@@ -163,14 +163,27 @@ vma_address(const struct page *page, const struct vm_area_struct *vma, uint32_t 
 	return true;
 }
 
+/* The lock of the trees that file vma: its anon_vma family's, or its shmem
+ * object's (a VMA is in trees of one kind only: shared memory never COWs). */
+static void
+assert_rmap_trees_locked(struct vm_area_struct *vma)
+{
+	BUG_ON(vma->anon_vma && vma->vm_shmem);
+	if (vma->anon_vma)
+		lockdep_assert_held(&vma->anon_vma->root->lock);
+	if (vma->vm_shmem)
+		lockdep_assert_held(&vma->vm_shmem->i_mmap_lock);
+}
+
 /* Takes vma out of the interval trees that index it by page range: those
- * of the anon_vmas on its chain and its shmem object's (as Linux's
- * anon_vma_interval_tree_pre_update_vma). Their locks held. */
+ * of the anon_vmas on its chain, or its shmem object's (as Linux's
+ * anon_vma_interval_tree_pre_update_vma). Their lock held. */
 void
 vma_rmap_trees_remove(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
+	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_remove(avc);
 	if (vma->vm_shmem)
@@ -183,6 +196,7 @@ vma_rmap_trees_insert(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
+	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_insert(avc);
 	if (vma->vm_shmem)

@@ -144,9 +144,10 @@ void get_anon_vma(struct anon_vma *av);
 /* Releases one reference of an anon_vma (a page's, or a walker's). */
 void put_anon_vma(struct anon_vma *av);
 /* vma_set_range's two halves (mm/vma.c): take vma out of the interval
- * trees that file it by page range (those of the anon_vmas on its chain
- * and its shmem object's), and put it back under its new range. The
- * anon_vma root lock and the shmem i_mmap_lock are held. */
+ * trees that file it by page range (those of the anon_vmas on its chain,
+ * or its shmem object's: never both, shared memory never COWs), and put
+ * it back under its new range. Their lock is held: the anon_vma root lock
+ * or the shmem i_mmap_lock. */
 void vma_rmap_trees_remove(struct vm_area_struct *vma);
 void vma_rmap_trees_insert(struct vm_area_struct *vma);
 

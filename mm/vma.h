@@ -31,9 +31,10 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma
 /* Inserts vma (which must not overlap any other) into the tree and list. */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
-/* Changes a VMA's range and offset with its anon_vma root lock (and shmem
- * i_mmap_lock) held, refiling it in their interval trees, so a concurrent
- * rmap walk finds it under either the old or the new triple. */
+/* Changes a VMA's range and offset with the lock of the interval trees
+ * that file it held (its anon_vma root lock, or its shmem i_mmap_lock),
+ * refiling it in them, so a concurrent rmap walk finds it under either the
+ * old or the new triple. mmap_lock held; start < end, both page-aligned. */
 void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
 /* Extends vma, a VM_GROWSDOWN stack VMA just above addr, down to addr's
  * page, within mm->stack_limit and keeping stack_guard_gap to the VMA below.
