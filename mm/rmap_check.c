@@ -22,9 +22,11 @@
  * change that skipped vma_set_range).
  *
  * Locks: migrate_mutex (no migration half done), then every mm's
- * mmap_lock in address order (nothing else holds two), so no PTE of any
- * user page changes while the two views are taken; rmap_walk then takes
- * anon_vma and page-table locks inside, as the lock order allows.
+ * mmap_lock in address order (the only other holder of two is fork, whose
+ * second is a child not yet on the mm list), so no PTE of any user page
+ * changes while the two views are taken; rmap_walk and the filing check
+ * then take anon_vma, i_mmap and page-table locks inside, as the lock
+ * order allows.
  */
 #include <mm/rmap.h>
 #include <mm/mm.h>

@@ -17,7 +17,9 @@
  * partial, or empty (all free; at most SLAB_KEEP_EMPTY are kept, the rest
  * go back to the buddy allocator).
  *
- * Locks: cache->lock (irqsave), then zone.lock inside the page allocator.
+ * Locks: all_caches_lock (the list of caches; /proc/slabinfo's snapshot
+ * takes each cache's lock under it), cache->lock (irqsave), then
+ * zone.lock inside the page allocator.
  */
 #include <mm/slab.h>
 #include <mm/page_alloc.h>

@@ -233,7 +233,7 @@ KBENCH(rmap)
 	bench_walk_split_vmas();
 	bench_fork_generations();
 	bench_report("rmap.bytes_per_vma", RMAP_BYTES_PER_VMA,
-		     "bytes (one anon_vma_chain; a forked VMA has one per ancestor generation)");
+		     "bytes (an anon_vma_chain per anon_vma on its chain: its own, its ancestors')");
 	bench_report("rmap.bytes_per_page", RMAP_BYTES_PER_PAGE,
 		     "bytes (page->mapping and page->index are in struct page already)");
 }
