@@ -14,6 +14,7 @@
  *   check_exited / check_killed_by              exact wait-status assertions
  *   pattern_fill / CHECK_PATTERN(_IN), checksum content checks for big buffers
  *   rng_next                                    a seeded PRNG (deterministic tests)
+ *   env_number                                  a numeric option from the environment
  *   run_in_child                                fork, run a function, return status
  *   send_token / wait_token                     order two processes through a pipe
  *   read_full / write_full                      whole transfers over short counts
@@ -423,6 +424,27 @@ rng_next(uint32_t *state)
 	x ^= x << 5;
 	*state = x;
 	return x;
+}
+
+/* ---- options from the environment ------------------------------------------ */
+
+/* env_number - the number (0 or more, in C syntax: 10, 0x1f, 017) in the
+ * environment variable name, or fallback when it is unset or empty; fails
+ * the test on anything else. In the guest, init turns the boot words
+ * stress_KEY=V and fuzz_KEY=V into STRESS_KEY and FUZZ_KEY variables. */
+static inline long
+env_number(const char *name, long fallback)
+{
+	const char *text = getenv(name);
+	char *end;
+	long value;
+
+	if (!text || !*text)
+		return fallback;
+	value = strtol(text, &end, 0);
+	if (*end || value < 0)
+		fail("%s=%s (expected a number, 0 or more)", name, text);
+	return value;
 }
 
 /* ---- memory helpers --------------------------------------------------------- */

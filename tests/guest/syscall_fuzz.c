@@ -2615,22 +2615,6 @@ map_control(void)
 	return p;
 }
 
-/* env_number - a number from the environment, or fallback. */
-static long
-env_number(const char *name, long fallback)
-{
-	const char *text = getenv(name);
-	char *end;
-	long value;
-
-	if (!text || !*text)
-		return fallback;
-	value = strtol(text, &end, 0);
-	if (*end || value < 0)
-		fail("%s=%s (expected a number, 0 or more)", name, text);
-	return value;
-}
-
 int
 main(int argc, char **argv)
 {
