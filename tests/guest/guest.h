@@ -18,6 +18,9 @@
  *   run_in_child                                fork, run a function, return status
  *   send_token / wait_token                     order two processes through a pipe
  *   read_full / write_full                      whole transfers over short counts
+ *   sys_mremap, sys_mlock2, sys_sigaltstack     raw calls, past musl's own checks
+ *   set_handler / set_siginfo_handler           install a signal handler
+ *   set_altstack / check_altstack               set and check the alternate stack
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
  *   map_anon, unmapped_page, tmp_path           small conveniences
  *
@@ -39,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -498,6 +502,92 @@ tmp_path(char *buf, size_t size, const char *name)
 	return buf;
 }
 
+/* ---- raw system calls ---------------------------------------------------------- */
+
+/* The calls as the kernel receives them: musl's wrappers check or rewrite
+ * some arguments first (mremap refuses huge lengths, mlock2 with flags 0
+ * becomes mlock, sigaltstack refuses small sizes), and a test of the
+ * kernel's own checks must get past them. */
+
+static inline long
+sys_mremap(void *addr, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+	return syscall(SYS_mremap, addr, old_len, new_len, flags, new_addr);
+}
+
+static inline long
+sys_mlock2(const void *addr, size_t len, unsigned int flags)
+{
+	return syscall(SYS_mlock2, addr, len, flags);
+}
+
+static inline long
+sys_sigaltstack(const stack_t *ss, stack_t *old)
+{
+	return syscall(SYS_sigaltstack, ss, old);
+}
+
+/* ---- signal handlers and alternate stacks --------------------------------------- */
+
+/* set_handler - sig runs the one-argument handler fn, with sa_flags flags
+ * (SA_ONSTACK, SA_NODEFER, ...) and an empty sa_mask. */
+static inline void
+set_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+/* set_siginfo_handler - sig runs fn with its siginfo and context:
+ * SA_SIGINFO and flags, an empty sa_mask. */
+static inline void
+set_siginfo_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	sigemptyset(&sa.sa_mask);
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+/* set_altstack - the alternate signal stack becomes {sp, flags, size}. */
+static inline void
+set_altstack(void *sp, int flags, size_t size)
+{
+	stack_t ss = { .ss_sp = sp, .ss_flags = flags, .ss_size = size };
+
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+}
+
+/* check_stack_t - *got must read {sp, flags, size}. */
+static inline void
+check_stack_t(const char *what, const volatile stack_t *got, const void *sp, int flags,
+	      size_t size)
+{
+	if (got->ss_sp != sp || got->ss_flags != flags || got->ss_size != size)
+		fail("%s (expected {%p, %#x, %zu}, got {%p, %#x, %zu})", what, sp,
+		     (unsigned)flags, size, got->ss_sp, (unsigned)got->ss_flags, got->ss_size);
+}
+
+/* check_altstack - sigaltstack must report {sp, flags, size} now (every
+ * field written: the buffer starts as junk). */
+static inline void
+check_altstack(const char *what, const void *sp, int flags, size_t size)
+{
+	stack_t now;
+
+	memset(&now, 0xA5, sizeof(now));
+	CHECK_OK(sys_sigaltstack(NULL, &now));
+	check_stack_t(what, &now, sp, flags, size);
+}
+
 /* ---- catching SIGSEGV --------------------------------------------------------- */
 
 /* What the last caught fault reported; filled in by fault_handler. */
@@ -525,14 +615,8 @@ fault_handler(int sig, siginfo_t *info, void *context)
 static inline void
 catch_faults(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fault_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
-	CHECK_OK(sigaction(SIGBUS, &sa, NULL));
+	set_siginfo_handler(SIGSEGV, fault_handler, 0);
+	set_siginfo_handler(SIGBUS, fault_handler, 0);
 }
 
 enum access_result { ACCESS_OK, ACCESS_FAULTED };

@@ -21,7 +21,6 @@
 #include "guest.h"
 #include <fcntl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 
 #define PAGES         4
 #define LEN           (PAGES * PAGE_SIZE)
@@ -49,13 +48,6 @@ vm_lck_kb(void)
 
 /* CHECK_VMLCK - VmLck must read expected kB. */
 #define CHECK_VMLCK(what, expected) CHECK_EQ(what, (expected), vm_lck_kb())
-
-/* sys_mlock2 - the raw syscall (the libc wrapper turns flags 0 into mlock). */
-static long
-sys_mlock2(const void *addr, size_t len, unsigned int flags)
-{
-	return syscall(SYS_mlock2, addr, len, flags);
-}
 
 /* lock_and_unlock - the plain case, locking twice, and the rounding. */
 static void

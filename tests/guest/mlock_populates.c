@@ -19,7 +19,6 @@
 #include "guest.h"
 #include "vm_probe.h"
 #include <fcntl.h>
-#include <sys/syscall.h>
 
 #define PAGES        16
 #define LEN          (PAGES * PAGE_SIZE)
@@ -138,12 +137,6 @@ check_on_fault(const char *what, char *p, long lck_before)
 	p[TOUCHED_PAGE * PAGE_SIZE] = 1;
 	snprintf(label, sizeof(label), "%s, then one page written", what);
 	check_resident(label, p, 1u << TOUCHED_PAGE);
-}
-
-static long
-sys_mlock2(const void *addr, size_t len, unsigned int flags)
-{
-	return syscall(SYS_mlock2, addr, len, flags);
 }
 
 /* lock_range - mlock and mlock2(0) populate; data written before stays. */

@@ -288,15 +288,10 @@ crash_handler(int sig, siginfo_t *info, void *context)
 static void
 install_crash_handler(void)
 {
-	struct sigaction sa;
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = crash_handler;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+		set_siginfo_handler(sigs[i], crash_handler, SA_NODEFER);
 }
 
 /* check_pages - pages [addr, +n) hold tags t[0..n). */
