@@ -22,7 +22,7 @@
  *   set_handler / set_siginfo_handler           install a signal handler
  *   set_altstack / check_altstack               set and check the alternate stack
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
- *   map_anon, unmapped_page, tmp_path           small conveniences
+ *   map_anon, free_range, unmapped_page, tmp_path   address space and files
  *
  * Every function is static inline and every variable unused-tolerant, so a test
  * that uses only part of this header still builds with -Wall -Werror.
@@ -462,6 +462,18 @@ map_anon(size_t len, int prot)
 	if (p == MAP_FAILED)
 		fail("mmap(%zu bytes) (expected a mapping, got MAP_FAILED with %s)", len,
 		     errno_name(errno));
+	return p;
+}
+
+/* free_range - the address of pages free pages nothing maps now: where the
+ * kernel put a mapping of that size, unmapped again. A test places its own
+ * layout there with MAP_FIXED or MAP_FIXED_NOREPLACE. */
+static inline char *
+free_range(size_t pages)
+{
+	char *p = map_anon(pages * PAGE_SIZE, PROT_NONE);
+
+	CHECK_OK(munmap(p, pages * PAGE_SIZE));
 	return p;
 }
 

@@ -61,11 +61,8 @@ piece(char *area, int index, uint32_t seed)
 static void
 build(void)
 {
-	char *area = mmap(NULL, AREA_PAGES * PAGE_SIZE, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *area = free_range(AREA_PAGES);
 
-	CHECK(area != MAP_FAILED, "reserve %d pages (got %s)", AREA_PAGES, errno_name(errno));
-	CHECK_OK(munmap(area, AREA_PAGES * PAGE_SIZE));
 	below = piece(area, BELOW_PAGE, BELOW_SEED);
 	p = piece(area, P_PAGE, P_SEED);
 	above = piece(area, ABOVE_PAGE, ABOVE_SEED);

@@ -28,17 +28,6 @@
 #define Q_SEED       0x0C0C
 #define SHARED_SEED  0x5AED
 
-/* free_range - the address of pages free now (reserved, then unmapped). */
-static char *
-free_range(int pages)
-{
-	char *r = mmap(NULL, pages * PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	CHECK(r != MAP_FAILED, "reserve %d pages (got %s)", pages, errno_name(errno));
-	CHECK_OK(munmap(r, pages * PAGE_SIZE));
-	return r;
-}
-
 /* layout - p: P_PAGES filled pages, then a hole, then q: one filled page. */
 static void
 layout(char **p, char **q)
