@@ -22,7 +22,8 @@
  *   set_handler / set_siginfo_handler           install a signal handler
  *   set_altstack / check_altstack               set and check the alternate stack
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
- *   map_anon, free_range, unmapped_page, tmp_path   address space and files
+ *   map_anon / map_shared_anon                  anonymous memory, or the test fails
+ *   free_range, unmapped_page, tmp_path         free addresses and file names
  *
  * Every function is static inline and every variable unused-tolerant, so a test
  * that uses only part of this header still builds with -Wall -Werror.
@@ -453,16 +454,32 @@ env_number(const char *name, long fallback)
 
 /* ---- memory helpers --------------------------------------------------------- */
 
-/* map_anon - a private anonymous mapping of len bytes, or the test fails. */
+/* map_anon_type - an anonymous mapping of len bytes, type MAP_PRIVATE or
+ * MAP_SHARED, where the kernel chooses; or the test fails. */
+static inline void *
+map_anon_type(size_t len, int prot, int type)
+{
+	void *p = mmap(NULL, len, prot, type | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap(%zu bytes, %s) (expected a mapping, got MAP_FAILED with %s)", len,
+		     type == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE", errno_name(errno));
+	return p;
+}
+
+/* map_anon - private anonymous memory: copied on write after fork. */
 static inline void *
 map_anon(size_t len, int prot)
 {
-	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return map_anon_type(len, prot, MAP_PRIVATE);
+}
 
-	if (p == MAP_FAILED)
-		fail("mmap(%zu bytes) (expected a mapping, got MAP_FAILED with %s)", len,
-		     errno_name(errno));
-	return p;
+/* map_shared_anon - shared anonymous memory: the same pages in every
+ * process forked after the call. */
+static inline void *
+map_shared_anon(size_t len, int prot)
+{
+	return map_anon_type(len, prot, MAP_SHARED);
 }
 
 /* free_range - the address of pages free pages nothing maps now: where the

@@ -64,12 +64,10 @@ static void
 check_old_size_zero(void)
 {
 	char *priv = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
-	char *shared = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	char *target, *copy, *fixed;
 
 	say("old_size 0: private refused, shared duplicated");
-	CHECK(shared != MAP_FAILED, "shared mapping (got %s)", errno_name(errno));
 	CHECK_ERRNO(sys_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE, 0), EINVAL);
 	CHECK_ERRNO(sys_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, free_range(2)),
 		    EINVAL);
