@@ -57,10 +57,10 @@
  * are issued only on anvil; lengths that could make the kernel populate
  * gigabytes are kept in check (resource_guards()).
  *
- * Known kernel bugs (issue 9) that another change fixes are kept out of
- * the inputs by known_bugs[]: one entry per bug, each a predicate on a
- * generated call; a call it matches is replaced by another. Delete an
- * entry once its fix is in.
+ * Known kernel bugs whose fix is still being written are kept out of the
+ * inputs by known_bugs[] (empty now: issue 9's are fixed): one entry per
+ * bug, each a predicate on a generated call; a call it matches is replaced
+ * by another. Delete an entry once its fix is in.
  *
  * Usage: syscall_fuzz [SEED [CALLS [ROUND]]], or the environment
  *   FUZZ_SEED         first seed (default 1)
