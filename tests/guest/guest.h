@@ -20,7 +20,7 @@
  *   read_full / write_full                      whole transfers over short counts
  *   sys_mremap, sys_mlock2, sys_sigaltstack     raw calls, past musl's own checks
  *   set_handler / set_siginfo_handler           install a signal handler
- *   set_altstack / check_altstack               set and check the alternate stack
+ *   set_altstack, check_altstack, check_stack_t set and check alternate stacks
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
  *   map_anon / map_shared_anon                  anonymous memory, or the test fails
  *   free_range, unmapped_page, tmp_path         free addresses and file names
