@@ -22,10 +22,8 @@
 int
 main(void)
 {
-	size_t room = (ROOM_PAGES + 1) * PAGE_SIZE;
-	char *area = map_anon(room, PROT_NONE), *high = area + ROOM_PAGES * PAGE_SIZE;
+	char *high = free_range(ROOM_PAGES + 1) + ROOM_PAGES * PAGE_SIZE;
 
-	CHECK_OK(munmap(area, room));
 	say("a one-page MAP_GROWSDOWN mapping at 0x%x, moved to %p", LOW_ADDR, (void *)high);
 	char *low = mmap((void *)(uintptr_t)LOW_ADDR, PAGE_SIZE, RW,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, -1, 0);

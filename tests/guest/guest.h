@@ -14,11 +14,16 @@
  *   check_exited / check_killed_by              exact wait-status assertions
  *   pattern_fill / CHECK_PATTERN(_IN), checksum content checks for big buffers
  *   rng_next                                    a seeded PRNG (deterministic tests)
+ *   env_number                                  a numeric option from the environment
  *   run_in_child                                fork, run a function, return status
  *   send_token / wait_token                     order two processes through a pipe
  *   read_full / write_full                      whole transfers over short counts
+ *   sys_mremap, sys_mlock2, sys_sigaltstack     raw calls, past musl's own checks
+ *   set_handler / set_siginfo_handler           install a signal handler
+ *   set_altstack, check_altstack, check_stack_t set and check alternate stacks
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
- *   map_anon, unmapped_page, tmp_path           small conveniences
+ *   map_anon / map_shared_anon                  anonymous memory, or the test fails
+ *   free_range, unmapped_page, tmp_path         free addresses and file names
  *
  * Every function is static inline and every variable unused-tolerant, so a test
  * that uses only part of this header still builds with -Wall -Werror.
@@ -38,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -425,17 +431,66 @@ rng_next(uint32_t *state)
 	return x;
 }
 
+/* ---- options from the environment ------------------------------------------ */
+
+/* env_number - the number (0 or more, in C syntax: 10, 0x1f, 017) in the
+ * environment variable name, or fallback when it is unset or empty; fails
+ * the test on anything else. In the guest, init turns the boot words
+ * stress_KEY=V and fuzz_KEY=V into STRESS_KEY and FUZZ_KEY variables. */
+static inline long
+env_number(const char *name, long fallback)
+{
+	const char *text = getenv(name);
+	char *end;
+	long value;
+
+	if (!text || !*text)
+		return fallback;
+	value = strtol(text, &end, 0);
+	if (*end || value < 0)
+		fail("%s=%s (expected a number, 0 or more)", name, text);
+	return value;
+}
+
 /* ---- memory helpers --------------------------------------------------------- */
 
-/* map_anon - a private anonymous mapping of len bytes, or the test fails. */
+/* map_anon_type - an anonymous mapping of len bytes, type MAP_PRIVATE or
+ * MAP_SHARED, where the kernel chooses; or the test fails. */
+static inline void *
+map_anon_type(size_t len, int prot, int type)
+{
+	void *p = mmap(NULL, len, prot, type | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap(%zu bytes, %s) (expected a mapping, got MAP_FAILED with %s)", len,
+		     type == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE", errno_name(errno));
+	return p;
+}
+
+/* map_anon - private anonymous memory: copied on write after fork. */
 static inline void *
 map_anon(size_t len, int prot)
 {
-	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return map_anon_type(len, prot, MAP_PRIVATE);
+}
 
-	if (p == MAP_FAILED)
-		fail("mmap(%zu bytes) (expected a mapping, got MAP_FAILED with %s)", len,
-		     errno_name(errno));
+/* map_shared_anon - shared anonymous memory: the same pages in every
+ * process forked after the call. */
+static inline void *
+map_shared_anon(size_t len, int prot)
+{
+	return map_anon_type(len, prot, MAP_SHARED);
+}
+
+/* free_range - the address of pages free pages nothing maps now: where the
+ * kernel put a mapping of that size, unmapped again. A test places its own
+ * layout there with MAP_FIXED or MAP_FIXED_NOREPLACE. */
+static inline char *
+free_range(size_t pages)
+{
+	char *p = map_anon(pages * PAGE_SIZE, PROT_NONE);
+
+	CHECK_OK(munmap(p, pages * PAGE_SIZE));
 	return p;
 }
 
@@ -476,6 +531,92 @@ tmp_path(char *buf, size_t size, const char *name)
 	return buf;
 }
 
+/* ---- raw system calls ---------------------------------------------------------- */
+
+/* The calls as the kernel receives them: musl's wrappers check or rewrite
+ * some arguments first (mremap refuses huge lengths, mlock2 with flags 0
+ * becomes mlock, sigaltstack refuses small sizes), and a test of the
+ * kernel's own checks must get past them. */
+
+static inline long
+sys_mremap(void *addr, size_t old_len, size_t new_len, int flags, void *new_addr)
+{
+	return syscall(SYS_mremap, addr, old_len, new_len, flags, new_addr);
+}
+
+static inline long
+sys_mlock2(const void *addr, size_t len, unsigned int flags)
+{
+	return syscall(SYS_mlock2, addr, len, flags);
+}
+
+static inline long
+sys_sigaltstack(const stack_t *ss, stack_t *old)
+{
+	return syscall(SYS_sigaltstack, ss, old);
+}
+
+/* ---- signal handlers and alternate stacks --------------------------------------- */
+
+/* set_handler - sig runs the one-argument handler fn, with sa_flags flags
+ * (SA_ONSTACK, SA_NODEFER, ...) and an empty sa_mask. */
+static inline void
+set_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+/* set_siginfo_handler - sig runs fn with its siginfo and context:
+ * SA_SIGINFO and flags, an empty sa_mask. */
+static inline void
+set_siginfo_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | flags;
+	sigemptyset(&sa.sa_mask);
+	CHECK_OK(sigaction(sig, &sa, NULL));
+}
+
+/* set_altstack - the alternate signal stack becomes {sp, flags, size}. */
+static inline void
+set_altstack(void *sp, int flags, size_t size)
+{
+	stack_t ss = { .ss_sp = sp, .ss_flags = flags, .ss_size = size };
+
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+}
+
+/* check_stack_t - *got must read {sp, flags, size}. */
+static inline void
+check_stack_t(const char *what, const volatile stack_t *got, const void *sp, int flags,
+	      size_t size)
+{
+	if (got->ss_sp != sp || got->ss_flags != flags || got->ss_size != size)
+		fail("%s (expected {%p, %#x, %zu}, got {%p, %#x, %zu})", what, sp,
+		     (unsigned)flags, size, got->ss_sp, (unsigned)got->ss_flags, got->ss_size);
+}
+
+/* check_altstack - sigaltstack must report {sp, flags, size} now (every
+ * field written: the buffer starts as junk). */
+static inline void
+check_altstack(const char *what, const void *sp, int flags, size_t size)
+{
+	stack_t now;
+
+	memset(&now, 0xA5, sizeof(now));
+	CHECK_OK(sys_sigaltstack(NULL, &now));
+	check_stack_t(what, &now, sp, flags, size);
+}
+
 /* ---- catching SIGSEGV --------------------------------------------------------- */
 
 /* What the last caught fault reported; filled in by fault_handler. */
@@ -503,14 +644,8 @@ fault_handler(int sig, siginfo_t *info, void *context)
 static inline void
 catch_faults(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fault_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGSEGV, &sa, NULL));
-	CHECK_OK(sigaction(SIGBUS, &sa, NULL));
+	set_siginfo_handler(SIGSEGV, fault_handler, 0);
+	set_siginfo_handler(SIGBUS, fault_handler, 0);
 }
 
 enum access_result { ACCESS_OK, ACCESS_FAULTED };

@@ -111,8 +111,7 @@ check_second_mapping(void)
 int
 main(void)
 {
-	shared = mmap(NULL, SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(shared != MAP_FAILED, "mmap(MAP_SHARED|MAP_ANONYMOUS) (got %s)", errno_name(errno));
+	shared = map_shared_anon(SHARED_SIZE, PROT_READ | PROT_WRITE);
 	pattern_fill(shared, SHARED_SIZE, SEED_BEFORE);
 	CHECK_OK(pipe(up));
 	CHECK_OK(pipe(down));

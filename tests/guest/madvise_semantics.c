@@ -70,10 +70,9 @@ child_writes_shared(void *shared)
 static void
 dontneed_shared(void)
 {
-	char *shared = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(LEN, PROT_READ | PROT_WRITE);
 
 	say("MADV_DONTNEED on shared anonymous pages");
-	CHECK(shared != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS (got %s)", errno_name(errno));
 	pattern_fill(shared, LEN, SHARED_SEED);
 	CHECK_OK(madvise(shared, LEN, MADV_DONTNEED));
 	CHECK_PATTERN("shared data after MADV_DONTNEED", shared, LEN, SHARED_SEED);

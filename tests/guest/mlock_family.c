@@ -19,43 +19,16 @@
  */
 #define TEST_NAME "mlock_family"
 #include "guest.h"
-#include <fcntl.h>
+#include "vm_probe.h"
 #include <sys/resource.h>
-#include <sys/syscall.h>
 
 #define PAGES         4
 #define LEN           (PAGES * PAGE_SIZE)
 #define PAGE_KB       (PAGE_SIZE / KiB)
 #define SEED          0x10C4
 
-static char status_text[4096];
-
-/* vm_lck_kb - the VmLck line of /proc/self/status, in kB. */
-static long
-vm_lck_kb(void)
-{
-	int fd = CHECK_OK(open("/proc/self/status", O_RDONLY));
-	long n = read_full(fd, status_text, sizeof(status_text) - 1);
-	unsigned long kb;
-
-	close(fd);
-	CHECK(n > 0, "read /proc/self/status (got %ld)", n);
-	status_text[n] = '\0';
-	const char *line = strstr(status_text, "\nVmLck:");
-	CHECK(line != NULL, "/proc/self/status has no VmLck line");
-	CHECK_EQ("VmLck line parsed", 1, sscanf(line, "\nVmLck: %lu kB", &kb));
-	return (long)kb;
-}
-
 /* CHECK_VMLCK - VmLck must read expected kB. */
-#define CHECK_VMLCK(what, expected) CHECK_EQ(what, (expected), vm_lck_kb())
-
-/* sys_mlock2 - the raw syscall (the libc wrapper turns flags 0 into mlock). */
-static long
-sys_mlock2(const void *addr, size_t len, unsigned int flags)
-{
-	return syscall(SYS_mlock2, addr, len, flags);
-}
+#define CHECK_VMLCK(what, expected) CHECK_EQ(what, (expected), status_kb("VmLck"))
 
 /* lock_and_unlock - the plain case, locking twice, and the rounding. */
 static void
@@ -161,7 +134,7 @@ lock_everything(void)
 
 	say("mlockall(MCL_CURRENT): later mappings are not locked");
 	CHECK_OK(mlockall(MCL_CURRENT));
-	locked = vm_lck_kb();
+	locked = status_kb("VmLck");
 	CHECK(locked >= PAGES * PAGE_KB, "VmLck after mlockall(MCL_CURRENT) (expected at least "
 	      "%d kB, got %ld kB)", PAGES * PAGE_KB, locked);
 	later = map_anon(LEN, PROT_READ | PROT_WRITE);
@@ -172,7 +145,7 @@ lock_everything(void)
 
 	say("mlockall(MCL_CURRENT|MCL_FUTURE): a later mmap is locked");
 	CHECK_OK(mlockall(MCL_CURRENT | MCL_FUTURE));
-	locked = vm_lck_kb();
+	locked = status_kb("VmLck");
 	later = map_anon(LEN, PROT_READ | PROT_WRITE);
 	CHECK_VMLCK("VmLck after an mmap under MCL_FUTURE", locked + PAGES * PAGE_KB);
 	CHECK_ZERO("a locked new mapping", later, LEN);
@@ -203,7 +176,7 @@ int
 main(void)
 {
 	struct rlimit limit;
-	long base = vm_lck_kb();
+	long base = status_kb("VmLck");
 	char *p = map_anon(LEN, PROT_READ | PROT_WRITE);
 
 	CHECK_OK(getrlimit(RLIMIT_MEMLOCK, &limit));

@@ -288,15 +288,10 @@ crash_handler(int sig, siginfo_t *info, void *context)
 static void
 install_crash_handler(void)
 {
-	struct sigaction sa;
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = crash_handler;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+		set_siginfo_handler(sigs[i], crash_handler, SA_NODEFER);
 }
 
 /* check_pages - pages [addr, +n) hold tags t[0..n). */
@@ -1268,22 +1263,6 @@ run_seed(uint32_t seed, int steps)
 	    m.counts[OP_WRITE], m.counts[OP_MUNMAP], m.counts[OP_MPROTECT], m.counts[OP_MREMAP],
 	    m.counts[OP_DONTNEED], m.counts[OP_FORK], m.counts[OP_EXIT], m.counts[OP_OFFLINE],
 	    m.counts[OP_PROBE]);
-}
-
-/* env_number - a number (0 or more) from the environment, or fallback. */
-static long
-env_number(const char *name, long fallback)
-{
-	const char *text = getenv(name);
-	char *end;
-	long value;
-
-	if (!text || !*text)
-		return fallback;
-	value = strtol(text, &end, 0);
-	if (*end || value < 0)
-		fail("%s=%s (expected a number, 0 or more)", name, text);
-	return value;
 }
 
 int

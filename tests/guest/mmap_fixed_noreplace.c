@@ -43,8 +43,7 @@ page_at(int i)
 static void
 free_area(void)
 {
-	area = map_anon(AREA_PAGES * PAGE_SIZE, PROT_NONE);
-	CHECK_OK(munmap(area, AREA_PAGES * PAGE_SIZE));
+	area = free_range(AREA_PAGES);
 }
 
 /* check_free - the page faults with SEGV_MAPERR: still unmapped. */

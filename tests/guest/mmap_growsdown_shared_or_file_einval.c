@@ -19,17 +19,6 @@
 #define ROOM_PAGES   512                       /* free below: over Linux's 256-page gap */
 #define SEED         0x6d5a
 
-/* free_area_top - the end of a free range of ROOM_PAGES + PAGES pages. */
-static char *
-free_area_top(void)
-{
-	size_t len = (ROOM_PAGES + PAGES) * PAGE_SIZE;
-	char *p = map_anon(len, PROT_NONE);
-
-	CHECK_OK(munmap(p, len));
-	return p + len;
-}
-
 /* check_refused - mmap2 of at with flags and fd fails with EINVAL, and
  * nothing is mapped there afterwards. */
 static void
@@ -50,7 +39,7 @@ check_refused(const char *what, char *at, int flags, int fd)
 int
 main(void)
 {
-	char *top = free_area_top(), *at = top - PAGES * PAGE_SIZE, path[128];
+	char *at = free_range(ROOM_PAGES + PAGES) + ROOM_PAGES * PAGE_SIZE, path[128];
 	int fd = CHECK_OK(open(tmp_path(path, sizeof(path), "file"), O_CREAT | O_RDWR | O_TRUNC, 0600));
 
 	CHECK_OK(ftruncate(fd, PAGES * PAGE_SIZE));

@@ -29,12 +29,10 @@ child_side(char *shared, char *private, int to_parent, int from_parent)
 int
 main(void)
 {
-	char *shared = mmap(NULL, SHARED_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(SHARED_SIZE, PROT_READ | PROT_WRITE);
 	char *private = map_anon(SHARED_SIZE, PROT_READ | PROT_WRITE);
 	int up[2], down[2];
 
-	CHECK(shared != MAP_FAILED, "mmap(MAP_SHARED|MAP_ANONYMOUS) failed: %s", errno_name(errno));
 	pattern_fill(private, SHARED_SIZE, SEED_PRIVATE);
 	CHECK_OK(pipe(up));
 	CHECK_OK(pipe(down));

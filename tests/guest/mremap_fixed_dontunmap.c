@@ -40,16 +40,6 @@ reserve(int pages)
 	return p;
 }
 
-/* free_range - the address of pages free now (reserved, then unmapped). */
-static char *
-free_range(int pages)
-{
-	char *p = reserve(pages);
-
-	CHECK_OK(munmap(p, pages * PAGE_SIZE));
-	return p;
-}
-
 /* filled - a read-write mapping holding the pattern named by seed. */
 static char *
 filled(int pages, uint32_t seed)

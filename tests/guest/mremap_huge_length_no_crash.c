@@ -34,21 +34,15 @@
 #define PIECE_PAGES     2
 #define NEAR_4G         0xFFFFF000u
 #define ALIGNS_TO_ZERO  0xFFFFF001u
-#define TOP_PAGE        0xFFFFF000u
+#define TOP_PAGE        ((void *)TOP_PAGE_ADDR)
 #define WRAP_TO_BELOW   (0u - 2u * PAGE_SIZE)  /* p + this = the middle of below */
-#define LOW_TARGET      0x10000000u
+#define LOW_TARGET      ((void *)0x10000000u)
 #define GROWN_LEN       (64 * PAGE_SIZE)
 #define BELOW_SEED      0xB310
 #define P_SEED          0x9A9A
 #define ABOVE_SEED      0xAB0E
 
 static char *below, *p, *above;
-
-static long
-raw_mremap(void *addr, uint32_t old_len, uint32_t new_len, int flags, uint32_t new_addr)
-{
-	return syscall(SYS_mremap, addr, old_len, new_len, flags, new_addr);
-}
 
 /* piece - PIECE_PAGES read-write pages at page index of area, filled. */
 static char *
@@ -67,11 +61,8 @@ piece(char *area, int index, uint32_t seed)
 static void
 build(void)
 {
-	char *area = mmap(NULL, AREA_PAGES * PAGE_SIZE, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *area = free_range(AREA_PAGES);
 
-	CHECK(area != MAP_FAILED, "reserve %d pages (got %s)", AREA_PAGES, errno_name(errno));
-	CHECK_OK(munmap(area, AREA_PAGES * PAGE_SIZE));
 	below = piece(area, BELOW_PAGE, BELOW_SEED);
 	p = piece(area, P_PAGE, P_SEED);
 	above = piece(area, ABOVE_PAGE, ABOVE_SEED);
@@ -90,33 +81,33 @@ unchanged(const char *after)
 static void
 check_new_lengths(void)
 {
-	CHECK_ERRNO(raw_mremap(p, PAGE_SIZE, NEAR_4G, MREMAP_MAYMOVE, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(p, PAGE_SIZE, NEAR_4G, MREMAP_MAYMOVE, 0), EINVAL);
 	unchanged("growing to 0xFFFFF000 with MREMAP_MAYMOVE");
-	CHECK_ERRNO(raw_mremap(p, PAGE_SIZE, NEAR_4G, 0, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(p, PAGE_SIZE, NEAR_4G, 0, 0), EINVAL);
 	unchanged("growing to 0xFFFFF000 in place");
-	CHECK_ERRNO(raw_mremap(p, PIECE_PAGES * PAGE_SIZE, ALIGNS_TO_ZERO, MREMAP_MAYMOVE, 0),
+	CHECK_ERRNO(sys_mremap(p, PIECE_PAGES * PAGE_SIZE, ALIGNS_TO_ZERO, MREMAP_MAYMOVE, 0),
 		    EINVAL);
-	CHECK_ERRNO(raw_mremap(p, PIECE_PAGES * PAGE_SIZE, 0, MREMAP_MAYMOVE, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(p, PIECE_PAGES * PAGE_SIZE, 0, MREMAP_MAYMOVE, 0), EINVAL);
 	unchanged("new lengths 0xFFFFF001 and 0");
 }
 
 static void
 check_shrink_from_huge_old_length(void)
 {
-	CHECK_ERRNO(raw_mremap(p, WRAP_TO_BELOW, PAGE_SIZE, 0, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(p, WRAP_TO_BELOW, PAGE_SIZE, 0, 0), EINVAL);
 	unchanged("shrinking from 0xFFFFE000 bytes");
-	CHECK_ERRNO(raw_mremap(p, NEAR_4G, PAGE_SIZE, MREMAP_MAYMOVE, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(p, NEAR_4G, PAGE_SIZE, MREMAP_MAYMOVE, 0), EINVAL);
 	unchanged("shrinking from 0xFFFFF000 bytes");
 }
 
 static void
 check_new_ranges_past_the_top(void)
 {
-	CHECK_ERRNO(raw_mremap(p, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, TOP_PAGE),
+	CHECK_ERRNO(sys_mremap(p, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, TOP_PAGE),
 		    EINVAL);
-	CHECK_ERRNO(raw_mremap(p, PAGE_SIZE, NEAR_4G, MREMAP_MAYMOVE | MREMAP_FIXED, LOW_TARGET),
+	CHECK_ERRNO(sys_mremap(p, PAGE_SIZE, NEAR_4G, MREMAP_MAYMOVE | MREMAP_FIXED, LOW_TARGET),
 		    EINVAL);
-	CHECK_ERRNO(raw_mremap(p, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, TOP_PAGE),
+	CHECK_ERRNO(sys_mremap(p, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, TOP_PAGE),
 		    EINVAL);
 	unchanged("MREMAP_FIXED / DONTUNMAP ranges past the top");
 }
@@ -134,7 +125,7 @@ check_munmap(void)
 static void
 check_still_works(void)
 {
-	char *moved = (char *)raw_mremap(p, PIECE_PAGES * PAGE_SIZE, GROWN_LEN, MREMAP_MAYMOVE, 0);
+	char *moved = (char *)sys_mremap(p, PIECE_PAGES * PAGE_SIZE, GROWN_LEN, MREMAP_MAYMOVE, 0);
 
 	CHECK(moved != MAP_FAILED, "mremap to %d bytes (got %s)", GROWN_LEN, errno_name(errno));
 	CHECK_PATTERN("moved data", moved, PIECE_PAGES * PAGE_SIZE, P_SEED);

@@ -15,7 +15,6 @@
  */
 #define TEST_NAME "mremap_length_rules"
 #include "guest.h"
-#include <sys/syscall.h>
 
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
@@ -28,23 +27,6 @@
 #define P_SEED       0x1E9A
 #define Q_SEED       0x0C0C
 #define SHARED_SEED  0x5AED
-
-static long
-raw_mremap(void *addr, uint32_t old_len, uint32_t new_len, int flags, void *new_addr)
-{
-	return syscall(SYS_mremap, addr, old_len, new_len, flags, new_addr);
-}
-
-/* free_range - the address of pages free now (reserved, then unmapped). */
-static char *
-free_range(int pages)
-{
-	char *r = mmap(NULL, pages * PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	CHECK(r != MAP_FAILED, "reserve %d pages (got %s)", pages, errno_name(errno));
-	CHECK_OK(munmap(r, pages * PAGE_SIZE));
-	return r;
-}
 
 /* layout - p: P_PAGES filled pages, then a hole, then q: one filled page. */
 static void
@@ -69,7 +51,7 @@ check_dontunmap_rounds_lengths(void)
 
 	say("MREMAP_DONTUNMAP with old_size 4095, new_size 4096");
 	pattern_fill(p, PAGE_SIZE, P_SEED);
-	moved = (char *)raw_mremap(p, PAGE_SIZE - 1, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	moved = (char *)sys_mremap(p, PAGE_SIZE - 1, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
 	CHECK(moved != MAP_FAILED, "DONTUNMAP 4095 -> 4096 (got %s)", errno_name(errno));
 	CHECK(moved != p, "DONTUNMAP moved to a new address");
 	CHECK_PATTERN("moved page", moved, PAGE_SIZE, P_SEED);
@@ -82,22 +64,20 @@ static void
 check_old_size_zero(void)
 {
 	char *priv = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
-	char *shared = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	char *target, *copy, *fixed;
 
 	say("old_size 0: private refused, shared duplicated");
-	CHECK(shared != MAP_FAILED, "shared mapping (got %s)", errno_name(errno));
-	CHECK_ERRNO(raw_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE, 0), EINVAL);
-	CHECK_ERRNO(raw_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, free_range(2)),
+	CHECK_ERRNO(sys_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE, 0), EINVAL);
+	CHECK_ERRNO(sys_mremap(priv, 0, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, free_range(2)),
 		    EINVAL);
 	pattern_fill(shared, 2 * PAGE_SIZE, SHARED_SEED);
-	copy = (char *)raw_mremap(shared, 0, 2 * PAGE_SIZE, MREMAP_MAYMOVE, 0);
+	copy = (char *)sys_mremap(shared, 0, 2 * PAGE_SIZE, MREMAP_MAYMOVE, 0);
 	CHECK(copy != MAP_FAILED && copy != shared, "duplicate of a shared mapping (got %s)",
 	      errno_name(errno));
 	CHECK_PATTERN("duplicate sees the data", copy, 2 * PAGE_SIZE, SHARED_SEED);
 	target = free_range(2);
-	fixed = (char *)raw_mremap(shared, 0, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+	fixed = (char *)sys_mremap(shared, 0, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, target);
 	CHECK_EQ_HEX("MREMAP_FIXED duplicate", (uintptr_t)target, (uintptr_t)fixed);
 	copy[1] = 0x77;
 	CHECK_EQ("write through the duplicate seen by the original", 0x77, shared[1]);
@@ -116,16 +96,16 @@ check_old_range_past_the_mapping(void)
 
 	say("an old range running past the mapping");
 	layout(&p, &q);
-	CHECK_ERRNO(raw_mremap(p, 2 * P_PAGES * PAGE_SIZE, 4 * P_PAGES * PAGE_SIZE,
+	CHECK_ERRNO(sys_mremap(p, 2 * P_PAGES * PAGE_SIZE, 4 * P_PAGES * PAGE_SIZE,
 			       MREMAP_MAYMOVE, 0), EFAULT);
 	CHECK_EQ_HEX("same size past the mapping is a no-op", (uintptr_t)p,
-		     raw_mremap(p, 2 * P_PAGES * PAGE_SIZE, 2 * P_PAGES * PAGE_SIZE, MREMAP_MAYMOVE, 0));
+		     sys_mremap(p, 2 * P_PAGES * PAGE_SIZE, 2 * P_PAGES * PAGE_SIZE, MREMAP_MAYMOVE, 0));
 	CHECK_PATTERN("p after the refusals", p, P_PAGES * PAGE_SIZE, P_SEED);
 	CHECK_PATTERN("q after the refusals", q, PAGE_SIZE, Q_SEED);
 
 	say("shrinking unmaps past the end of the mapping");
 	CHECK_EQ_HEX("shrink over the hole and q", (uintptr_t)p,
-		     raw_mremap(p, (Q_PAGE + 1) * PAGE_SIZE, SHRUNK_PAGES * PAGE_SIZE, 0, 0));
+		     sys_mremap(p, (Q_PAGE + 1) * PAGE_SIZE, SHRUNK_PAGES * PAGE_SIZE, 0, 0));
 	CHECK_PATTERN("kept part", p, SHRUNK_PAGES * PAGE_SIZE, P_SEED);
 	catch_faults();
 	check_fault("q was unmapped by the shrink", try_read(q), SEGV_MAPERR, q);
@@ -142,7 +122,7 @@ check_fixed_shrink(void)
 	say("MREMAP_FIXED with a shrink");
 	layout(&p, &q);
 	target = free_range(P_PAGES);
-	got = (char *)raw_mremap(p, P_PAGES * PAGE_SIZE, SHRUNK_PAGES * PAGE_SIZE,
+	got = (char *)sys_mremap(p, P_PAGES * PAGE_SIZE, SHRUNK_PAGES * PAGE_SIZE,
 				 MREMAP_MAYMOVE | MREMAP_FIXED, target);
 	CHECK_EQ_HEX("lands where asked", (uintptr_t)target, (uintptr_t)got);
 	CHECK_PATTERN("the shrunk part moved", got, SHRUNK_PAGES * PAGE_SIZE, P_SEED);

@@ -77,10 +77,8 @@ int
 main(void)
 {
 	char *p = map_anon((PAGES + 1) * PAGE_SIZE, PROT_READ | PROT_WRITE);
-	char *shared = mmap(NULL, PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
 
-	CHECK(shared != MAP_FAILED, "shared mapping (got %s)", errno_name(errno));
 	CHECK_OK(munmap(p + PAGES * PAGE_SIZE, PAGE_SIZE));     /* a hole after p */
 	pattern_fill(p, PAGES * PAGE_SIZE, SEED);
 	pattern_fill(shared, PAGES * PAGE_SIZE, SEED);

@@ -243,12 +243,10 @@ check_shared_with_child(char *area, unsigned long lo)
 static void
 check_shared_anon_line(void)
 {
-	char *shared = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shared = map_shared_anon(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	struct map_line m;
 	char *text;
 
-	CHECK(shared != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
 	shared[0] = 1;
 	text = read_file("/proc/self/maps");
 	m = find_map(text, (unsigned long)shared);

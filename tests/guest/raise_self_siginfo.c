@@ -29,19 +29,6 @@ on_signal(int sig, siginfo_t *info, void *context)
 	got.uid = info->si_uid;
 }
 
-/* install - SA_SIGINFO handler for sig. */
-static void
-install(int sig)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(sig, &sa, NULL));
-}
-
 /* check_got - exactly one delivery of sig with code, from us. */
 static void
 check_got(int sig, int code)
@@ -57,8 +44,8 @@ check_got(int sig, int code)
 int
 main(void)
 {
-	install(SIGUSR1);
-	install(SIGUSR2);
+	set_siginfo_handler(SIGUSR1, on_signal, 0);
+	set_siginfo_handler(SIGUSR2, on_signal, 0);
 
 	say("raise(SIGUSR1)");
 	memset((void *)&got, 0, sizeof(got));

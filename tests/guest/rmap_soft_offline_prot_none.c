@@ -81,11 +81,9 @@ run_case(const char *what, char *page, uint32_t seed)
 int
 main(void)
 {
-	char *shared = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			    -1, 0);
+	char *shared = map_shared_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
 	char *private = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
 
-	CHECK(shared != MAP_FAILED, "mmap(MAP_SHARED|MAP_ANONYMOUS) failed: %s", errno_name(errno));
 	on_anvil = running_on_anvil();
 	if (!on_anvil)
 		say("host: no %s, not offlining anything", RMAP_CHECK_PATH);

@@ -428,10 +428,7 @@ main(void)
 	if (!on_anvil)
 		say("host: no %s, not offlining anything", RMAP_CHECK_PATH);
 	private_pages = map_anon(PRIVATE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
-	shared_pages = mmap(NULL, SHARED_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(shared_pages != MAP_FAILED, "mmap(MAP_SHARED|MAP_ANONYMOUS) failed: %s",
-	      errno_name(errno));
+	shared_pages = map_shared_anon(SHARED_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	for (int p = 0; p < PRIVATE_PAGES; p++)
 		pattern_fill(page_addr(PRIVATE_PAGE, p), PAGE_SIZE, ORIGINAL_SEED(PRIVATE_PAGE, p));
 	for (int p = 0; p < SHARED_PAGES; p++)

@@ -24,12 +24,10 @@ child_sees_data(void *area)
 int
 main(void)
 {
-	char *area = mmap(NULL, OBJECT_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *area = map_shared_anon(OBJECT_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE);
 	char *grown, *past;
 	char first;
 
-	CHECK(area != MAP_FAILED, "mmap of shared memory failed: %s", errno_name(errno));
 	pattern_fill(area, OBJECT_PAGES * PAGE_SIZE, SEED);
 	first = area[0];
 	grown = mremap(area, OBJECT_PAGES * PAGE_SIZE, GROWN_PAGES * PAGE_SIZE, MREMAP_MAYMOVE);

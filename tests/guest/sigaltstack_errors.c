@@ -15,31 +15,11 @@
  */
 #define TEST_NAME "sigaltstack_errors"
 #include "guest.h"
-#include <sys/syscall.h>
 
 #define ALT_SIZE (16 * KiB)
 #define BAD_MODE 4                       /* not a mode, not a flag bit */
 
 static char alt[ALT_SIZE];
-
-static long
-raw_sigaltstack(const void *ss, void *old)
-{
-	return syscall(SYS_sigaltstack, ss, old);
-}
-
-/* check_reported - sigaltstack(NULL, &old) reports {sp, flags, size}. */
-static void
-check_reported(const char *what, void *sp, unsigned flags, size_t size)
-{
-	stack_t old;
-
-	memset(&old, 0xA5, sizeof(old));
-	CHECK_OK(raw_sigaltstack(NULL, &old));
-	if (old.ss_sp != sp || (unsigned)old.ss_flags != flags || old.ss_size != size)
-		fail("%s (expected {%p, %#x, %zu}, got {%p, %#x, %zu})", what, sp, flags, size,
-		     old.ss_sp, (unsigned)old.ss_flags, old.ss_size);
-}
 
 static stack_t
 make_stack(void *sp, unsigned flags, size_t size)
@@ -56,20 +36,20 @@ refusals(void)
 	stack_t ss;
 
 	ss = make_stack(alt, BAD_MODE, ALT_SIZE);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), EINVAL);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), EINVAL);
 	ss = make_stack(alt, SS_ONSTACK | SS_DISABLE, ALT_SIZE);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), EINVAL);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), EINVAL);
 	ss = make_stack(alt, 1u << 30, ALT_SIZE);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), EINVAL);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), EINVAL);
 	ss = make_stack(alt, BAD_MODE, 0);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), EINVAL);    /* the mode is checked first */
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), EINVAL);    /* the mode is checked first */
 	ss = make_stack(alt, 0, MINSIGSTKSZ - 1);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), ENOMEM);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), ENOMEM);
 	ss = make_stack(alt, SS_ONSTACK, 0);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), ENOMEM);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), ENOMEM);
 	ss = make_stack(alt, SS_AUTODISARM, 100);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), ENOMEM);
-	check_reported("after the refusals", NULL, SS_DISABLE, 0);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), ENOMEM);
+	check_altstack("after the refusals", NULL, SS_DISABLE, 0);
 }
 
 /* settings - what is accepted and how it reads back. */
@@ -79,32 +59,32 @@ settings(void)
 	stack_t ss, old;
 
 	ss = make_stack(alt, 0, MINSIGSTKSZ);
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	check_reported("a MINSIGSTKSZ stack", alt, 0, MINSIGSTKSZ);
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+	check_altstack("a MINSIGSTKSZ stack", alt, 0, MINSIGSTKSZ);
 
 	ss = make_stack(alt, SS_ONSTACK, ALT_SIZE);
 	memset(&old, 0, sizeof(old));
-	CHECK_OK(raw_sigaltstack(&ss, &old));
+	CHECK_OK(sys_sigaltstack(&ss, &old));
 	CHECK_EQ("old ss_size reported with the change", MINSIGSTKSZ, old.ss_size);
-	check_reported("SS_ONSTACK as the mode", alt, 0, ALT_SIZE);
+	check_altstack("SS_ONSTACK as the mode", alt, 0, ALT_SIZE);
 
 	ss = make_stack(alt, 0, MINSIGSTKSZ - 1);
-	CHECK_ERRNO(raw_sigaltstack(&ss, NULL), ENOMEM);
-	check_reported("after a refused change", alt, 0, ALT_SIZE);
+	CHECK_ERRNO(sys_sigaltstack(&ss, NULL), ENOMEM);
+	check_altstack("after a refused change", alt, 0, ALT_SIZE);
 
 	ss = make_stack(alt, SS_AUTODISARM, ALT_SIZE);
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	check_reported("SS_AUTODISARM", alt, SS_AUTODISARM, ALT_SIZE);
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+	check_altstack("SS_AUTODISARM", alt, SS_AUTODISARM, ALT_SIZE);
 
 	ss = make_stack(alt, SS_DISABLE | SS_AUTODISARM, 1);   /* size ignored */
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	check_reported("disabled, SS_AUTODISARM kept", NULL, SS_DISABLE | SS_AUTODISARM, 0);
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+	check_altstack("disabled, SS_AUTODISARM kept", NULL, SS_DISABLE | SS_AUTODISARM, 0);
 
 	ss = make_stack(alt, SS_DISABLE, 3);
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	check_reported("disabled", NULL, SS_DISABLE, 0);
+	CHECK_OK(sys_sigaltstack(&ss, NULL));
+	check_altstack("disabled", NULL, SS_DISABLE, 0);
 
-	CHECK_OK(raw_sigaltstack(NULL, NULL));
+	CHECK_OK(sys_sigaltstack(NULL, NULL));
 }
 
 /* bad_pointers - EFAULT on either side, and what each leaves behind. */
@@ -114,20 +94,20 @@ bad_pointers(void)
 	void *bad = (void *)(uintptr_t)KERNEL_BASE_ADDR;
 	stack_t ss = make_stack(alt, 0, ALT_SIZE);
 
-	CHECK_ERRNO(raw_sigaltstack(bad, NULL), EFAULT);
-	check_reported("after an unreadable new stack", NULL, SS_DISABLE, 0);
-	CHECK_ERRNO(raw_sigaltstack(NULL, bad), EFAULT);
-	CHECK_ERRNO(raw_sigaltstack(&ss, bad), EFAULT);
-	check_reported("after an unwritable old stack", alt, 0, ALT_SIZE);
-	CHECK_ERRNO(raw_sigaltstack(unmapped_page(), NULL), EFAULT);
-	check_reported("after an unmapped new stack", alt, 0, ALT_SIZE);
+	CHECK_ERRNO(sys_sigaltstack(bad, NULL), EFAULT);
+	check_altstack("after an unreadable new stack", NULL, SS_DISABLE, 0);
+	CHECK_ERRNO(sys_sigaltstack(NULL, bad), EFAULT);
+	CHECK_ERRNO(sys_sigaltstack(&ss, bad), EFAULT);
+	check_altstack("after an unwritable old stack", alt, 0, ALT_SIZE);
+	CHECK_ERRNO(sys_sigaltstack(unmapped_page(), NULL), EFAULT);
+	check_altstack("after an unmapped new stack", alt, 0, ALT_SIZE);
 }
 
 int
 main(void)
 {
 	say("a new process has no alternate stack");
-	check_reported("initial", NULL, SS_DISABLE, 0);
+	check_altstack("initial", NULL, SS_DISABLE, 0);
 	say("EINVAL and ENOMEM change nothing");
 	refusals();
 	say("accepted settings read back as set");

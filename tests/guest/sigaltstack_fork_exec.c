@@ -11,7 +11,6 @@
  */
 #define TEST_NAME "sigaltstack_fork_exec"
 #include "guest.h"
-#include <sys/syscall.h>
 
 #define PHASE_TWO_ARG "after-exec"
 #define ALT_SIZE      (32 * KiB)
@@ -20,28 +19,10 @@ static char *alt;
 static const char *self;
 static volatile uintptr_t handler_local;
 
-static long
-raw_sigaltstack(const stack_t *ss, stack_t *old)
-{
-	return syscall(SYS_sigaltstack, ss, old);
-}
-
 static int
 in_alt(uintptr_t addr)
 {
 	return addr >= (uintptr_t)alt && addr < (uintptr_t)alt + ALT_SIZE;
-}
-
-/* check_reported - sigaltstack(NULL, &old) reports {sp, flags, size}. */
-static void
-check_reported(const char *what, void *sp, unsigned flags, size_t size)
-{
-	stack_t old;
-
-	CHECK_OK(raw_sigaltstack(NULL, &old));
-	if (old.ss_sp != sp || (unsigned)old.ss_flags != flags || old.ss_size != size)
-		fail("%s (expected {%p, %#x, %zu}, got {%p, %#x, %zu})", what, sp, flags, size,
-		     old.ss_sp, (unsigned)old.ss_flags, old.ss_size);
 }
 
 static void
@@ -52,36 +33,16 @@ record_local(int sig)
 	handler_local = (uintptr_t)&here;
 }
 
-static void
-handle(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sa.sa_flags = SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(sig, &sa, NULL));
-}
-
-static void
-set_altstack(void *sp, size_t size)
-{
-	stack_t ss = { .ss_sp = sp, .ss_flags = 0, .ss_size = size };
-
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-}
-
 /* child_inherits - forked child: same setting, handler runs on it. */
 static void
 child_inherits(void *unused)
 {
-	check_reported("the child's inherited setting", alt, 0, ALT_SIZE);
+	check_altstack("the child's inherited setting", alt, 0, ALT_SIZE);
 	handler_local = 0;
 	raise(SIGUSR1);
 	CHECK(in_alt(handler_local), "the child's SA_ONSTACK handler ran at %#lx, off the "
 	      "inherited alternate stack", (unsigned long)handler_local);
-	set_altstack(alt, ALT_SIZE / 2);
+	set_altstack(alt, 0, ALT_SIZE / 2);
 }
 
 /* fork_from_handler - SIGUSR2 handler on the alternate stack: its forked
@@ -94,8 +55,8 @@ fork_from_handler(int sig)
 	if (pid == 0) {
 		stack_t ss = { .ss_sp = alt, .ss_flags = SS_DISABLE, .ss_size = 0 };
 
-		check_reported("a child forked on the alternate stack", alt, SS_ONSTACK, ALT_SIZE);
-		CHECK_ERRNO(raw_sigaltstack(&ss, NULL), EPERM);
+		check_altstack("a child forked on the alternate stack", alt, SS_ONSTACK, ALT_SIZE);
+		CHECK_ERRNO(sys_sigaltstack(&ss, NULL), EPERM);
 		_exit(0);
 	}
 	check_exited("child forked on the alternate stack", wait_for(pid), 0);
@@ -108,7 +69,7 @@ exec_from_handler(int sig)
 	char *argv[] = { (char *)self, PHASE_TWO_ARG, NULL };
 	char *envp[] = { NULL };
 
-	check_reported("the handler before exec", alt, SS_ONSTACK, ALT_SIZE);
+	check_altstack("the handler before exec", alt, SS_ONSTACK, ALT_SIZE);
 	execve(self, argv, envp);
 	fail("execve(%s) (expected no return, got %s)", self, errno_name(errno));
 }
@@ -117,7 +78,7 @@ exec_from_handler(int sig)
 static void
 exec_child(void *unused)
 {
-	handle(SIGUSR2, exec_from_handler);
+	set_handler(SIGUSR2, exec_from_handler, SA_ONSTACK);
 	raise(SIGUSR2);
 	fail("raise returned");
 }
@@ -127,10 +88,10 @@ static int
 phase_two(void)
 {
 	say("phase two: execve cleared the alternate stack");
-	check_reported("after execve", NULL, SS_DISABLE, 0);
+	check_altstack("after execve", NULL, SS_DISABLE, 0);
 	alt = map_anon(ALT_SIZE, PROT_READ | PROT_WRITE);
-	set_altstack(alt, ALT_SIZE);
-	handle(SIGUSR1, record_local);
+	set_altstack(alt, 0, ALT_SIZE);
+	set_handler(SIGUSR1, record_local, SA_ONSTACK);
 	raise(SIGUSR1);
 	CHECK(in_alt(handler_local), "a new alternate stack after exec was not used (%#lx)",
 	      (unsigned long)handler_local);
@@ -144,15 +105,15 @@ main(int argc, char **argv)
 		return phase_two();
 	self = argv[0];
 	alt = map_anon(ALT_SIZE, PROT_READ | PROT_WRITE);
-	set_altstack(alt, ALT_SIZE);
-	handle(SIGUSR1, record_local);
+	set_altstack(alt, 0, ALT_SIZE);
+	set_handler(SIGUSR1, record_local, SA_ONSTACK);
 
 	say("fork inherits the alternate stack");
 	check_exited("child using the inherited stack", run_in_child(child_inherits, NULL), 0);
-	check_reported("the parent after the child's change", alt, 0, ALT_SIZE);
+	check_altstack("the parent after the child's change", alt, 0, ALT_SIZE);
 
 	say("a child forked by a handler on the alternate stack is on it");
-	handle(SIGUSR2, fork_from_handler);
+	set_handler(SIGUSR2, fork_from_handler, SA_ONSTACK);
 	raise(SIGUSR2);
 
 	say("execve from a handler on the alternate stack clears it");

@@ -16,7 +16,6 @@
  */
 #define TEST_NAME "sigaltstack_sigreturn_restore"
 #include "guest.h"
-#include <sys/syscall.h>
 #include <ucontext.h>
 
 #define ALT_SIZE (32 * KiB)
@@ -26,54 +25,10 @@ static volatile uintptr_t handler_local;
 static volatile stack_t in_handler;
 static volatile long change_result;
 
-static long
-raw_sigaltstack(const stack_t *ss, stack_t *old)
-{
-	return syscall(SYS_sigaltstack, ss, old);
-}
-
 static int
 in_area(const char *area, uintptr_t addr)
 {
 	return addr >= (uintptr_t)area && addr < (uintptr_t)area + ALT_SIZE;
-}
-
-static void
-check_reported(const char *what, const volatile stack_t *got, void *sp, unsigned flags,
-	       size_t size)
-{
-	if (got->ss_sp != sp || (unsigned)got->ss_flags != flags || got->ss_size != size)
-		fail("%s (expected {%p, %#x, %zu}, got {%p, %#x, %zu})", what, sp, flags, size,
-		     got->ss_sp, (unsigned)got->ss_flags, got->ss_size);
-}
-
-static void
-check_now(const char *what, void *sp, unsigned flags, size_t size)
-{
-	stack_t now;
-
-	CHECK_OK(raw_sigaltstack(NULL, &now));
-	check_reported(what, &now, sp, flags, size);
-}
-
-static void
-set_altstack(void *sp, unsigned flags, size_t size)
-{
-	stack_t ss = { .ss_sp = sp, .ss_flags = (int)flags, .ss_size = size };
-
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-}
-
-static void
-handle(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fn;
-	sa.sa_flags = flags;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(sig, &sa, NULL));
 }
 
 /* disarmed_handler - on an SS_AUTODISARM stack: record, then move the
@@ -86,13 +41,10 @@ disarmed_handler(int sig, siginfo_t *info, void *context)
 	stack_t other = { .ss_sp = alt2, .ss_flags = 0, .ss_size = ALT_SIZE };
 
 	handler_local = (uintptr_t)&here;
-	raw_sigaltstack(NULL, (stack_t *)&in_handler);
-	change_result = raw_sigaltstack(&other, NULL);
-	if (uc->uc_stack.ss_sp != alt || (unsigned)uc->uc_stack.ss_flags != SS_AUTODISARM ||
-	    uc->uc_stack.ss_size != ALT_SIZE)
-		fail("uc_stack (expected {%p, %#x, %d}, got {%p, %#x, %zu})", alt,
-		     SS_AUTODISARM, ALT_SIZE, uc->uc_stack.ss_sp,
-		     (unsigned)uc->uc_stack.ss_flags, uc->uc_stack.ss_size);
+	sys_sigaltstack(NULL, (stack_t *)&in_handler);
+	change_result = sys_sigaltstack(&other, NULL);
+	check_stack_t("uc_stack in the SS_AUTODISARM handler", &uc->uc_stack, alt, SS_AUTODISARM,
+		      ALT_SIZE);
 }
 
 /* edit_uc_stack - points uc_stack at alt2 with SS_AUTODISARM. */
@@ -114,7 +66,7 @@ static void
 raise_nested_edit(int sig, siginfo_t *info, void *context)
 {
 	raise(SIGUSR1);
-	raw_sigaltstack(NULL, (stack_t *)&in_handler);
+	sys_sigaltstack(NULL, (stack_t *)&in_handler);
 }
 
 static void
@@ -123,7 +75,7 @@ plain_handler(int sig)
 	volatile char here;
 
 	handler_local = (uintptr_t)&here;
-	raw_sigaltstack(NULL, (stack_t *)&in_handler);
+	sys_sigaltstack(NULL, (stack_t *)&in_handler);
 }
 
 int
@@ -134,50 +86,45 @@ main(void)
 
 	say("SS_AUTODISARM: disarmed in the handler, re-armed by rt_sigreturn");
 	set_altstack(alt, SS_AUTODISARM, ALT_SIZE);
-	handle(SIGUSR1, disarmed_handler, SA_SIGINFO | SA_ONSTACK);
+	set_siginfo_handler(SIGUSR1, disarmed_handler, SA_ONSTACK);
 	raise(SIGUSR1);
 	CHECK(in_area(alt, handler_local), "handler local %#lx is off the alternate stack",
 	      (unsigned long)handler_local);
-	check_reported("in the SS_AUTODISARM handler", &in_handler, NULL, SS_DISABLE, 0);
+	check_stack_t("in the SS_AUTODISARM handler", &in_handler, NULL, SS_DISABLE, 0);
 	CHECK_EQ("changing the disarmed stack in the handler", 0, change_result);
-	check_now("after rt_sigreturn", alt, SS_AUTODISARM, ALT_SIZE);
+	check_altstack("after rt_sigreturn", alt, SS_AUTODISARM, ALT_SIZE);
 
 	say("a handler off the alternate stack edits uc_stack");
 	set_altstack(alt, 0, ALT_SIZE);
-	handle(SIGUSR1, edit_uc_stack, SA_SIGINFO);
+	set_siginfo_handler(SIGUSR1, edit_uc_stack, 0);
 	raise(SIGUSR1);
 	CHECK(!in_area(alt, handler_local), "handler without SA_ONSTACK ran on the alternate stack");
-	check_now("after returning with an edited uc_stack", alt2, SS_AUTODISARM, ALT_SIZE / 2);
+	check_altstack("after returning with an edited uc_stack", alt2, SS_AUTODISARM, ALT_SIZE / 2);
 
 	say("a handler on the alternate stack edits uc_stack");
 	set_altstack(alt, 0, ALT_SIZE);
-	handle(SIGUSR1, edit_uc_stack, SA_SIGINFO | SA_ONSTACK);
+	set_siginfo_handler(SIGUSR1, edit_uc_stack, SA_ONSTACK);
 	raise(SIGUSR1);
 	CHECK(in_area(alt, handler_local), "SA_ONSTACK handler ran off the alternate stack");
-	check_now("after returning from the stack with an edited uc_stack", alt2, SS_AUTODISARM,
-		  ALT_SIZE / 2);
+	check_altstack("after returning from the stack with an edited uc_stack", alt2,
+		       SS_AUTODISARM, ALT_SIZE / 2);
 
 	say("a nested handler edits uc_stack while the outer one runs on the stack");
 	set_altstack(alt, 0, ALT_SIZE);
-	handle(SIGUSR2, raise_nested_edit, SA_SIGINFO | SA_ONSTACK);
+	set_siginfo_handler(SIGUSR2, raise_nested_edit, SA_ONSTACK);
 	raise(SIGUSR2);
 	CHECK(in_area(alt, handler_local), "nested handler ran off the alternate stack");
-	check_reported("in the outer handler after the nested one returned", &in_handler, alt,
-		       SS_ONSTACK, ALT_SIZE);
-	check_now("after both returned", alt, 0, ALT_SIZE);
+	check_stack_t("in the outer handler after the nested one returned", &in_handler, alt,
+		      SS_ONSTACK, ALT_SIZE);
+	check_altstack("after both returned", alt, 0, ALT_SIZE);
 
 	say("SS_AUTODISARM and a handler without SA_SIGINFO (sigreturn)");
 	set_altstack(alt, SS_AUTODISARM, ALT_SIZE);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = plain_handler;
-	sa.sa_flags = SA_ONSTACK;                   /* no SA_SIGINFO: musl's __restore, sigreturn */
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGUSR2, &sa, NULL));
+	set_handler(SIGUSR2, plain_handler, SA_ONSTACK);  /* no SA_SIGINFO: musl's __restore, sigreturn */
 	raise(SIGUSR2);
 	CHECK(in_area(alt, handler_local), "plain SA_ONSTACK handler ran off the alternate stack");
-	check_reported("in the plain SS_AUTODISARM handler", &in_handler, NULL, SS_DISABLE, 0);
-	check_now("after sigreturn", NULL, SS_DISABLE, 0);
+	check_stack_t("in the plain SS_AUTODISARM handler", &in_handler, NULL, SS_DISABLE, 0);
+	check_altstack("after sigreturn", NULL, SS_DISABLE, 0);
 
 	say("sigreturn restores the alternate stack as Linux does");
 	return 0;

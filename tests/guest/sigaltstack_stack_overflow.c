@@ -46,12 +46,6 @@ static volatile struct {
 } seen;
 static volatile uintptr_t plain_local;
 
-static long
-raw_sigaltstack(const stack_t *ss, stack_t *old)
-{
-	return syscall(SYS_sigaltstack, ss, old);
-}
-
 /* in_alt - addr lies inside the alternate stack's area. */
 static int
 in_alt(uintptr_t addr)
@@ -105,27 +99,15 @@ on_segv(int sig, siginfo_t *info, void *context)
 	seen.segv_info = (uintptr_t)info;
 	seen.segv_addr = (uintptr_t)info->si_addr;
 	seen.uc_stack = uc->uc_stack;
-	raw_sigaltstack(NULL, (stack_t *)&seen.reported);
+	sys_sigaltstack(NULL, (stack_t *)&seen.reported);
 	errno = 0;
-	seen.change_result = raw_sigaltstack(&other, NULL);
+	seen.change_result = sys_sigaltstack(&other, NULL);
 	seen.change_errno = errno;
 	raise(SIGUSR1);
 	seen.plain_nested_local = 0;
 	raise(SIGUSR2);
 	seen.plain_nested_local = plain_local;
 	siglongjmp(overflow_jump, 1);
-}
-
-static void
-handle(int sig, void (*fn)(int, siginfo_t *, void *), int flags)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = fn;
-	sa.sa_flags = SA_SIGINFO | flags;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(sig, &sa, NULL));
 }
 
 /* hold_stack_limit - the host's limit may be larger or unlimited: keep the
@@ -146,7 +128,7 @@ hold_stack_limit(void)
 static void
 overflow_without_altstack(void *unused)
 {
-	handle(SIGSEGV, on_segv, SA_ONSTACK);
+	set_siginfo_handler(SIGSEGV, on_segv, SA_ONSTACK);
 	recurse(0);
 	fail("recursion returned");
 }
@@ -155,12 +137,10 @@ overflow_without_altstack(void *unused)
 static void
 overflow_on_altstack(void *unused)
 {
-	stack_t ss = { .ss_sp = alt, .ss_flags = 0, .ss_size = ALT_SIZE }, now;
-
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	handle(SIGSEGV, on_segv, SA_ONSTACK);
-	handle(SIGUSR1, on_usr1_onstack, SA_ONSTACK);
-	handle(SIGUSR2, on_usr2_plain, 0);
+	set_altstack(alt, 0, ALT_SIZE);
+	set_siginfo_handler(SIGSEGV, on_segv, SA_ONSTACK);
+	set_siginfo_handler(SIGUSR1, on_usr1_onstack, SA_ONSTACK);
+	set_siginfo_handler(SIGUSR2, on_usr2_plain, 0);
 
 	raise(SIGUSR2);
 	CHECK(plain_local != 0, "SIGUSR2 handler did not run");
@@ -184,13 +164,8 @@ overflow_on_altstack(void *unused)
 	      "si_addr %#lx is not just below the deepest frame %#lx",
 	      (unsigned long)seen.segv_addr, (unsigned long)deepest);
 
-	CHECK_EQ_HEX("uc_stack.ss_sp", (uintptr_t)alt, (uintptr_t)seen.uc_stack.ss_sp);
-	CHECK_EQ("uc_stack.ss_size", ALT_SIZE, seen.uc_stack.ss_size);
-	CHECK_EQ_HEX("uc_stack.ss_flags (as set)", 0, seen.uc_stack.ss_flags);
-	CHECK_EQ_HEX("ss_flags reported in the handler", SS_ONSTACK, seen.reported.ss_flags);
-	CHECK_EQ_HEX("ss_sp reported in the handler", (uintptr_t)alt,
-		     (uintptr_t)seen.reported.ss_sp);
-	CHECK_EQ("ss_size reported in the handler", ALT_SIZE, seen.reported.ss_size);
+	check_stack_t("uc_stack (the stack as set)", &seen.uc_stack, alt, 0, ALT_SIZE);
+	check_stack_t("sigaltstack in the handler", &seen.reported, alt, SS_ONSTACK, ALT_SIZE);
 	CHECK(seen.change_result == -1 && seen.change_errno == EPERM,
 	      "changing the stack while on it (expected -1 with EPERM, got %ld with %s)",
 	      seen.change_result, errno_name(seen.change_errno));
@@ -202,9 +177,7 @@ overflow_on_altstack(void *unused)
 	      "nested handler without SA_ONSTACK: local %#lx is not on the alternate stack below "
 	      "the outer frame %#lx", (unsigned long)seen.plain_nested_local, (unsigned long)frame);
 
-	CHECK_OK(raw_sigaltstack(NULL, &now));
-	CHECK_EQ_HEX("ss_flags after leaving the handler", 0, now.ss_flags);
-	CHECK_EQ("ss_size after leaving the handler", ALT_SIZE, now.ss_size);
+	check_altstack("sigaltstack after leaving the handler", alt, 0, ALT_SIZE);
 }
 
 /* exhaust_then_nest - on the alternate stack: use all of it but a few
@@ -226,11 +199,9 @@ exhaust_then_nest(int sig, siginfo_t *info, void *context)
 static void
 nested_frame_runs_off(void *unused)
 {
-	stack_t ss = { .ss_sp = alt, .ss_flags = 0, .ss_size = ALT_SIZE };
-
-	CHECK_OK(raw_sigaltstack(&ss, NULL));
-	handle(SIGUSR2, exhaust_then_nest, SA_ONSTACK);
-	handle(SIGUSR1, on_usr1_onstack, SA_ONSTACK);
+	set_altstack(alt, 0, ALT_SIZE);
+	set_siginfo_handler(SIGUSR2, exhaust_then_nest, SA_ONSTACK);
+	set_siginfo_handler(SIGUSR1, on_usr1_onstack, SA_ONSTACK);
 	raise(SIGUSR2);
 	fail("handler returned");
 }

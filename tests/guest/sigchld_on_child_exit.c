@@ -100,17 +100,12 @@ default_disposition(void)
 int
 main(void)
 {
-	struct sigaction sa;
 	sigset_t block;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	CHECK_OK(sigprocmask(SIG_BLOCK, &block, NULL));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigchld;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGCHLD, &sa, NULL));
+	set_siginfo_handler(SIGCHLD, on_sigchld, 0);
 
 	say("child exits with %d", EXIT_CODE);
 	child_exits();

@@ -137,12 +137,7 @@ one_round(int round)
 int
 main(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigusr1;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	set_handler(SIGUSR1, on_sigusr1, 0);
 	for (int round = 0; round < ROUNDS; round++) {
 		say("round %d: spinning with known registers", round + 1);
 		one_round(round);

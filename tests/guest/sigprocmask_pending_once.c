@@ -82,12 +82,7 @@ sent_by_child(void)
 int
 main(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = count_delivery;
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	set_handler(SIGUSR1, count_delivery, 0);
 	say("raise x3 while blocked");
 	raised_by_self();
 	say("kill x3 from a child while blocked");

@@ -24,17 +24,6 @@
 #define STACK_PAGES   2
 #define RW            (PROT_READ | PROT_WRITE)
 
-/* free_area - the address of AREA_PAGES free pages (reserved, then unmapped). */
-static char *
-free_area(void)
-{
-	char *r = mmap(NULL, AREA_PAGES * PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	CHECK(r != MAP_FAILED, "reserve %d pages (got %s)", AREA_PAGES, errno_name(errno));
-	CHECK_OK(munmap(r, AREA_PAGES * PAGE_SIZE));
-	return r;
-}
-
 /* map_at - a mapping of pages at addr exactly (MAP_FIXED_NOREPLACE). */
 static char *
 map_at(char *addr, int pages, int prot, int extra_flags)
@@ -56,7 +45,7 @@ in_gap_below(const char *p, size_t len, const char *g)
 static void
 check_growth(void)
 {
-	char *r = free_area();
+	char *r = free_range(AREA_PAGES);
 
 	say("an accessible mapping below: the stack stops %d pages above it", GAP_PAGES);
 	map_at(r, 1, RW, 0);
@@ -75,7 +64,7 @@ check_growth(void)
 static void
 check_growth_past_reservations(void)
 {
-	char *r = free_area();
+	char *r = free_range(AREA_PAGES);
 
 	say("a PROT_NONE mapping or another stack below does not stop it");
 	map_at(r, 1, PROT_NONE, 0);
@@ -83,7 +72,7 @@ check_growth_past_reservations(void)
 	CHECK_EQ("growing right down to a PROT_NONE mapping", ACCESS_OK,
 		 try_write(r + PAGE_SIZE, 1));
 	CHECK_OK(munmap(r, AREA_PAGES * PAGE_SIZE));
-	r = free_area();
+	r = free_range(AREA_PAGES);
 	map_at(r, 1, RW, MAP_GROWSDOWN);
 	map_at(r + STACK_PAGE * PAGE_SIZE, STACK_PAGES, RW, MAP_GROWSDOWN);
 	CHECK_EQ("growing right down to another stack", ACCESS_OK, try_write(r + PAGE_SIZE, 1));
@@ -93,7 +82,7 @@ check_growth_past_reservations(void)
 static void
 check_placement(void)
 {
-	char *r = free_area(), *g = r + STACK_PAGE * PAGE_SIZE, *p;
+	char *r = free_range(AREA_PAGES), *g = r + STACK_PAGE * PAGE_SIZE, *p;
 
 	say("hints and placement keep out of the gap");
 	map_at(g, STACK_PAGES, RW, MAP_GROWSDOWN);

@@ -57,10 +57,10 @@
  * are issued only on anvil; lengths that could make the kernel populate
  * gigabytes are kept in check (resource_guards()).
  *
- * Known kernel bugs (issue 9) that another change fixes are kept out of
- * the inputs by known_bugs[]: one entry per bug, each a predicate on a
- * generated call; a call it matches is replaced by another. Delete an
- * entry once its fix is in.
+ * Known kernel bugs whose fix is still being written are kept out of the
+ * inputs by known_bugs[] (empty now: issue 9's are fixed): one entry per
+ * bug, each a predicate on a generated call; a call it matches is replaced
+ * by another. Delete an entry once its fix is in.
  *
  * Usage: syscall_fuzz [SEED [CALLS [ROUND]]], or the environment
  *   FUZZ_SEED         first seed (default 1)
@@ -114,7 +114,6 @@
 #define DONE_FD              900               /* child -> parent: calls done */
 #define GO_FD                901               /* never written: the child waits */
 #define ZERO_FD              902               /* /dev/zero, for probes */
-#define NULL_FD              903               /* /dev/null, for probes */
 #define TRACE_FD             904               /* stdout, for FUZZ_TRACE */
 #define PROBE_READ_FD        905               /* a pipe: what the kernel can read */
 #define PROBE_WRITE_FD       906
@@ -130,7 +129,6 @@
 #define MAX_SLEEP_NS         1000000           /* generated sleeps: 1 ms at most */
 
 #define USER_TOP_ANVIL       0xC0000000u
-#define CONTROL_MAGIC        0x46755a7au
 
 /* Linux values musl's headers may lack. */
 #define MADV_SOFT_OFFLINE_   101
@@ -214,16 +212,14 @@ raw_exit(int code)
 /* One issued call. ret is RET_PENDING until the call returned. */
 struct call_record {
 	uint32_t seq;                  /* number of the call in its round */
-	uint16_t nr;
+	uint16_t op;                   /* index in ops[] */
 	uint8_t grandchild;            /* 1 if a grandchild issued it */
-	uint8_t flags;
 	uint32_t arg[6];
 	int32_t ret;
 };
 #define RET_PENDING  ((int32_t)0x80000000)
 
 struct control {
-	uint32_t magic;
 	uint32_t calls;                /* issued this round, grandchildren included */
 	uint32_t next;                 /* ring position of the next record */
 	uint32_t masked;               /* calls replaced because of known_bugs[] */
@@ -253,7 +249,6 @@ struct region {
 /* A generated call and the notes its generator left for the masks. */
 struct req {
 	const struct op *op;
-	uint32_t nr;
 	uint32_t a[6];
 	int host_skip;                 /* not issued on a host (retires real frames) */
 	int expect_fault;              /* on anvil it must fail: a kernel pointer out */
@@ -686,10 +681,25 @@ flags_from(const uint32_t *bits, int n, uint32_t junk_one_in)
 
 /* ---- the model: what a call's result means for the next calls ----------- */
 
+static uint32_t
+page_align(uint32_t len)
+{
+	return (len + PAGE_SIZE - 1) & ~(uint32_t)(PAGE_SIZE - 1);
+}
+
+#define MAX_ERRNO 4095
+
+/* is_error - ret is a system call's -errno (a mapping's address is not). */
+static int
+is_error(long ret)
+{
+	return ret < 0 && ret >= -MAX_ERRNO;
+}
+
 static void
 note_region(uint32_t addr, uint32_t len)
 {
-	len = (len + PAGE_SIZE - 1) & ~(uint32_t)(PAGE_SIZE - 1);
+	len = page_align(len);
 	if (len > MiB_16)
 		g.big_mapping = 1;
 	g.recent[g.nrecent++ % RECENT] = (struct region){ addr, len };
@@ -704,8 +714,11 @@ set_fd(long fd, enum fd_kind kind, int accmode)
 
 /* ---- the operations ------------------------------------------------------------ */
 
+#define NOT_A_SYSCALL (-1)                          /* touch: user-mode accesses */
+
 struct op {
 	const char *name;
+	int nr;                                     /* the system call, or NOT_A_SYSCALL */
 	int weight;
 	void (*gen)(struct req *r);
 	void (*post)(struct req *r, long ret);      /* may be NULL */
@@ -747,9 +760,9 @@ gen_mmap2(struct req *r)
 static void
 post_map(struct req *r, long ret)
 {
-	if (ret < 0 && ret > -4096)
+	if (is_error(ret))
 		return;
-	note_region((uint32_t)ret, r->nr == SYS_mremap ? r->a[2] : r->a[1]);
+	note_region((uint32_t)ret, r->op->nr == SYS_mremap ? r->a[2] : r->a[1]);
 }
 
 /* The old mmap: one pointer to the six arguments (offset in bytes). */
@@ -774,13 +787,14 @@ gen_old_mmap(struct req *r)
 static void
 post_old_mmap(struct req *r, long ret)
 {
-	if (ret < 0 && ret > -4096)
+	if (is_error(ret))
 		return;
 	note_region((uint32_t)ret, r->a[2]);
 }
 
+/* munmap, munlock: (addr, len) */
 static void
-gen_munmap(struct req *r)
+gen_range(struct req *r)
 {
 	range(&r->a[0], &r->a[1]);
 }
@@ -836,12 +850,6 @@ gen_mlock(struct req *r)
 {
 	range(&r->a[0], &r->a[1]);
 	g.locked_something = 1;
-}
-
-static void
-gen_munlock(struct req *r)
-{
-	range(&r->a[0], &r->a[1]);
 }
 
 static void
@@ -909,7 +917,7 @@ static void
 gen_fd_buf_len(struct req *r)
 {
 	r->a[0] = (uint32_t)any_fd();
-	r->a[1] = r->nr == SYS_read || r->nr == SYS_getdents64 ? out_ptr(r) : any_ptr();
+	r->a[1] = r->op->nr == SYS_read || r->op->nr == SYS_getdents64 ? out_ptr(r) : any_ptr();
 	r->a[2] = io_len();
 	if (r->a[2] == 0)
 		r->expect_fault = 0;
@@ -1028,7 +1036,7 @@ gen_clock_ptr(struct req *r)
 	r->a[1] = out_ptr(r);
 	if (r->a[0] > 7 || r->a[0] == 3 || r->a[0] == 2)   /* invalid or CPU clocks */
 		r->expect_fault = 0;
-	if (r->nr == SYS_clock_getres_time32 && one_in(4)) {
+	if (r->op->nr == SYS_clock_getres_time32 && one_in(4)) {
 		r->a[1] = 0;                             /* NULL: no resolution wanted */
 		r->expect_fault = 0;
 	}
@@ -1089,7 +1097,7 @@ gen_clock_nanosleep(struct req *r)
 	r->a[0] = (uint32_t)PICK(sleep_clocks);
 	/* an absolute time from the crafted values is long past: no wait */
 	r->a[1] = one_in(8) ? rnd() : below(2) * TIMER_ABSTIME_;
-	r->a[2] = timespec(r->nr == SYS_clock_nanosleep_time64);
+	r->a[2] = timespec(r->op->nr == SYS_clock_nanosleep_time64);
 	r->a[3] = one_in(2) ? 0 : any_ptr();
 }
 
@@ -1097,7 +1105,7 @@ static void fuzz_handler(int sig);
 
 /* sigaction - a crafted struct k_sigaction (handler, flags, restorer, mask). */
 static uint32_t
-sigaction_struct(int sig)
+sigaction_struct(void)
 {
 	static const uint32_t sa_bits[] = {
 		1, 2, 4, 0x08000000, 0x10000000, SA_NODEFER_, 0x80000000u,
@@ -1123,7 +1131,6 @@ sigaction_struct(int sig)
 	act[2] = one_in(8) ? bad_ptr() : (uint32_t)(uintptr_t)fuzz_restore_rt;
 	act[3] = rnd();
 	act[4] = rnd();
-	(void)sig;
 	return (uint32_t)(uintptr_t)act;
 }
 
@@ -1134,7 +1141,7 @@ gen_rt_sigaction(struct req *r)
 	int sig = one_in(8) ? PICK(odd_sigs) : 1 + (int)below(64);
 
 	r->a[0] = (uint32_t)sig;
-	r->a[1] = sigaction_struct(sig);
+	r->a[1] = sigaction_struct();
 	r->a[2] = one_in(2) ? 0 : any_ptr();
 	r->a[3] = one_in(16) ? rnd() : 8;
 }
@@ -1246,9 +1253,9 @@ crafted_string(uint32_t p)
 static void
 post_open(struct req *r, long ret)
 {
-	int at = r->nr == SYS_openat;
+	int at = r->op->nr == SYS_openat;
 	uint32_t path = r->a[at ? 1 : 0];
-	uint32_t flags = r->nr == SYS_creat ? O_WRONLY : r->a[at ? 2 : 1];
+	uint32_t flags = r->op->nr == SYS_creat ? O_WRONLY : r->a[at ? 2 : 1];
 	const char *s = crafted_string(path);
 	int relative_ok = !at || (int)r->a[0] == AT_FDCWD_ ||
 			  fd_info((int)r->a[0]).kind == FD_SCRATCH ||
@@ -1613,108 +1620,91 @@ gen_sigreturn(struct req *r)
 /* touch: not a system call but user-mode accesses (see touch()). */
 static void gen_touch(struct req *r) { range(&r->a[0], &r->a[1]); r->a[2] = below(2); }
 
-#define OP(name, weight, gen, post) { name, weight, gen, post }
+#define OP(name, nr, weight, gen, post) { name, nr, weight, gen, post }
+#define SYSOP(call, weight, gen, post) OP(#call, SYS_##call, weight, gen, post)
 static const struct op ops[] = {
 	/* mm */
-	OP("mmap2", 90, gen_mmap2, post_map),
-	OP("mmap", 8, gen_old_mmap, post_old_mmap),
-	OP("munmap", 50, gen_munmap, NULL),
-	OP("mprotect", 50, gen_mprotect, NULL),
-	OP("mremap", 60, gen_mremap, post_map),
-	OP("madvise", 60, gen_madvise, NULL),
-	OP("mlock", 12, gen_mlock, NULL),
-	OP("munlock", 12, gen_munlock, NULL),
-	OP("mlock2", 8, gen_mlock2, NULL),
-	OP("mlockall", 4, gen_mlockall, NULL),
-	OP("munlockall", 4, gen_none, NULL),
-	OP("mincore", 16, gen_mincore, NULL),
-	OP("brk", 20, gen_brk, post_brk),
-	OP("msync", 8, gen_msync, NULL),
-	OP("fork", 10, gen_none, NULL),
-	OP("touch", 40, gen_touch, NULL),
+	SYSOP(mmap2, 90, gen_mmap2, post_map),
+	SYSOP(mmap, 8, gen_old_mmap, post_old_mmap),
+	SYSOP(munmap, 50, gen_range, NULL),
+	SYSOP(mprotect, 50, gen_mprotect, NULL),
+	SYSOP(mremap, 60, gen_mremap, post_map),
+	SYSOP(madvise, 60, gen_madvise, NULL),
+	SYSOP(mlock, 12, gen_mlock, NULL),
+	SYSOP(munlock, 12, gen_range, NULL),
+	SYSOP(mlock2, 8, gen_mlock2, NULL),
+	SYSOP(mlockall, 4, gen_mlockall, NULL),
+	SYSOP(munlockall, 4, gen_none, NULL),
+	SYSOP(mincore, 16, gen_mincore, NULL),
+	SYSOP(brk, 20, gen_brk, post_brk),
+	SYSOP(msync, 8, gen_msync, NULL),
+	SYSOP(fork, 10, gen_none, NULL),
+	OP("touch", NOT_A_SYSCALL, 40, gen_touch, NULL),
 	/* user pointers */
-	OP("read", 25, gen_fd_buf_len, NULL),
-	OP("write", 25, gen_fd_buf_len, NULL),
-	OP("readv", 10, gen_readv, NULL),
-	OP("writev", 10, gen_readv, NULL),
-	OP("pread64", 6, gen_pread, NULL),
-	OP("pwrite64", 6, gen_pread, NULL),
-	OP("preadv", 4, gen_readv, NULL),
-	OP("pwritev", 4, gen_readv, NULL),
-	OP("pipe", 5, gen_pipe, post_pipe),
-	OP("pipe2", 5, gen_pipe, post_pipe),
-	OP("stat64", 8, gen_stat, NULL),
-	OP("lstat64", 5, gen_stat, NULL),
-	OP("fstat64", 10, gen_fstat, NULL),
-	OP("fstatat64", 6, gen_fstatat, NULL),
-	OP("statx", 6, gen_statx, NULL),
-	OP("uname", 6, gen_out_only, NULL),
-	OP("getdents64", 10, gen_fd_buf_len, NULL),
-	OP("clock_gettime", 6, gen_clock_ptr, NULL),
-	OP("clock_gettime64", 4, gen_clock_ptr, NULL),
-	OP("clock_getres", 4, gen_clock_ptr, NULL),
-	OP("gettimeofday", 4, gen_gettimeofday, NULL),
-	OP("time", 3, gen_time, NULL),
-	OP("nanosleep", 4, gen_nanosleep, NULL),
-	OP("clock_nanosleep", 3, gen_clock_nanosleep, NULL),
-	OP("clock_nanosleep_time64", 3, gen_clock_nanosleep, NULL),
-	OP("rt_sigaction", 12, gen_rt_sigaction, NULL),
-	OP("rt_sigprocmask", 10, gen_rt_sigprocmask, NULL),
-	OP("rt_sigpending", 4, gen_rt_sigpending, NULL),
-	OP("sigaltstack", 4, gen_sigaltstack, NULL),
-	OP("open", 20, gen_open, post_open),
-	OP("openat", 12, gen_openat, post_open),
-	OP("creat", 4, gen_creat, post_open),
-	OP("close", 15, gen_fd, post_close),
-	OP("dup", 6, gen_fd, post_dup),
-	OP("dup2", 6, gen_dup2, post_dup2),
-	OP("dup3", 4, gen_dup2, post_dup2),
-	OP("fcntl64", 8, gen_fcntl, post_fcntl),
-	OP("lseek", 6, gen_lseek, NULL),
-	OP("_llseek", 5, gen_llseek, NULL),
-	OP("getcwd", 5, gen_getcwd, NULL),
-	OP("sysinfo", 4, gen_out_only, NULL),
-	OP("access", 4, gen_access, NULL),
-	OP("faccessat", 3, gen_faccessat, NULL),
-	OP("readlink", 4, gen_readlink, NULL),
-	OP("readlinkat", 3, gen_readlinkat, NULL),
-	OP("mkdir", 5, gen_path_mode, NULL),
-	OP("rmdir", 4, gen_path, NULL),
-	OP("unlink", 5, gen_path, NULL),
-	OP("rename", 5, gen_two_paths, NULL),
-	OP("link", 4, gen_two_paths, NULL),
-	OP("symlink", 4, gen_symlink, NULL),
-	OP("truncate64", 5, gen_truncate, NULL),
-	OP("ftruncate64", 6, gen_ftruncate, NULL),
-	OP("wait4", 6, gen_wait4, NULL),
-	OP("prlimit64", 4, gen_prlimit, NULL),
-	OP("ugetrlimit", 3, gen_ugetrlimit, NULL),
-	OP("ioctl", 6, gen_ioctl, NULL),
-	OP("execve", 3, gen_execve, NULL),
-	OP("set_tid_address", 3, gen_any_ptr, NULL),
-	OP("set_thread_area", 3, gen_set_thread_area, NULL),
-	OP("rt_sigreturn", 1, gen_sigreturn, NULL),
-	OP("sigreturn", 1, gen_sigreturn, NULL),
+	SYSOP(read, 25, gen_fd_buf_len, NULL),
+	SYSOP(write, 25, gen_fd_buf_len, NULL),
+	SYSOP(readv, 10, gen_readv, NULL),
+	SYSOP(writev, 10, gen_readv, NULL),
+	SYSOP(pread64, 6, gen_pread, NULL),
+	SYSOP(pwrite64, 6, gen_pread, NULL),
+	SYSOP(preadv, 4, gen_readv, NULL),
+	SYSOP(pwritev, 4, gen_readv, NULL),
+	SYSOP(pipe, 5, gen_pipe, post_pipe),
+	SYSOP(pipe2, 5, gen_pipe, post_pipe),
+	SYSOP(stat64, 8, gen_stat, NULL),
+	SYSOP(lstat64, 5, gen_stat, NULL),
+	SYSOP(fstat64, 10, gen_fstat, NULL),
+	SYSOP(fstatat64, 6, gen_fstatat, NULL),
+	SYSOP(statx, 6, gen_statx, NULL),
+	SYSOP(uname, 6, gen_out_only, NULL),
+	SYSOP(getdents64, 10, gen_fd_buf_len, NULL),
+	OP("clock_gettime", SYS_clock_gettime32, 6, gen_clock_ptr, NULL),
+	SYSOP(clock_gettime64, 4, gen_clock_ptr, NULL),
+	OP("clock_getres", SYS_clock_getres_time32, 4, gen_clock_ptr, NULL),
+	OP("gettimeofday", SYS_gettimeofday_time32, 4, gen_gettimeofday, NULL),
+	SYSOP(time, 3, gen_time, NULL),
+	SYSOP(nanosleep, 4, gen_nanosleep, NULL),
+	OP("clock_nanosleep", SYS_clock_nanosleep_time32, 3, gen_clock_nanosleep, NULL),
+	SYSOP(clock_nanosleep_time64, 3, gen_clock_nanosleep, NULL),
+	SYSOP(rt_sigaction, 12, gen_rt_sigaction, NULL),
+	SYSOP(rt_sigprocmask, 10, gen_rt_sigprocmask, NULL),
+	SYSOP(rt_sigpending, 4, gen_rt_sigpending, NULL),
+	SYSOP(sigaltstack, 4, gen_sigaltstack, NULL),
+	SYSOP(open, 20, gen_open, post_open),
+	SYSOP(openat, 12, gen_openat, post_open),
+	SYSOP(creat, 4, gen_creat, post_open),
+	SYSOP(close, 15, gen_fd, post_close),
+	SYSOP(dup, 6, gen_fd, post_dup),
+	SYSOP(dup2, 6, gen_dup2, post_dup2),
+	SYSOP(dup3, 4, gen_dup2, post_dup2),
+	SYSOP(fcntl64, 8, gen_fcntl, post_fcntl),
+	SYSOP(lseek, 6, gen_lseek, NULL),
+	SYSOP(_llseek, 5, gen_llseek, NULL),
+	SYSOP(getcwd, 5, gen_getcwd, NULL),
+	SYSOP(sysinfo, 4, gen_out_only, NULL),
+	SYSOP(access, 4, gen_access, NULL),
+	SYSOP(faccessat, 3, gen_faccessat, NULL),
+	SYSOP(readlink, 4, gen_readlink, NULL),
+	SYSOP(readlinkat, 3, gen_readlinkat, NULL),
+	SYSOP(mkdir, 5, gen_path_mode, NULL),
+	SYSOP(rmdir, 4, gen_path, NULL),
+	SYSOP(unlink, 5, gen_path, NULL),
+	SYSOP(rename, 5, gen_two_paths, NULL),
+	SYSOP(link, 4, gen_two_paths, NULL),
+	SYSOP(symlink, 4, gen_symlink, NULL),
+	SYSOP(truncate64, 5, gen_truncate, NULL),
+	SYSOP(ftruncate64, 6, gen_ftruncate, NULL),
+	SYSOP(wait4, 6, gen_wait4, NULL),
+	SYSOP(prlimit64, 4, gen_prlimit, NULL),
+	SYSOP(ugetrlimit, 3, gen_ugetrlimit, NULL),
+	SYSOP(ioctl, 6, gen_ioctl, NULL),
+	SYSOP(execve, 3, gen_execve, NULL),
+	SYSOP(set_tid_address, 3, gen_any_ptr, NULL),
+	SYSOP(set_thread_area, 3, gen_set_thread_area, NULL),
+	SYSOP(rt_sigreturn, 1, gen_sigreturn, NULL),
+	SYSOP(sigreturn, 1, gen_sigreturn, NULL),
 };
 #define NOPS ((int)(sizeof(ops) / sizeof(ops[0])))
-
-/* The numbers, in the order of ops[] (-1: not a single system call). */
-static const int op_nrs[NOPS] = {
-	SYS_mmap2, SYS_mmap, SYS_munmap, SYS_mprotect, SYS_mremap, SYS_madvise, SYS_mlock,
-	SYS_munlock, SYS_mlock2, SYS_mlockall, SYS_munlockall, SYS_mincore, SYS_brk, SYS_msync,
-	SYS_fork, -1,
-	SYS_read, SYS_write, SYS_readv, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_preadv,
-	SYS_pwritev, SYS_pipe, SYS_pipe2, SYS_stat64, SYS_lstat64, SYS_fstat64, SYS_fstatat64,
-	SYS_statx, SYS_uname, SYS_getdents64, SYS_clock_gettime32, SYS_clock_gettime64,
-	SYS_clock_getres_time32, SYS_gettimeofday_time32, SYS_time, SYS_nanosleep, SYS_clock_nanosleep_time32,
-	SYS_clock_nanosleep_time64, SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigpending,
-	SYS_sigaltstack, SYS_open, SYS_openat, SYS_creat, SYS_close, SYS_dup, SYS_dup2, SYS_dup3,
-	SYS_fcntl64, SYS_lseek, SYS__llseek, SYS_getcwd, SYS_sysinfo, SYS_access, SYS_faccessat,
-	SYS_readlink, SYS_readlinkat, SYS_mkdir, SYS_rmdir, SYS_unlink, SYS_rename, SYS_link,
-	SYS_symlink, SYS_truncate64, SYS_ftruncate64, SYS_wait4, SYS_prlimit64, SYS_ugetrlimit,
-	SYS_ioctl, SYS_execve, SYS_set_tid_address, SYS_set_thread_area, SYS_rt_sigreturn,
-	SYS_sigreturn,
-};
 
 static int
 op_is(const struct req *r, const char *name)
@@ -1723,13 +1713,6 @@ op_is(const struct req *r, const char *name)
 }
 
 /* ---- known bugs: inputs kept out until their fix is merged ---------------- */
-
-static uint32_t
-page_align(uint32_t len)
-{
-	return (len + PAGE_SIZE - 1) & ~(uint32_t)(PAGE_SIZE - 1);
-}
-
 
 /* Each entry names a kernel bug found by the fuzzer whose fix is not merged
  * yet, with a predicate on the inputs that would hit it; those inputs are
@@ -1868,7 +1851,7 @@ trace_call(const struct req *r, int result, long ret)
 		p = put_str(p, ")\n");
 	} else {
 		p = put_str(p, "(" TEST_NAME ")     = ");
-		if (ret < 0 && ret > -4096) {
+		if (is_error(ret)) {
 			*p++ = '-';
 			p = put_dec(p, (uint32_t)-ret);
 		} else {
@@ -1890,9 +1873,8 @@ record_call(const struct req *r)
 
 	__atomic_fetch_add(&ctl->calls, 1, __ATOMIC_RELAXED);
 	c->seq = g.seq;
-	c->nr = (uint16_t)(r->op - ops);
+	c->op = (uint16_t)(r->op - ops);
 	c->grandchild = (uint8_t)g.grandchild;
-	c->flags = 0;
 	memcpy(c->arg, r->a, sizeof(c->arg));
 	c->ret = RET_PENDING;
 	return c;
@@ -1920,7 +1902,7 @@ oracle_fail(const struct req *r, long ret, const char *what)
 static void
 check_result(const struct req *r, long ret)
 {
-	int error = ret < 0 && ret > -4096;
+	int error = is_error(ret);
 	uint32_t addr = (uint32_t)ret;
 
 	if (!g.on_anvil)
@@ -2031,7 +2013,6 @@ generate(struct req *r)
 			x -= ops[i++].weight;
 		memset(r, 0, sizeof(*r));
 		r->op = &ops[i];
-		r->nr = (uint32_t)op_nrs[i];
 		g.craft_next = (uint8_t *)(uintptr_t)fixture(0);
 		ops[i].gen(r);
 		resource_guards(r);
@@ -2062,9 +2043,9 @@ issue(struct req *r)
 		touch(r);
 		ret = 0;
 	} else if (op_is(r, "rt_sigreturn") || op_is(r, "sigreturn"))
-		ret = fuzz_sigreturn_at((long)r->nr, r->a[0]);
+		ret = fuzz_sigreturn_at((long)r->op->nr, r->a[0]);
 	else
-		ret = fuzz_syscall6((long)r->nr, (long)r->a[0], (long)r->a[1], (long)r->a[2],
+		ret = fuzz_syscall6((long)r->op->nr, (long)r->a[0], (long)r->a[1], (long)r->a[2],
 				    (long)r->a[3], (long)r->a[4], (long)r->a[5]);
 	if (op_is(r, "fork") && ret == 0 && g.grandchild)
 		return;                                  /* the new grandchild: not its call */
@@ -2168,7 +2149,6 @@ setup_fds(int done_fd, int go_fd)
 	move_fd(done_fd, DONE_FD);
 	move_fd(go_fd, GO_FD);
 	move_fd(open("/dev/zero", O_RDWR), ZERO_FD);
-	move_fd(open("/dev/null", O_RDWR), NULL_FD);
 	if (dup2(1, TRACE_FD) != TRACE_FD)
 		setup_fail("dup2 stdout");
 	if (pipe2(pipe_fds, O_NONBLOCK) != 0)
@@ -2247,7 +2227,7 @@ run_child(uint32_t round_seed, uint32_t round, int calls, int done_fd, int go_fd
 /* Tallies of one seed (and of the whole run). */
 struct tally {
 	unsigned long long calls;
-	unsigned rounds, finished, signalled, exited, hangs, masked;
+	unsigned rounds, finished, signalled, exited, masked;
 	unsigned by_signal[65];
 	unsigned masked_by[8];
 };
@@ -2340,12 +2320,12 @@ show_ring(uint32_t seed, uint32_t round)
 	say("seed %u round %u: the last %u calls (of %u):", seed, round, shown, ctl->calls);
 	for (uint32_t i = next - shown; i != next; i++) {
 		const struct call_record *c = &ctl->ring[i % RING];
-		const char *name = c->nr < NOPS ? ops[c->nr].name : "?";
+		const char *name = c->op < NOPS ? ops[c->op].name : "?";
 		char ret[40];
 
 		if (c->ret == RET_PENDING)
 			snprintf(ret, sizeof(ret), "(no return)");
-		else if (c->ret < 0 && c->ret > -4096)
+		else if (is_error(c->ret))
 			snprintf(ret, sizeof(ret), "-%s", errno_name(-c->ret));
 		else
 			snprintf(ret, sizeof(ret), "0x%x", (unsigned)c->ret);
@@ -2485,7 +2465,6 @@ run_round(uint32_t seed, uint32_t round, struct tally *t)
 
 	fresh_scratch();
 	memset(ctl, 0, sizeof(*ctl));
-	ctl->magic = CONTROL_MAGIC;
 	CHECK_OK(pipe2(done, O_NONBLOCK));
 	CHECK_OK(pipe(go));
 	if (opt.round_log)
@@ -2521,7 +2500,6 @@ run_round(uint32_t seed, uint32_t round, struct tally *t)
 		     ctl->oracle_text);
 	}
 	if (end == ROUND_HUNG) {
-		t->hangs++;
 		show_ring(seed, round);
 		replay_hint(seed, round);
 		fuzz_fail("seed %u round %u: the child did not finish in %d s (a hang)", seed, round,
@@ -2530,7 +2508,7 @@ run_round(uint32_t seed, uint32_t round, struct tally *t)
 	if (opt.round_log && end != ROUND_FINISHED && ctl->next) {
 		const struct call_record *c = &ctl->ring[(ctl->next - 1) % RING];
 		say("seed %u round %u: %s after %u calls, the last %s", seed, round,
-		    describe_status(status), ctl->calls, c->nr < NOPS ? ops[c->nr].name : "?");
+		    describe_status(status), ctl->calls, c->op < NOPS ? ops[c->op].name : "?");
 	}
 	if (end == ROUND_FINISHED) {
 		t->finished++;
@@ -2555,7 +2533,6 @@ add_tally(struct tally *sum, const struct tally *t)
 	sum->finished += t->finished;
 	sum->signalled += t->signalled;
 	sum->exited += t->exited;
-	sum->hangs += t->hangs;
 	sum->masked += t->masked;
 	for (int i = 0; i < 65; i++)
 		sum->by_signal[i] += t->by_signal[i];
@@ -2613,22 +2590,6 @@ map_control(void)
 
 	CHECK(p != MAP_FAILED, "mmap the control page (%s)", errno_name(errno));
 	return p;
-}
-
-/* env_number - a number from the environment, or fallback. */
-static long
-env_number(const char *name, long fallback)
-{
-	const char *text = getenv(name);
-	char *end;
-	long value;
-
-	if (!text || !*text)
-		return fallback;
-	value = strtol(text, &end, 0);
-	if (*end || value < 0)
-		fail("%s=%s (expected a number, 0 or more)", name, text);
-	return value;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * tests/guest/vm_probe.h — looking at the VM from inside a test: a page's
- * frame through /proc/self/pagemap, soft-offline through sysfs, the
- * retired-frame count of /proc/meminfo, and anvil's reverse-map checker
+ * frame through /proc/self/pagemap, soft-offline through sysfs, the "kB"
+ * figures of /proc/self/status (VmRSS, VmLck) and /proc/meminfo
+ * (HardwareCorrupted, the retired frames), and anvil's reverse-map checker
  * (/proc/sys/vm/rmap_check, which Linux does not have: running_on_anvil()
  * tells a test whether to use it). Include after guest.h.
  *
@@ -19,6 +20,7 @@
 #define RMAP_CHECK_PATH   "/proc/sys/vm/rmap_check"
 #define SOFT_OFFLINE_PATH "/sys/devices/system/memory/soft_offline_page"
 #define MEMINFO_PATH      "/proc/meminfo"
+#define STATUS_PATH       "/proc/self/status"
 
 #define PM_PRESENT     (1ULL << 63)
 #define PM_SWAP        (1ULL << 62)
@@ -85,20 +87,41 @@ sysfs_soft_offline(uint64_t pfn)
 	return err;
 }
 
-/* hardware_corrupted_kb - /proc/meminfo's HardwareCorrupted, or -1 without it. */
+/* proc_kb - N of the line "key: N kB" of the /proc file at path, or -1 if
+ * the file cannot be read or has no such line. */
 static inline long
-hardware_corrupted_kb(void)
+proc_kb(const char *path, const char *key)
 {
-	FILE *f = fopen(MEMINFO_PATH, "r");
-	char line[128];
+	FILE *f = fopen(path, "r");
+	size_t key_len = strlen(key);
+	char line[256];
 	long kb = -1;
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HardwareCorrupted: %ld kB", &kb) == 1)
-			break;
+	while (kb < 0 && fgets(line, sizeof(line), f))
+		if (strncmp(line, key, key_len) == 0 && line[key_len] == ':' &&
+		    sscanf(line + key_len + 1, "%ld kB", &kb) != 1)
+			kb = -1;
 	fclose(f);
+	return kb;
+}
+
+/* hardware_corrupted_kb - /proc/meminfo's HardwareCorrupted, or -1 without it. */
+static inline long
+hardware_corrupted_kb(void)
+{
+	return proc_kb(MEMINFO_PATH, "HardwareCorrupted");
+}
+
+/* status_kb - the key line (VmRSS, VmLck, ...) of /proc/self/status, in kB;
+ * the test fails if there is none. */
+static inline long
+status_kb(const char *key)
+{
+	long kb = proc_kb(STATUS_PATH, key);
+
+	CHECK(kb >= 0, "%s has no \"%s: N kB\" line", STATUS_PATH, key);
 	return kb;
 }
 

@@ -24,18 +24,11 @@
 #include <kernel/ktest.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
-#include <mm/mm.h>
-#include <mm/mm_types.h>
-#include <mm/mman.h>
-#include <mm/vma.h>
-#include <mm/memory.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
-#include <mm/pgtable.h>
-#include <mm/page_alloc.h>
 #include <mm/rmap.h>
 #include <mm/swapops.h>
-#include <mm/vmstat.h>
+#include "mm_fixture.h"
 
 #define BASE         0x40000000u
 #define PAGES        4
@@ -69,34 +62,6 @@ struct migration_race {
 
 static struct migration_race race;
 
-static unsigned long
-vm_event(enum vm_event_item item)
-{
-	unsigned long counts[NR_VM_EVENT_ITEMS];
-
-	all_vm_events(counts);
-	return counts[item];
-}
-
-static struct page *
-page_at(struct mm_struct *mm, uint32_t addr)
-{
-	pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-	return ptep && pte_mapped(*ptep) ? pfn_to_page(pte_pfn(*ptep)) : NULL;
-}
-
-static bool
-touch(struct mm_struct *mm, uint32_t addr, enum fault_access access)
-{
-	enum fault_result r;
-
-	mutex_lock(&mm->mmap_lock);
-	r = handle_mm_fault(mm, addr, access);
-	mutex_unlock(&mm->mmap_lock);
-	return r == FAULT_HANDLED;
-}
-
 /* The word at index i of the test pattern. */
 static uint32_t
 pattern(unsigned i)
@@ -122,27 +87,6 @@ has_pattern(struct page *page)
 		if (w[i] != pattern(i))
 			return false;
 	return true;
-}
-
-/* An mm with PAGES pages at BASE of the given type, all written. */
-static struct mm_struct *
-mm_with_pages(uint32_t type)
-{
-	struct mm_struct *mm = mm_alloc();
-
-	if (!mm)
-		return NULL;
-	if (do_mmap(mm, BASE, PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-		    type | MAP_ANONYMOUS | MAP_FIXED, NULL, 0) != (long)BASE) {
-		mmput(mm);
-		return NULL;
-	}
-	for (uint32_t i = 0; i < PAGES; i++)
-		if (!touch(mm, BASE + i * PAGE_SIZE, FAULT_WRITE)) {
-			mmput(mm);
-			return NULL;
-		}
-	return mm;
 }
 
 /* A faulter thread: one fault at TARGET, as the CPU would raise it, with
@@ -278,7 +222,7 @@ migrate_under_faults(struct mm_struct **mms, const enum fault_access *access, in
 /* A private page: its one user writes it while it moves. */
 KTEST(migrate_fault_waits_private)
 {
-	struct mm_struct *mm = mm_with_pages(MAP_PRIVATE);
+	struct mm_struct *mm = mm_with_written_pages(BASE, PAGES, MAP_PRIVATE);
 
 	KT_CHECK(mm, "setting up the mm failed");
 	migrate_under_faults((struct mm_struct *[]){ mm }, (enum fault_access[]){ FAULT_WRITE },
@@ -290,7 +234,7 @@ KTEST(migrate_fault_waits_private)
  * reads while it moves; both sleep and both wake to the new frame. */
 KTEST(migrate_fault_waits_shared)
 {
-	struct mm_struct *parent = mm_with_pages(MAP_SHARED), *child;
+	struct mm_struct *parent = mm_with_written_pages(BASE, PAGES, MAP_SHARED), *child;
 
 	KT_CHECK(parent, "setting up the parent failed");
 	child = dup_mm(parent);
