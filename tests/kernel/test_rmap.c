@@ -6,6 +6,7 @@
  * checker must agree. Migration must move a shared page under all of them.
  */
 #include <kernel/ktest.h>
+#include "mm_fixture.h"
 #include <mm/mm.h>
 #include <mm/mm_types.h>
 #include <mm/mman.h>
@@ -70,40 +71,11 @@ found_exactly(const struct found *f, const struct mapping *expected, int n)
 	return true;
 }
 
-static struct page *
-page_at(struct mm_struct *mm, uint32_t addr)
-{
-	pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-	return ptep && pte_mapped(*ptep) ? pfn_to_page(pte_pfn(*ptep)) : NULL;
-}
-
-static bool
-touch(struct mm_struct *mm, uint32_t addr, enum fault_access access)
-{
-	enum fault_result r;
-
-	mutex_lock(&mm->mmap_lock);
-	r = handle_mm_fault(mm, addr, access);
-	mutex_unlock(&mm->mmap_lock);
-	return r == FAULT_HANDLED;
-}
-
 /* An mm with PAGES pages at BASE (private, or shared), all written. */
 static struct mm_struct *
 mm_with_pages(uint32_t type)
 {
-	struct mm_struct *mm = mm_alloc();
-
-	if (!mm)
-		return NULL;
-	if (do_mmap(mm, BASE, PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-		    type | MAP_ANONYMOUS | MAP_FIXED, NULL, 0) != (long)BASE)
-		return NULL;
-	for (uint32_t i = 0; i < PAGES; i++)
-		if (!touch(mm, BASE + i * PAGE_SIZE, FAULT_WRITE))
-			return NULL;
-	return mm;
+	return mm_with_written_pages(BASE, PAGES, type);
 }
 
 static int
@@ -422,17 +394,13 @@ set_page_writable(struct mm_struct *mm, uint32_t addr, bool writable)
 static struct mm_struct *
 mm_with_split_pages(uint32_t type)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = mm_with_written_pages(BASE, SPLIT_PAGES, type);
 
-	if (!mm || do_mmap(mm, BASE, SPLIT_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			   type | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, NULL, 0) != (long)BASE)
-		return NULL;
-	for (uint32_t i = 0; i < SPLIT_PAGES; i++)
-		if (!touch(mm, BASE + i * PAGE_SIZE, FAULT_WRITE))
+	for (uint32_t i = 1; mm && i < SPLIT_PAGES; i += 2)
+		if (!set_page_writable(mm, BASE + i * PAGE_SIZE, false)) {
+			mmput(mm);
 			return NULL;
-	for (uint32_t i = 1; i < SPLIT_PAGES; i += 2)
-		if (!set_page_writable(mm, BASE + i * PAGE_SIZE, false))
-			return NULL;
+		}
 	return mm;
 }
 
