@@ -41,8 +41,8 @@ memparse(const char *s, char **end)
 	return v;
 }
 
-static const struct kernel_param *
-find_param(const char *name)
+const struct kernel_param *
+find_kernel_param(const char *name)
 {
 	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++)
 		if (strcmp(p->name, name) == 0)
@@ -62,7 +62,7 @@ apply_option(char *token)
 		*eq = 0;
 		value = eq + 1;
 	}
-	p = find_param(token);
+	p = find_kernel_param(token);
 	if (!p) {
 		printk(KERN_WARNING "cmdline: unknown option '%s' ignored\n", token);
 		return;

@@ -19,6 +19,9 @@ struct kernel_param {
 	static const struct kernel_param __param_##fn                          \
 	__attribute__((used, section(".setup"), aligned(4))) = { n, fn, h }
 
+/* The option declared with KERNEL_PARAM under name, or NULL. */
+const struct kernel_param *find_kernel_param(const char *name);
+
 /* Copies the command line (from boot memory) and applies every option. */
 void parse_cmdline(const char *cmdline);
 

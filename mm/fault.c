@@ -29,7 +29,6 @@
  * mm->page_table_lock around each PTE change.
  */
 #include <mm/memory.h>
-#include <mm/mman.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>

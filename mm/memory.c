@@ -12,12 +12,13 @@
  * mprotect keeps them.
  *
  * Every range is walked with walk_page_range (mm/pagewalk.h), one page
- * table at a time.
+ * table at a time; zap_page_range_rmap with walk_vma_range_rmap.
  *
- * Locks: mm->mmap_lock of each mm involved (fork holds the parent's; the
- * child is not visible to anyone yet), and mm->page_table_lock around the
- * PTE changes of each page table, which rmap walkers of other tasks may
- * race with.
+ * Locks: mm->mmap_lock of each mm involved (fork holds the parent's and
+ * the child's: mm/mm.c), except for zap_page_range_rmap, whose caller
+ * holds the shmem object's i_mmap_lock instead; and mm->page_table_lock
+ * around the PTE changes of each page table, which rmap walkers of other
+ * tasks may race with.
  */
 #include <mm/memory.h>
 #include <mm/pagewalk.h>

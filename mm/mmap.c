@@ -6,10 +6,12 @@
  * that cut through a VMA split it; VMAs that end up alike and adjacent
  * merge again. mprotect, like Linux's, works VMA by VMA: the part of the
  * range before a hole or a forbidden VMA is changed before it fails.
- * A file can be mapped only if it has an f_op->mmap hook and was opened
- * for what the mapping needs (mmap_file_check); MAP_FIXED unmaps what it
- * replaces only once the new VMA is ready, so a refused mmap changes
- * nothing.
+ * mmap checks in Linux's order: the length, offset and fixed address
+ * (mmap_check); then the address is placed (mmap_place: EEXIST, ENOMEM);
+ * only then the mapping type and backing (mmap_backing_check): a file can
+ * be mapped only if it has an f_op->mmap hook and was opened for what the
+ * mapping needs. MAP_FIXED unmaps what it replaces only once the new VMA
+ * is ready, so a refused mmap changes nothing.
  *
  * Locks: mm->mmap_lock, taken here for the whole operation; no user
  * memory is touched while it is held (a fault would take it again).
@@ -56,12 +58,11 @@ do_munmap(struct mm_struct *mm, uint32_t start, uint32_t len)
 	return 0;
 }
 
-/* Checks mmap's arguments the way Linux does, in Linux's order. */
+/* The checks Linux makes before placing the address, in its order: the
+ * length (rounded up to whole pages in *len), the offset, a fixed address. */
 static long
 mmap_check(uint32_t addr, uint32_t *len, uint32_t flags, uint32_t pgoff)
 {
-	uint32_t type = flags & MAP_TYPE;
-
 	if (*len == 0)
 		return -EINVAL;
 	if (*len > USER_TOP || PAGE_ALIGN(*len) == 0)
@@ -69,12 +70,6 @@ mmap_check(uint32_t addr, uint32_t *len, uint32_t flags, uint32_t pgoff)
 	*len = PAGE_ALIGN(*len);
 	if (pgoff + (*len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
-	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
-		return -EINVAL;          /* Linux validates only file mappings */
-	if ((flags & MAP_GROWSDOWN) && type != MAP_PRIVATE)
-		return -EINVAL;          /* only private anonymous memory grows down */
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr > USER_TOP - *len)
 			return -ENOMEM;
@@ -151,6 +146,27 @@ mmap_file_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t
 	return 0;
 }
 
+/*
+ * The checks Linux makes once the address is placed (so an address
+ * MAP_FIXED_NOREPLACE finds taken is EEXIST first), in its order: the
+ * mapping type (MAP_SHARED_VALIDATE only for a file), then a file's own
+ * checks, or, for anonymous memory, that only a private mapping grows
+ * down. 0 or -errno; *vm_flags may lose VM_MAYWRITE.
+ */
+static long
+mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags)
+{
+	uint32_t type = flags & MAP_TYPE;
+
+	if (type != MAP_SHARED && type != MAP_PRIVATE && (type != MAP_SHARED_VALIDATE || !file))
+		return -EINVAL;
+	if (file)
+		return mmap_file_check(file, prot, flags, vm_flags);
+	if ((*vm_flags & VM_GROWSDOWN) && type != MAP_PRIVATE)
+		return -EINVAL;
+	return 0;
+}
+
 int
 shmem_zero_setup(struct vm_area_struct *vma)
 {
@@ -216,15 +232,17 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	struct vm_area_struct *vma;
 	long err = mmap_check(addr, &len, flags, pgoff), where;
 
-	if (!err && file)
-		err = mmap_file_check(file, prot, flags, &vm_flags);
 	if (err)
 		return err;
 	mutex_lock(&mm->mmap_lock);
 	where = mmap_place(mm, addr, len, flags);
-	if (where < 0 && where > -MAX_ERRNO) {
+	if (where < 0 && where > -MAX_ERRNO)
+		err = where;
+	else
+		err = mmap_backing_check(file, prot, flags, &vm_flags);
+	if (err) {
 		mutex_unlock(&mm->mmap_lock);
-		return where;
+		return err;
 	}
 	addr = (uint32_t)where;
 	vma = mmap_new_vma(mm, addr, len, vm_flags, flags, file, pgoff, &err);

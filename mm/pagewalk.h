@@ -3,8 +3,10 @@
  *
  * Everything in mm/ (and fs/proc) that looks at or changes the PTEs of a
  * range — zap, fork's copy, mprotect, mremap, mincore, the rmap checker,
- * smaps and pagemap — goes through walk_page_range(). It cuts the range
- * at page-table boundaries (PGDIR_SIZE, 4 MiB), so each piece lies in one
+ * smaps and pagemap — goes through walk_page_range(), or, reaching another
+ * process through reverse mapping, walk_vma_range_rmap() (see Locks): the
+ * two differ only in what they assert. The walk cuts the range at
+ * page-table boundaries (PGDIR_SIZE, 4 MiB), so each piece lies in one
  * page table, and for each piece calls
  *
  *     table present   ops->pte_table(ptep, addr, end, walk)   once, or, if
@@ -136,7 +138,8 @@ walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
 
 /* __walk_page_range over part of vma for a caller reaching another
  * process's page tables through reverse mapping, without its mmap_lock
- * (as truncate and MADV_REMOVE unmap a shmem range from every mapper).
+ * (MADV_REMOVE unmapping a shmem range from every process that maps it,
+ * as Linux's truncate does: zap_page_range_rmap).
  * => the lock of an rmap tree vma is in is held: its shmem object's
  *    i_mmap_lock. vma stays linked while it is held, and page tables are
  *    freed only with the mm (mm/mm.c), after every VMA is unlinked.

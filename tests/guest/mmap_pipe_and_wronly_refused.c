@@ -9,8 +9,13 @@
  *   ENODEV  files with nothing to map: a pipe's read end, a directory,
  *           /proc/PID files, /dev/null, a terminal
  *   EIO     /proc/meminfo (a /proc file that could have a mapping hook)
- *   EINVAL  MAP_GROWSDOWN on a file; length 0 (before any file check)
+ *   EINVAL  MAP_GROWSDOWN on a file (after the checks above: a shared
+ *           MAP_GROWSDOWN of a pipe is ENODEV); length 0 (before any
+ *           file check)
  *   EBADF   a closed descriptor, an O_PATH descriptor
+ *   EEXIST  MAP_FIXED_NOREPLACE over a mapping: the address is placed
+ *           before the file, the mapping type or a shared MAP_GROWSDOWN
+ *           is looked at
  * What keeps working: private mappings of a regular file (its bytes, then
  * private copies: the file is not written) and of /dev/zero; a shared
  * mapping of /dev/zero is shared memory across fork. A terminal is checked
@@ -69,8 +74,10 @@ check_pipe(void)
 	CHECK_MAP("pipe read end", ENODEV, p[0], PROT_READ, MAP_PRIVATE);
 	CHECK_MAP("pipe read end", ENODEV, p[0], PROT_READ, MAP_SHARED);
 	CHECK_MAP("pipe read end, writable", EACCES, p[0], RW, MAP_SHARED);
+	CHECK_MAP("pipe read end", ENODEV, p[0], PROT_READ, MAP_SHARED | MAP_GROWSDOWN);
 	CHECK_MAP("pipe write end", EACCES, p[1], PROT_READ, MAP_PRIVATE);
 	CHECK_MAP("pipe write end", EACCES, p[1], PROT_NONE, MAP_PRIVATE);
+	CHECK_MAP("pipe write end", EACCES, p[1], PROT_READ, MAP_SHARED | MAP_GROWSDOWN);
 	CHECK_ERRNO(syscall(SYS_mmap2, 0, 0, PROT_READ, MAP_SHARED, p[0], 0), EINVAL);
 	close(p[0]);
 	close(p[1]);
@@ -120,6 +127,7 @@ check_regular_file(void)
 	CHECK_MAP("O_WRONLY file", EACCES, wronly, PROT_NONE, MAP_PRIVATE);
 	CHECK_MAP("O_WRONLY file", EACCES, wronly, PROT_READ, MAP_SHARED);
 	CHECK_MAP("O_WRONLY file", EACCES, wronly, RW, MAP_SHARED);
+	CHECK_MAP("O_WRONLY file", EACCES, wronly, PROT_READ, MAP_SHARED | MAP_GROWSDOWN);
 	rdonly = open_or_fail(path, O_RDONLY);
 	CHECK_MAP("O_RDONLY file, writable", EACCES, rdonly, RW, MAP_SHARED);
 	CHECK_MAP("O_RDONLY file", EINVAL, rdonly, PROT_READ, MAP_PRIVATE | MAP_GROWSDOWN);
@@ -157,7 +165,34 @@ check_unmappable_files(void)
 	fd = open_or_fail("/dev/null", O_RDWR);
 	CHECK_MAP("/dev/null", ENODEV, fd, RW, MAP_SHARED);
 	CHECK_MAP("/dev/null", ENODEV, fd, PROT_READ, MAP_PRIVATE);
+	CHECK_MAP("/dev/null", ENODEV, fd, PROT_READ, MAP_SHARED | MAP_GROWSDOWN);
 	close(fd);
+}
+
+/* CHECK_NOREPLACE - mmap2 of one page at taken (mapped) with
+ * MAP_FIXED_NOREPLACE and flags, fd fails with EEXIST. */
+#define CHECK_NOREPLACE(taken, flags, fd)                                      \
+	CHECK_ERRNO(syscall(SYS_mmap2, (taken), PAGE_SIZE, PROT_READ,           \
+			    (flags) | MAP_FIXED_NOREPLACE, (fd), 0), EEXIST)
+
+static void
+check_placement_first(void)
+{
+	char *taken = map_anon(PAGE_SIZE, PROT_READ | PROT_WRITE);
+	int p[2];
+
+	say("an address already taken is EEXIST before the file or type is checked");
+	pattern_fill(taken, PAGE_SIZE, FILE_SEED);
+	CHECK_OK(pipe(p));
+	CHECK_NOREPLACE(taken, MAP_PRIVATE, p[0]);
+	CHECK_NOREPLACE(taken, MAP_PRIVATE, p[1]);
+	CHECK_NOREPLACE(taken, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1);
+	CHECK_NOREPLACE(taken, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1);
+	CHECK_NOREPLACE(taken, MAP_ANONYMOUS, -1);               /* no type */
+	CHECK_PATTERN("the mapping there", taken, PAGE_SIZE, FILE_SEED);
+	close(p[0]);
+	close(p[1]);
+	CHECK_OK(munmap(taken, PAGE_SIZE));
 }
 
 static void
@@ -218,6 +253,7 @@ main(void)
 	check_unmappable_files();
 	check_terminal();
 	check_dev_zero();
+	check_placement_first();
 	say("mmap refuses what cannot be mapped, with Linux's errno");
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * tests/kernel/test_stack_gap.c — the stack guard gap's command-line
- * option: stack_guard_gap=N sets the gap to N pages (found, as the boot
- * code finds it, in the table KERNEL_PARAM builds), refuses values that
+ * option: stack_guard_gap=N sets the gap to N pages (found as the boot
+ * code finds it, with find_kernel_param), refuses values that
  * are not a page count, and get_unmapped_area then keeps exactly that
  * much room below a VM_GROWSDOWN VMA. The default is restored at the end.
  */
@@ -11,21 +11,9 @@
 #include <mm/mm_types.h>
 #include <mm/mman.h>
 #include <mm/vma.h>
-#include <libk/string.h>
 
 #define STACK_ADDR   0x40000000u
 #define SMALL_GAP    16u              /* pages */
-
-extern const struct kernel_param __setup_start[], __setup_end[];
-
-static const struct kernel_param *
-param(const char *name)
-{
-	for (const struct kernel_param *p = __setup_start; p < __setup_end; p++)
-		if (strcmp(p->name, name) == 0)
-			return p;
-	return NULL;
-}
 
 /* Where the kernel places len bytes asked for with a hint at addr. */
 static uint32_t
@@ -66,7 +54,7 @@ meets_gap(uint32_t addr, uint32_t len)
 
 KTEST(vm_stack_guard_gap_option)
 {
-	const struct kernel_param *p = param("stack_guard_gap");
+	const struct kernel_param *p = find_kernel_param("stack_guard_gap");
 	struct placements pl = { 0, 0, 0, 0 };
 	bool placed;
 
