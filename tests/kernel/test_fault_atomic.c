@@ -11,6 +11,7 @@
  * back, so a preemption in between reloads the kernel's directory).
  */
 #include <kernel/ktest.h>
+#include "mm_fixture.h"
 #include <kernel/task.h>
 #include <kernel/spinlock.h>
 #include <kernel/errno.h>
@@ -57,15 +58,6 @@ copy_in(enum atomic_kind kind)
 	}
 }
 
-static unsigned long
-pgfaults(void)
-{
-	unsigned long counts[NR_VM_EVENT_ITEMS];
-
-	all_vm_events(counts);
-	return counts[PGFAULT];
-}
-
 static bool
 user_page_present(struct mm_struct *mm)
 {
@@ -100,10 +92,10 @@ KTEST(vm_fault_in_atomic_context_fails)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0) == (long)USER_ADDR,
 		 "mmap failed");
 	borrow_mm(mm);
-	faults_before = pgfaults();
+	faults_before = vm_event(PGFAULT);
 	for (int k = PREEMPT_OFF; k < NOTHING_HELD; k++)
 		atomic_result[k] = copy_in(k);
-	faults_atomic = pgfaults() - faults_before;
+	faults_atomic = vm_event(PGFAULT) - faults_before;
 	present_after_atomic = user_page_present(mm);
 	plain_result = copy_in(NOTHING_HELD);
 	present_after_plain = user_page_present(mm);

@@ -4,6 +4,7 @@
  * dup_mm, and the page counts that copy-on-write depends on.
  */
 #include <kernel/ktest.h>
+#include "mm_fixture.h"
 #include <mm/mm.h>
 #include <mm/mm_types.h>
 #include <mm/mman.h>
@@ -14,14 +15,6 @@
 
 #define TEST_BASE  0x40000000u
 #define TEST_PAGES 16
-
-static struct page *
-page_at(struct mm_struct *mm, uint32_t addr)
-{
-	pte_t *ptep = pte_lookup(mm->pgd, addr);
-
-	return ptep && pte_mapped(*ptep) ? pfn_to_page(pte_pfn(*ptep)) : NULL;
-}
 
 static bool
 writable_at(struct mm_struct *mm, uint32_t addr)
