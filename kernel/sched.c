@@ -119,10 +119,12 @@ unlink_dead_task(struct task *t)
 	return r;
 }
 
-/* Frees what unlink_dead_task left. rq_lock not held. */
+/* Frees what unlink_dead_task left. rq_lock not held; interrupts still
+ * off (see rq_unlock_free_remains). */
 static void
 free_task_remains(struct task_remains r)
 {
+	BUG_ON(!irqs_disabled());
 	if (r.stack)
 		free_pages(r.stack, THREAD_ORDER);
 	if (r.task)
@@ -151,6 +153,22 @@ finish_switch(struct task *prev)
 
 static struct task *switch_prev;
 
+/*
+ * Drops rq_lock, frees what a dead task left (after a switch: the
+ * predecessor), and only then restores interrupts. With interrupts off from the switch
+ * to the free, no timer can preempt the new task in between, so whoever
+ * runs next (a parent that reaped the task, init counting free pages)
+ * finds the dead task's memory back. The free comes after rq_lock is
+ * dropped: the allocator's locks are not under it in mm/LOCKING.md.
+ */
+static void
+rq_unlock_free_remains(struct task_remains dead, uint32_t flags)
+{
+	spin_unlock_irqrestore(&rq_lock, flags & ~EFLAGS_IF);   /* irqs stay off */
+	free_task_remains(dead);
+	local_irq_restore(flags);
+}
+
 /* The common body of schedule(); preempted = the task did not choose to stop. */
 static void
 __schedule(bool preempted)
@@ -173,8 +191,7 @@ __schedule(bool preempted)
 		/* now running as the task that was switched away from earlier */
 		dead = finish_switch(switch_prev);
 	}
-	spin_unlock_irqrestore(&rq_lock, flags);
-	free_task_remains(dead);
+	rq_unlock_free_remains(dead, flags);
 }
 
 void
@@ -200,8 +217,7 @@ schedule_tail(void)
 	if (lockcheck_enabled)           /* the switch took rq_lock for this task */
 		lockrank_inherit(&rq_lock.lock_class, rq_lock.name, false);
 	dead = finish_switch(switch_prev);
-	spin_unlock_irqrestore(&rq_lock, EFLAGS_IF);
-	free_task_remains(dead);
+	rq_unlock_free_remains(dead, EFLAGS_IF);
 }
 
 void
@@ -324,8 +340,7 @@ task_destroy_unstarted(struct task *t)
 	BUG_ON(t->on_rq || t == current);
 	t->parent = NULL;
 	r = unlink_dead_task(t);
-	spin_unlock_irqrestore(&rq_lock, flags);
-	free_task_remains(r);
+	rq_unlock_free_remains(r, flags);
 }
 
 void
