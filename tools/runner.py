@@ -56,9 +56,9 @@ HOST_TIMEOUT = 600
 TAIL_LINES = 25
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 VERDICT = re.compile(r"^(PASS|FAIL) (\S+)(?:: (.*))?$")
-# Kernel options of every test boot (not of bench boots, whose figures
-# must not pay for them): lockcheck=1 checks the lock order of
-# mm/LOCKING.md at run time (kernel/lockrank.c).
+# Kernel options of every test, stress and fuzz boot (not of bench boots,
+# whose figures must not pay for them): lockcheck=1 checks the lock order
+# of mm/LOCKING.md at run time (kernel/lockrank.c).
 TEST_KERNEL_OPTIONS = "lockcheck=1"
 
 
@@ -524,7 +524,7 @@ def fuzz_boot(args, first_seed, seeds, totals):
     print("# fuzz: %s, %d seeds from %d, %d calls each (time limit %d s)"
           % (FUZZ_TEST, seeds, first_seed, args.calls, limit))
     sys.stdout.flush()
-    b = boot(args.build, "fuzz-%d" % first_seed, "-- " + " ".join(words), GUEST_MEM,
+    b = boot(args.build, "fuzz-%d" % first_seed, TEST_KERNEL_OPTIONS + " -- " + " ".join(words), GUEST_MEM,
              timeout=limit + 300, modules=[args.initrd], silence=GUEST_SILENCE,
              stop_on=KERNEL_CRASH)
     next_seed, current, fuzz_fail = first_seed, None, None
