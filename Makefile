@@ -101,7 +101,14 @@ $(KERNEL_ELF): $(KERNEL_OBJ) linker.ld $(BUILD)/ksyms.o
 	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o $(LIBGCC)
 	@$(NM) -n $(BUILD)/anvil.pass1.elf | $(PYTHON) tools/ksyms.py --compare-with "$$($(NM) -n $@)"
 
-$(ISO): $(KERNEL_ELF) $(INITRD) boot/grub.cfg tools/mkiso | $(DEPS_OK)
+# The command line the ISO boots with: when CMDLINE changes (make run
+# CMDLINE=...), the ISO is made again.
+CMDLINE_STAMP := $(BUILD)/cmdline.txt
+$(CMDLINE_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != "$(CMDLINE)" ]; then echo "$(CMDLINE)" > $@; fi
+
+$(ISO): $(KERNEL_ELF) $(INITRD) $(CMDLINE_STAMP) boot/grub.cfg tools/mkiso | $(DEPS_OK)
 	@echo "  ISO     $@"
 	@OBJCOPY=$(OBJCOPY) ./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD)
 

@@ -7,8 +7,6 @@
 #ifndef KERNEL_EXIT_H
 #define KERNEL_EXIT_H
 
-#include <stdbool.h>
-
 #define EXIT_STATUS(code)   (((code) & 0xff) << 8)
 #define SIGNAL_STATUS(sig)  ((sig) & 0x7f)
 
@@ -26,6 +24,8 @@ void exit_mm(struct task *t);
  * if a timer interrupt could preempt it there (preemption and interrupts
  * enabled), exactly as the tick would with need_resched set, and counts the
  * switch in exit_mm_test_preemptions. EXIT_MM_NO_TEST_POINT (0) otherwise.
+ * One point per run: a second switch would reload CR3 from the task's
+ * state and hide what a switch at the first point did.
  */
 enum exit_mm_test_point {
 	EXIT_MM_NO_TEST_POINT,

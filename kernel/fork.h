@@ -5,8 +5,9 @@
 #ifndef KERNEL_FORK_H
 #define KERNEL_FORK_H
 
-/* Gives a kernel thread what a process needs (signal state, arch state,
- * child wait queue), making it the first process, pid 1, if pid1. */
+/* Makes the current kernel thread a process: signal state, arch state,
+ * child wait queue and limits, pid = its tid, on the process list
+ * (kernel/init.c does so for the first one, pid 1). 0 or -ENOMEM. */
 int process_init_current(void);
 
 #endif

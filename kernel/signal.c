@@ -35,6 +35,15 @@ static const sigset_t default_ignored = sigmask(SIGCHLD) | sigmask(SIGCONT) | si
 					sigmask(SIGWINCH) | sigmask(SIGSTOP) | sigmask(SIGTSTP) |
 					sigmask(SIGTTIN) | sigmask(SIGTTOU);
 
+/* Whether handler, as sig's disposition, throws sig away: SIG_IGN, or
+ * SIG_DFL for a signal whose default action is to do nothing (Linux's
+ * sig_handler_ignored). */
+static bool
+handler_ignores(uint32_t handler, int sig)
+{
+	return handler == SIG_IGN || (handler == SIG_DFL && (default_ignored & sigmask(sig)));
+}
+
 static bool
 valid_signal(int sig)
 {
@@ -210,12 +219,8 @@ signal_is_fault(const struct ksiginfo *info)
 static bool
 signal_ignored(const struct signal_state *s, int sig)
 {
-	uint32_t handler = s->action[sig - 1].handler;
-
 	BUG_ON(!irqs_disabled());
-	if (s->blocked & sigmask(sig))
-		return false;
-	return handler == SIG_IGN || (handler == SIG_DFL && (default_ignored & sigmask(sig)));
+	return !(s->blocked & sigmask(sig)) && handler_ignores(s->action[sig - 1].handler, sig);
 }
 
 int
@@ -306,10 +311,10 @@ do_signal(struct trapframe *tf)
 		struct k_sigaction *ka = &s->action[sig - 1];
 		sigset_t old_blocked = mask_to_restore(s);
 
-		if (sig == SIGKILL || (ka->handler == SIG_DFL && !(default_ignored & sigmask(sig))))
+		if (handler_ignores(ka->handler, sig))
+			continue;             /* it was blocked when sent; now thrown away */
+		if (sig == SIGKILL || ka->handler == SIG_DFL)
 			do_exit(SIGNAL_STATUS(sig));
-		if (ka->handler == SIG_DFL || ka->handler == SIG_IGN)
-			continue;
 		choose_signal_stack(s, ka, tf->user_esp, &stack);
 		if (!arch_setup_signal_frame(tf, sig, ka, &info, old_blocked, &stack))
 			do_exit(SIGNAL_STATUS(SIGSEGV));   /* no room for the frame */
@@ -348,7 +353,7 @@ sys_rt_sigaction(int sig, const struct k_sigaction *uact, struct k_sigaction *uo
 	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		s->action[sig - 1] = act;
-		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && (default_ignored & sigmask(sig))))
+		if (handler_ignores(act.handler, sig))
 			s->pending &= ~sigmask(sig);   /* POSIX: discard it now */
 	}
 	return 0;

@@ -56,9 +56,9 @@ HOST_TIMEOUT = 600
 TAIL_LINES = 25
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 VERDICT = re.compile(r"^(PASS|FAIL) (\S+)(?:: (.*))?$")
-# Kernel options of every test boot (not of bench boots, whose figures
-# must not pay for them): lockcheck=1 checks the lock order of
-# mm/LOCKING.md at run time (kernel/lockrank.c).
+# Kernel options of every test, stress and fuzz boot (not of bench boots,
+# whose figures must not pay for them): lockcheck=1 checks the lock order
+# of mm/LOCKING.md at run time (kernel/lockrank.c).
 TEST_KERNEL_OPTIONS = "lockcheck=1"
 
 
@@ -133,6 +133,25 @@ class Boot:
         return ""
 
 
+def log_path_for(build, name):
+    """build/logs/<name>.log, where a boot keeps its serial log."""
+    logdir = os.path.join(build, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    return os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
+
+
+def qemu_command(iso, mem, serial):
+    """The QEMU command line of every boot: serial is "file:PATH" or "stdio"."""
+    return ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
+            "-monitor", "none", "-serial", serial, "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso]
+
+
+def console_text(raw):
+    """Serial output as text: no ANSI escapes, no carriage returns."""
+    return ANSI.sub("", raw.decode("utf-8", "replace")).replace("\r", "")
+
+
 def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, modules=(),
          silence=None, stop_on=None):
     """Boots QEMU; kills it after timeout seconds, or after `silence`
@@ -140,14 +159,10 @@ def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, m
     compiled regex) STOP_GRACE seconds after the log first matches it (a
     kernel that halted after an oops: no need to wait for the silence)."""
     iso = iso_for(build, cmdline, modules)
-    logdir = os.path.join(build, "logs")
-    os.makedirs(logdir, exist_ok=True)
-    log_path = os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
+    log_path = log_path_for(build, name)
     if os.path.exists(log_path):
         os.unlink(log_path)
-    cmd = ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
-           "-monitor", "none", "-serial", "file:" + log_path, "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso] + list(extra_qemu)
+    cmd = qemu_command(iso, mem, "file:" + log_path) + list(extra_qemu)
     start = last_change = time.time()
     last_size = -1
     timed_out = False
@@ -177,7 +192,7 @@ def boot(build, name, cmdline, mem="32M", extra_qemu=(), timeout=BOOT_TIMEOUT, m
     log = ""
     if os.path.exists(log_path):
         with open(log_path, "rb") as f:
-            log = ANSI.sub("", f.read().decode("utf-8", "replace")).replace("\r", "")
+            log = console_text(f.read())
     return Boot(status, log, timed_out, time.time() - start)
 
 
@@ -191,12 +206,8 @@ def boot_typing(build, name, cmdline, typed, mem="32M", modules=(), timeout=BOOT
     gives the guest TYPED_END_TIMEOUT seconds to end QEMU. The serial log is
     kept in build/logs/<name>.log as boot() keeps it."""
     iso = iso_for(build, cmdline, modules)
-    logdir = os.path.join(build, "logs")
-    os.makedirs(logdir, exist_ok=True)
-    log_path = os.path.join(logdir, re.sub(r"[^A-Za-z0-9@._-]", "_", name) + ".log")
-    cmd = ["qemu-system-i386", "-accel", "tcg", "-m", mem, "-display", "none",
-           "-monitor", "none", "-serial", "stdio", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cdrom", iso]
+    log_path = log_path_for(build, name)
+    cmd = qemu_command(iso, mem, "stdio")
     start = time.time()
     output = bytearray()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -224,7 +235,7 @@ def boot_typing(build, name, cmdline, typed, mem="32M", modules=(), timeout=BOOT
         proc.kill()
     proc.wait()
     reader.join(5)
-    log = ANSI.sub("", output.decode("utf-8", "replace")).replace("\r", "")
+    log = console_text(output)
     if timed_out:
         log += "\nrunner: %s\n" % ("still running %ds after typing %r" % (TYPED_END_TIMEOUT, typed)
                                     if typed_at else "no shell prompt %r" % SHELL_PROMPT)
@@ -513,7 +524,7 @@ def fuzz_boot(args, first_seed, seeds, totals):
     print("# fuzz: %s, %d seeds from %d, %d calls each (time limit %d s)"
           % (FUZZ_TEST, seeds, first_seed, args.calls, limit))
     sys.stdout.flush()
-    b = boot(args.build, "fuzz-%d" % first_seed, "-- " + " ".join(words), GUEST_MEM,
+    b = boot(args.build, "fuzz-%d" % first_seed, TEST_KERNEL_OPTIONS + " -- " + " ".join(words), GUEST_MEM,
              timeout=limit + 300, modules=[args.initrd], silence=GUEST_SILENCE,
              stop_on=KERNEL_CRASH)
     next_seed, current, fuzz_fail = first_seed, None, None
