@@ -21,7 +21,7 @@ PYTHON     := python3
 SYSROOT    := $(BUILD)/sysroot
 MUSL_LIB   := $(SYSROOT)/usr/lib/i386-linux-musl
 
-KERNEL_DIRS := boot arch/x86 kernel mm fs drivers libk tests/kernel tests/bench
+KERNEL_DIRS := boot arch/x86 kernel mm fs fs/ext2 drivers drivers/block libk tests/kernel tests/bench
 
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie \
           -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \

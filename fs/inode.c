@@ -14,6 +14,8 @@
 #include <libk/string.h>
 
 static struct kmem_cache *inode_cache;
+/* Guards every super_block's s_inodes list (Linux's s_inode_list_lock). */
+DEFINE_SPINLOCK(inode_sb_list_lock);
 
 int64_t
 current_time_ns(void)
@@ -38,6 +40,15 @@ new_inode(struct super_block *sb, uint32_t mode)
 	inode->i_count = 1;
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time_ns();
 	mutex_init(&inode->i_mutex, "i_mutex");
+	address_space_init(&inode->i_data, inode);
+	inode->i_mapping = &inode->i_data;
+	INIT_LIST_HEAD(&inode->i_hash);
+	INIT_LIST_HEAD(&inode->i_sb_list);
+	if (sb) {
+		spin_lock(&inode_sb_list_lock);
+		list_add_tail(&inode->i_sb_list, &sb->s_inodes);
+		spin_unlock(&inode_sb_list_lock);
+	}
 	return inode;
 }
 
@@ -66,6 +77,9 @@ iput(struct inode *inode)
 		return;
 	if (inode->i_destroy)
 		inode->i_destroy(inode);
+	spin_lock(&inode_sb_list_lock);
+	list_del(&inode->i_sb_list);
+	spin_unlock(&inode_sb_list_lock);
 	kmem_cache_free(inode_cache, inode);
 }
 

@@ -46,7 +46,10 @@ struct pipe {
 	struct wait_queue_head wr_wait;  /* writers waiting for room */
 };
 
-static struct super_block pipefs_sb = { .s_type = "pipefs", .s_dev = MKDEV(0, 12) };
+static struct super_block pipefs_sb = {
+	.s_type = "pipefs", .s_dev = MKDEV(0, 12),
+	.s_inodes = LIST_HEAD_INIT(pipefs_sb.s_inodes),
+};
 static const struct file_operations pipe_read_fops, pipe_write_fops;
 
 static uint32_t pipe_used(struct pipe *p) { return p->wr - p->rd; }

@@ -984,13 +984,11 @@ static const struct file_operations proc_dir_fops = { .iterate = proc_dir_iterat
 static struct super_block *
 table_fs_mount(const char *type, uint32_t dev, const struct proc_entry *root_line)
 {
-	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	struct super_block *sb = alloc_super(type, dev);
 	struct inode *root;
 
 	if (!sb)
 		return NULL;
-	sb->s_type = type;
-	sb->s_dev = dev;
 	sb->s_next_ino = NR_PROC_INOS;           /* new_inode's own numbers: unused */
 	root = proc_make_inode(sb, root_line, 0);
 	if (!root)

@@ -395,13 +395,11 @@ struct super_block *
 ramfs_mount(void)
 {
 	static uint32_t next_dev = 1;
-	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	struct super_block *sb = alloc_super("ramfs", MKDEV(0, next_dev++));
 	struct inode *root;
 
 	if (!sb)
 		return NULL;
-	sb->s_type = "ramfs";
-	sb->s_dev = MKDEV(0, next_dev++);
 	root = ramfs_new_inode(sb, S_IFDIR | 0755, 0);
 	if (!root || !d_alloc_root(sb, root)) {
 		kfree(sb);

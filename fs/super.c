@@ -13,6 +13,8 @@
 #include <kernel/errno.h>
 #include <kernel/main.h>
 #include <kernel/printk.h>
+#include <mm/slab.h>
+#include <arch/x86/mmu.h>
 
 struct dentry *root_dentry;
 
@@ -31,6 +33,21 @@ static const struct device_node device_nodes[] = {
 	{ "/dev/tty",     5, 0, 0666 },
 	{ "/dev/console", 5, 1, 0600 },
 };
+
+struct super_block *
+alloc_super(const char *type, uint32_t dev)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+
+	if (!sb)
+		return NULL;
+	sb->s_type = type;
+	sb->s_dev = dev;
+	sb->s_blocksize = PAGE_SIZE;
+	sb->s_blocksize_bits = PAGE_SHIFT;
+	INIT_LIST_HEAD(&sb->s_inodes);
+	return sb;
+}
 
 static void
 must(int err, const char *what)

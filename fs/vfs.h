@@ -26,10 +26,13 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <kernel/mutex.h>
+#include <kernel/spinlock.h>
 #include <libk/list.h>
+#include <mm/filemap.h>
 
 typedef long ssize_t;
 typedef int64_t loff_t;
+struct block_device;
 
 /* File types and permission bits, as in Linux's st_mode. */
 #define S_IFMT   0170000
@@ -116,6 +119,9 @@ struct file_operations {
 	 * terminals and directories. Called with mmap_lock held: it must not
 	 * wait for other processes or touch user memory. */
 	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	/* Makes the file's data (and, unless datasync, all its metadata)
+	 * durable: fsync(2), fdatasync(2). NULL: nothing to do (0). */
+	int (*fsync)(struct file *f, bool datasync);
 };
 
 struct inode_operations {
@@ -133,9 +139,56 @@ struct inode_operations {
 		      struct inode *new_dir, struct dentry *new);
 	/* Symlink target into buf (at most size bytes, no NUL); length or -errno. */
 	int (*readlink)(struct dentry *d, char *buf, size_t size);
-	/* Sets the size of a regular file. */
+	/* Sets the size of a regular file (i_mutex held): the file system
+	 * calls truncate_setsize (mm/filemap.h), then frees or allocates. */
 	int (*truncate)(struct inode *inode, loff_t size);
 };
+
+/* What a mounted file system does for the VFS (all may be NULL). */
+struct kstatfs;
+struct super_operations {
+	/* The last reference to inode is going (iput): a file system with
+	 * on-disk inodes frees the inode and its blocks if i_nlink is 0.
+	 * The VFS has already dropped its page cache (truncate_inode_pages). */
+	void (*evict_inode)(struct inode *inode);
+	/* Writes the inode's metadata to its buffer (and to disk if sync). */
+	int (*write_inode)(struct inode *inode, bool sync);
+	/* Writes the file system's own metadata (superblock, bitmaps) and, if
+	 * wait, makes everything written so far durable: sync, syncfs, umount. */
+	int (*sync_fs)(struct super_block *sb, bool wait);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/* umount: everything has been synced; free s_fs_info. */
+	void (*put_super)(struct super_block *sb);
+	/* mount -o remount: *flags (SB_RDONLY) asked for; 0 or -errno. */
+	int (*remount_fs)(struct super_block *sb, unsigned *flags);
+};
+
+/* statfs64 in the kernel's words (fs/statfs.c turns it into struct statfs64). */
+struct kstatfs {
+	uint32_t f_type;                   /* the file system's magic (EXT2_SUPER_MAGIC...) */
+	uint32_t f_bsize;                  /* block size */
+	uint64_t f_blocks, f_bfree, f_bavail;
+	uint64_t f_files, f_ffree;
+	uint32_t f_fsid[2];
+	uint32_t f_namelen;
+	uint32_t f_frsize;
+	uint32_t f_flags;                  /* ST_RDONLY ... */
+};
+
+/* A kind of file system that mount(2) can name ("ext2", "proc"). */
+struct file_system_type {
+	const char *name;
+	unsigned fs_flags;                 /* FS_REQUIRES_DEV */
+	/* A super_block for bdev (NULL unless FS_REQUIRES_DEV) mounted with
+	 * flags (SB_RDONLY...) and the option string data; or ERR_PTR. */
+	struct super_block *(*mount)(struct file_system_type *type, unsigned flags,
+				     struct block_device *bdev, const char *data);
+	struct file_system_type *next;     /* on the list of registered types */
+};
+#define FS_REQUIRES_DEV 1u
+
+int register_filesystem(struct file_system_type *type);
+struct file_system_type *get_fs_type(const char *name);
 
 struct inode {
 	uint64_t i_ino;                    /* number, unique in its super_block */
@@ -152,7 +205,19 @@ struct inode {
 	struct mutex i_mutex;              /* contents and size */
 	void *i_private;                   /* the file system's own data */
 	void (*i_destroy)(struct inode *); /* frees i_private on the last iput */
+	uint64_t i_blocks;                 /* 512-byte units allocated (st_blocks) */
+	unsigned i_state;                  /* I_* below */
+	struct address_space *i_mapping;   /* the page cache of its contents: &i_data */
+	struct address_space i_data;       /* (mm/filemap.h) */
+	struct list_head i_sb_list;        /* on i_sb->s_inodes */
+	struct list_head i_hash;           /* in the inode hash (iget), if the fs uses it */
 };
+
+#define I_DIRTY 1u      /* metadata changed since the last write_inode */
+#define I_NEW   2u      /* being read in by iget: not ready yet */
+
+/* The inode's metadata must be written at the next sync. */
+static inline void mark_inode_dirty(struct inode *inode) { inode->i_state |= I_DIRTY; }
 
 struct dentry {
 	char *d_name;                      /* component name (kmalloc'd) */
@@ -177,9 +242,29 @@ struct super_block {
 	uint32_t s_dev;                    /* st_dev of its inodes */
 	uint64_t s_next_ino;               /* for new_inode */
 	struct dentry *s_root;
+	const struct super_operations *s_op;   /* NULL: nothing to do */
+	unsigned s_flags;                  /* SB_* below */
+	struct block_device *s_bdev;       /* the device it lives on, or NULL */
+	uint32_t s_blocksize;              /* bytes per block (1024, 4096) */
+	unsigned s_blocksize_bits;
+	uint32_t s_magic;                  /* f_type for statfs */
+	void *s_fs_info;                   /* the file system's own */
+	struct list_head s_inodes;         /* every inode of it (i_sb_list) */
 };
 
+/* s_flags, and mount(2)'s MS_ flags of the same value */
+#define SB_RDONLY      1u
+#define SB_NOSUID      2u
+#define SB_NODEV       4u
+#define SB_NOEXEC      8u
+#define SB_SYNCHRONOUS 16u
+#define SB_NOATIME     1024u
+#define SB_RELATIME    (1u << 21)
+
+static inline bool sb_rdonly(const struct super_block *sb) { return sb->s_flags & SB_RDONLY; }
+
 extern struct mutex namespace_mutex;
+extern spinlock_t inode_sb_list_lock;  /* every sb->s_inodes (fs/inode.c; a leaf) */
 
 /* inodes (fs/inode.c) */
 struct inode *new_inode(struct super_block *sb, uint32_t mode);
@@ -199,6 +284,8 @@ void dput(struct dentry *d);           /* may be called without namespace_mutex 
 /* Writes the absolute path of d (seen from root) into buf; length or -errno. */
 int d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
 void mount_at(struct dentry *mountpoint, struct super_block *sb);
+/* A zeroed super_block of type with device number dev (fs/super.c). */
+struct super_block *alloc_super(const char *type, uint32_t dev);
 
 /* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
 #define AT_FDCWD            (-100)

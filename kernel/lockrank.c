@@ -84,7 +84,7 @@ static const char *const unnamed[LOCK_CLASSES] = {
 
 bool lockcheck_enabled;
 static bool lockcheck_warn_only;           /* lockcheck=warn: report and go on */
-static uint32_t ancestors[LOCK_CLASSES];
+static uint64_t ancestors[LOCK_CLASSES];
 static struct held_locks boot_held;        /* before the first task exists */
 
 static const char *
@@ -96,21 +96,21 @@ class_name(enum lock_class c)
 static void
 compute_ancestors(void)
 {
-	uint32_t top = 0;
+	uint64_t top = 0;
 
 	for (int c = LC_NAMESPACE; c < LOCK_CLASSES; c++)
 		if (!(classes[c].flags & (BOTTOM | ANYWHERE)))
-			top |= 1u << c;
+			top |= 1ull << c;
 	/* parents come before their children in the table */
 	for (int c = LC_NAMESPACE; c < LOCK_CLASSES; c++) {
-		uint32_t a = 0;
+		uint64_t a = 0;
 
 		for (int i = 0; i < MAX_PARENTS && classes[c].parent[i]; i++)
-			a |= 1u << classes[c].parent[i] | ancestors[classes[c].parent[i]];
+			a |= 1ull << classes[c].parent[i] | ancestors[classes[c].parent[i]];
 		if (classes[c].flags & BOTTOM)
 			a |= top;
 		if (classes[c].flags & ANYWHERE)
-			a = ~(1u << c);
+			a = ~(1ull << c);
 		ancestors[c] = a;
 	}
 }
@@ -181,16 +181,16 @@ violation(const char *fmt, ...)
 
 /* The first class of mask, to name in a report. */
 static enum lock_class
-first_class(uint32_t mask)
+first_class(uint64_t mask)
 {
-	return (enum lock_class)__builtin_ctz(mask);
+	return (enum lock_class)__builtin_ctzll(mask);
 }
 
 /* Whether taking a lock of class c at address lock is allowed now. */
 static void
 check_order(struct held_locks *h, enum lock_class c, const char *name, const void *lock)
 {
-	uint32_t bad = h->mask & ~ancestors[c] & ~(1u << c);
+	uint64_t bad = h->mask & ~ancestors[c] & ~(1ull << c);
 
 	if (bad)
 		violation("lock order violation: %s taken while holding %s (mm/LOCKING.md does not "
@@ -213,7 +213,7 @@ record_acquire(struct held_locks *h, enum lock_class c, const void *lock)
 	if (classes[c].flags & NEST_ASCENDING && (uintptr_t)lock > h->top_address)
 		h->top_address = (uintptr_t)lock;
 	h->count[c]++;
-	h->mask |= 1u << c;
+	h->mask |= 1ull << c;
 }
 
 void
@@ -266,7 +266,7 @@ lockrank_release(uint8_t *class, const char *name, bool is_mutex)
 		if (!h->count[c])
 			violation("%s released, but the task holds no %s", name, class_name(c));
 		else if (!--h->count[c]) {
-			h->mask &= ~(1u << c);
+			h->mask &= ~(1ull << c);
 			if (classes[c].flags & NEST_ASCENDING)
 				h->top_address = 0;
 		}

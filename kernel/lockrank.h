@@ -71,7 +71,7 @@ enum lock_class {
 
 /* The classes a task holds, and how many locks of each. */
 struct held_locks {
-	uint32_t mask;                      /* bit c: count[c] > 0 */
+	uint64_t mask;                      /* bit c: count[c] > 0 */
 	uint16_t count[LOCK_CLASSES];
 	uintptr_t top_address;              /* highest lock of a nestable class held */
 };

@@ -22,6 +22,8 @@
 #include <kernel/sched.h>
 #include <kernel/ktest.h>
 #include <kernel/main.h>
+#include <drivers/block/blkdev.h>
+#include <libk/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <kernel/init.h>
@@ -40,7 +42,8 @@ boot_loader_name(const struct multiboot_info *mbi)
 						    : "unknown";
 }
 
-/* The first boot module is the initrd (cpio newc), if GRUB loaded one. */
+/* The initrd is the first boot module that is a cpio archive ("070701",
+ * newc), if GRUB loaded one; other modules are disk images (ramdisk.c). */
 static void
 find_initrd(const struct multiboot_info *mbi, void **start, size_t *len)
 {
@@ -50,8 +53,16 @@ find_initrd(const struct multiboot_info *mbi, void **start, size_t *len)
 	*len = 0;
 	if (!(mbi->flags & MULTIBOOT_INFO_MODS) || mbi->mods_count == 0)
 		return;
-	*start = __va(m[0].mod_start);
-	*len = m[0].mod_end - m[0].mod_start;
+	for (uint32_t i = 0; i < mbi->mods_count; i++) {
+		const char *s = __va(m[i].mod_start);
+		size_t n = m[i].mod_end - m[i].mod_start;
+
+		if (n >= 6 && memcmp(s, "070701", 6) == 0) {
+			*start = (void *)s;
+			*len = n;
+			return;
+		}
+	}
 }
 
 static int
@@ -91,6 +102,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 	sched_init();
 	time_init();
 	local_irq_enable();
+	ramdisk_init(mbi);
 	find_initrd(mbi, &initrd_start, &initrd_len);
 	fs_init(initrd_start, initrd_len);
 	printk(KERN_INFO "sched: %u Hz timer, round robin, timeslice %u ticks\n", hz,

@@ -93,6 +93,9 @@ enum pageflags {
 	PG_unevictable,  /* may not be reclaimed (mlocked) */
 	PG_mlocked,      /* mapped by a VM_LOCKED VMA */
 	PG_hwpoison,     /* soft-offlined: never to be allocated again */
+	PG_uptodate,     /* page cache: holds the file's bytes (read in or written) */
+	PG_writeback,    /* page cache: being written to backing store */
+	PG_error,        /* page cache: the last read or write of it failed */
 	NR_PAGEFLAGS
 };
 
