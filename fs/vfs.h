@@ -252,6 +252,7 @@ struct super_block {
 	loff_t s_maxbytes;                 /* largest file size; a write beyond is EFBIG */
 	void *s_fs_info;                   /* the file system's own */
 	struct list_head s_inodes;         /* every inode of it (i_sb_list) */
+	struct list_head s_list;           /* on the list of all super_blocks */
 };
 
 /* s_flags, and mount(2)'s MS_ flags of the same value */
@@ -289,8 +290,21 @@ void dput(struct dentry *d);           /* may be called without namespace_mutex 
 /* Writes the absolute path of d (seen from root) into buf; length or -errno. */
 int d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
 void mount_at(struct dentry *mountpoint, struct super_block *sb);
-/* A zeroed super_block of type with device number dev (fs/super.c). */
+/* A zeroed super_block of type with device number dev, on the list of all
+ * super_blocks (fs/super.c). */
 struct super_block *alloc_super(const char *type, uint32_t dev);
+/* Calls fn for every super_block made so far (they are never freed yet).
+ * fn may sleep. */
+void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
+/* Calls fn for every inode of sb that has page-cache pages, holding a
+ * reference on it (fn may sleep). Takes inode_sb_list_lock around the walk. */
+void iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
+			       void *arg);
+/* Drops every clean, unmapped page-cache page (drop_caches, and memory
+ * pressure: fs/drop_caches.c); how many pages went. */
+unsigned long drop_pagecache(void);
+/* Registers drop_pagecache as a shrinker of the page allocator. */
+void drop_caches_init(void);
 
 /* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
 #define AT_FDCWD            (-100)

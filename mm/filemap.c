@@ -97,6 +97,8 @@ add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t ind
 		page->index = index;
 		mapping->nrpages++;
 		mod_node_page_state(NR_FILE_PAGES, 1);
+		if (!mapping_can_writeback(mapping))
+			mod_node_page_state(NR_SHMEM, 1);
 	}
 	spin_unlock(&mapping->tree_lock);
 	if (err)
@@ -137,6 +139,8 @@ page_cache_tree_delete(struct address_space *mapping, struct page *page)
 	page->mapping = NULL;
 	mapping->nrpages--;
 	mod_node_page_state(NR_FILE_PAGES, -1);
+	if (!mapping_can_writeback(mapping))
+		mod_node_page_state(NR_SHMEM, -1);
 	if (PageFlag(page, PG_dirty)) {
 		ClearPageFlag(page, PG_dirty);
 		if (mapping_can_writeback(mapping))

@@ -33,7 +33,8 @@ enum node_stat_item {
 	NR_FILE_DIRTY,            /* dirty pages of files with backing store: Dirty */
 	NR_WRITEBACK,             /* being written back: Writeback */
 	NR_FILE_MAPPED,           /* page-cache pages mapped by some PTE: Mapped */
-	NR_SHMEM,                 /* of them, shared memory and tmpfs/ramfs: Shmem */
+	NR_SHMEM,                 /* of them, those of files with no backing store
+				   * (shared memory, tmpfs, ramfs): Shmem */
 	NR_VM_NODE_STAT_ITEMS
 };
 extern const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS];
