@@ -20,7 +20,11 @@
 #include <mm/slab.h>
 #include <libk/string.h>
 
-#define RAMFS_MAX_SIZE (1ull << 30)     /* 1 GiB: beyond it EFBIG */
+
+/* A directory's size grows by this much per name in it, as tmpfs's does
+ * (Linux's BOGO_DIRENT_SIZE): programs expect a non-empty directory to
+ * have a size. */
+#define BOGO_DIRENT_SIZE 20
 
 static const struct inode_operations ramfs_dir_iops;
 static const struct inode_operations ramfs_file_iops;
@@ -41,7 +45,7 @@ ramfs_free_contents(struct inode *inode)
 static int
 ramfs_truncate(struct inode *inode, loff_t size)
 {
-	if ((uint64_t)size > RAMFS_MAX_SIZE)
+	if (size > inode->i_sb->s_maxbytes)
 		return -EFBIG;
 	truncate_setsize(inode, size);
 	return 0;
@@ -74,6 +78,7 @@ ramfs_new_inode(struct super_block *sb, uint32_t mode, uint32_t rdev)
 		inode->i_op = &ramfs_dir_iops;
 		inode->i_fop = &simple_dir_operations;
 		inode->i_nlink = 2;
+		inode->i_size = 2 * BOGO_DIRENT_SIZE;    /* "." and "..", as tmpfs */
 		break;
 	case S_IFREG:
 		inode->i_op = &ramfs_file_iops;
@@ -97,6 +102,7 @@ ramfs_add(struct inode *dir, struct dentry *d, struct inode *inode)
 {
 	d_instantiate(d, inode);
 	dget(d);
+	dir->i_size += BOGO_DIRENT_SIZE;
 	dir->i_mtime = dir->i_ctime = current_time_ns();
 }
 
@@ -177,6 +183,7 @@ ramfs_unlink(struct inode *dir, struct dentry *d)
 
 	inode->i_nlink--;
 	inode->i_ctime = dir->i_mtime = dir->i_ctime = current_time_ns();
+	dir->i_size -= BOGO_DIRENT_SIZE;
 	d_delete(d);
 	dput(d);
 	return 0;
@@ -187,6 +194,7 @@ ramfs_rmdir(struct inode *dir, struct dentry *d)
 {
 	d->d_inode->i_nlink = 0;
 	dir->i_nlink--;
+	dir->i_size -= BOGO_DIRENT_SIZE;
 	dir->i_mtime = dir->i_ctime = current_time_ns();
 	d_delete(d);
 	dput(d);
@@ -208,6 +216,8 @@ ramfs_rename(struct inode *old_dir, struct dentry *old, struct inode *new_dir, s
 		old_dir->i_nlink--;
 		new_dir->i_nlink++;
 	}
+	old_dir->i_size -= BOGO_DIRENT_SIZE;
+	new_dir->i_size += BOGO_DIRENT_SIZE;
 	d_move(old, new->d_parent, new->d_name);
 	old_dir->i_mtime = old_dir->i_ctime = current_time_ns();
 	new_dir->i_mtime = new_dir->i_ctime = old_dir->i_mtime;

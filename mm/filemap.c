@@ -54,6 +54,16 @@ address_space_init(struct address_space *mapping, struct inode *host)
 
 /* ---- the tree ------------------------------------------------------- */
 
+/* A file with no backing store (ramfs, tmpfs) gained or lost a page: its
+ * pages are all it has, so they are its blocks (st_blocks) and count as
+ * Shmem. tree_lock held. */
+static void
+account_memory_backed_page(struct address_space *mapping, int pages)
+{
+	mod_node_page_state(NR_SHMEM, pages);
+	mapping->host->i_blocks += (int64_t)pages * (PAGE_SIZE >> 9);
+}
+
 struct page *
 find_get_page(struct address_space *mapping, uint32_t index)
 {
@@ -98,7 +108,7 @@ add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t ind
 		mapping->nrpages++;
 		mod_node_page_state(NR_FILE_PAGES, 1);
 		if (!mapping_can_writeback(mapping))
-			mod_node_page_state(NR_SHMEM, 1);
+			account_memory_backed_page(mapping, 1);
 	}
 	spin_unlock(&mapping->tree_lock);
 	if (err)
@@ -140,7 +150,7 @@ page_cache_tree_delete(struct address_space *mapping, struct page *page)
 	mapping->nrpages--;
 	mod_node_page_state(NR_FILE_PAGES, -1);
 	if (!mapping_can_writeback(mapping))
-		mod_node_page_state(NR_SHMEM, -1);
+		account_memory_backed_page(mapping, -1);
 	if (PageFlag(page, PG_dirty)) {
 		ClearPageFlag(page, PG_dirty);
 		if (mapping_can_writeback(mapping))

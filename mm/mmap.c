@@ -149,16 +149,35 @@ mmap_file_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t
 
 /*
  * The checks Linux makes once the address is placed (so an address
- * MAP_FIXED_NOREPLACE finds taken is EEXIST first), in its order: the
- * mapping type (MAP_SHARED_VALIDATE only for a file), then a file's own
+ * MAP_FIXED_NOREPLACE finds taken is EEXIST first), in its order: a
+ * file's offsets (EOVERFLOW), the mapping type (MAP_SHARED_VALIDATE only for a file), then a file's own
  * checks, or, for anonymous memory, that only a private mapping grows
  * down. 0 or -errno; *vm_flags may lose VM_MAYWRITE.
  */
+/* Whether a mapping of len bytes from page pgoff stays inside the offsets
+ * file can have (Linux's file_mmap_ok): a regular file or a block device
+ * reaches MAX_LFS_FILESIZE, any other file (a character device) only the
+ * 32-bit offsets. */
+static bool
+file_mmap_ok(const struct file *file, uint32_t pgoff, uint32_t len)
+{
+	uint32_t mode = file->f_inode->i_mode;
+	uint64_t maxsize = S_ISREG(mode) || (mode & S_IFMT) == S_IFBLK ? (uint64_t)MAX_LFS_FILESIZE
+								       : 0xFFFFFFFFull;
+
+	if (len > maxsize)
+		return false;
+	return pgoff <= (maxsize - len) >> PAGE_SHIFT;
+}
+
 static long
-mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags)
+mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags,
+		   uint32_t pgoff, uint32_t len)
 {
 	uint32_t type = flags & MAP_TYPE;
 
+	if (file && !file_mmap_ok(file, pgoff, len))
+		return -EOVERFLOW;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && (type != MAP_SHARED_VALIDATE || !file))
 		return -EINVAL;
 	if (file)
@@ -237,7 +256,7 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	if (where < 0 && where > -MAX_ERRNO)
 		err = where;
 	else
-		err = mmap_backing_check(file, prot, flags, &vm_flags);
+		err = mmap_backing_check(file, prot, flags, &vm_flags, pgoff, len);
 	if (err) {
 		mutex_unlock(&mm->mmap_lock);
 		return err;
