@@ -20,12 +20,7 @@ static char base[160];
 static const char *
 at(const char *name)
 {
-	static char bufs[8][256];
-	static int next;
-	char *b = bufs[next++ % 8];
-
-	snprintf(b, sizeof(bufs[0]), "%s/%s", base, name);
-	return b;
+	return path_in(base, name);
 }
 
 static long

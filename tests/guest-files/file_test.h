@@ -7,6 +7,7 @@
  * through, so a page that shows up at the wrong file offset is always seen.
  *
  *   file_path                  a per-test, per-process name in $TMPDIR or /tmp
+ *   path_in                    "<dir>/<name>"
  *   make_file                  create a file of len pattern bytes; its fd
  *   fill_at / CHECK_FILE_BYTES pattern bytes for / expected at file offsets
  *   CHECK_FILE_CONTENT         pread a range of a file and check it
@@ -40,6 +41,23 @@ file_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, "%s/anvil-" TEST_NAME "-%d-%s", tmp_dir(), (int)getpid(), name);
 	return buf;
+}
+
+/* path_in - "<dir>/<name>" in one of PATH_BUFS rotating buffers (a call
+ * may use a few at once); the test fails if it does not fit. */
+#define PATH_BUFS    8
+#define PATH_BUF_LEN 512
+
+static inline const char *
+path_in(const char *dir, const char *name)
+{
+	static char bufs[PATH_BUFS][PATH_BUF_LEN];
+	static int next;
+	char *b = bufs[next++ % PATH_BUFS];
+
+	if (snprintf(b, PATH_BUF_LEN, "%s/%s", dir, name) >= PATH_BUF_LEN)
+		fail("path %s/%s is too long", dir, name);
+	return b;
 }
 
 /* err_name - errno_name, extended with the values file tests meet. */
