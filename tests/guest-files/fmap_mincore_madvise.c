@@ -2,7 +2,8 @@
  * fmap_mincore_madvise — residency and advice on file mappings:
  *   - mincore of a mapping of a never-read sparse file (no page in the
  *     page cache) says not resident; after a touch (read through the
- *     mapping) or a read() of the page, resident; pages of a file just
+ *     mapping), resident (a read() of a hole is not checked: tmpfs
+ *     answers it without a page); pages of a file just
  *     written with write() are resident through a new mapping before any
  *     touch (they are in the page cache);
  *   - madvise(MADV_DONTNEED) on a private file mapping throws the private
@@ -38,7 +39,6 @@ main(void)
 	int sparse = CHECK_SYS(open(file_path(sparse_path, sizeof(sparse_path), "sparse"),
 				    O_CREAT | O_TRUNC | O_RDWR, 0644));
 	char *p, *s;
-	char byte;
 
 	say("mincore: a never-read hole is not resident, a touched page is");
 	CHECK_SYS(ftruncate(sparse, SPARSE));
@@ -47,8 +47,6 @@ main(void)
 	CHECK_EQ("page 10 before any touch", 0, resident(s, 10));
 	CHECK_EQ("touch page 10", 0, s[10 * PAGE_SIZE]);
 	CHECK_EQ("page 10 after a touch", 1, resident(s, 10));
-	CHECK_EQ("pread of page 40", 1, pread(sparse, &byte, 1, 40 * PAGE_SIZE));
-	CHECK_EQ("page 40 after read()", 1, resident(s, 40));
 	CHECK_SYS(munmap(s, SPARSE));
 
 	say("mincore: pages of a file just written are in the page cache");
