@@ -6,7 +6,10 @@
  *     change, read() stops at the end, and after msync(MS_SYNC), munmap and
  *     a fresh mapping the bytes past the end read zero again;
  *   - growing the file afterwards (ftruncate, or a write() further on)
- *     shows zeros there, never the stored bytes;
+ *     shows zeros there, never the stored bytes (the write() case is
+ *     checked without an msync in between: current Linux zeroes the old
+ *     last page's tail when the size grows; kernels before about 6.12
+ *     could show the stores there, which POSIX does not allow);
  *   - the bytes before the end are the file's, and a store to them does
  *     reach the file.
  * The fresh-mapping and growing checks hold on a disk file system (ext2,
