@@ -8,7 +8,9 @@
  * first wrong byte. The page cache must give pages back (clean ones
  * dropped, dirty ones written first) for this to finish.
  *
- * The size: $FILE_BIG_MB MiB if set; otherwise 1.5 x MemTotal of
+ * The size: $FILE_BIG_MB MiB if set (in the guest, where init passes only
+ * stress_KEY=V words on, the boot word stress_file_big_mb=N gives
+ * STRESS_FILE_BIG_MB, read too); otherwise 1.5 x MemTotal of
  * /proc/meminfo on anvil, and on another kernel (a host with much memory)
  * the smaller of that and HOST_DEFAULT_MB, so that it runs in seconds.
  * The file goes in $TMPDIR or /tmp, which needs that much free space
@@ -151,7 +153,8 @@ main(void)
 	fallback = mem_kb * 3 / 2 / 1024;
 	if (!running_on_anvil() && fallback > HOST_DEFAULT_MB)
 		fallback = HOST_DEFAULT_MB;
-	uint64_t size = (uint64_t)env_number("FILE_BIG_MB", fallback) * MiB;
+	uint64_t size = (uint64_t)env_number("FILE_BIG_MB",
+					     env_number("STRESS_FILE_BIG_MB", fallback)) * MiB;
 	size -= size % WINDOW;
 	CHECK(size >= WINDOW, "a file of %llu bytes is too small to test", (unsigned long long)size);
 
