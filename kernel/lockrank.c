@@ -71,6 +71,7 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_WAITQUEUE]      = { "waitqueue", false, BOTTOM, { LC_TASKLIST } },
 	[LC_MUTEX_WAIT]     = { NULL, false, BOTTOM, { 0 } },
 	[LC_RANDOM]         = { "random_lock", false, BOTTOM, { 0 } },
+	[LC_INODE_SB_LIST]  = { "inode_sb_list_lock", false, BOTTOM, { 0 } },
 	[LC_RQ]             = { "rq_lock", false, BOTTOM, { LC_TASKLIST, LC_WAITQUEUE, LC_MUTEX_WAIT } },
 	[LC_CONSOLE]        = { "console_lock", false, ANYWHERE, { 0 } },
 };
