@@ -11,6 +11,14 @@
  * a deleted (unlinked, D_DELETED) dentry is on no list but keeps its
  * parent until freed; a root's d_parent is itself.
  *
+ * Mounts: a mounted file system's root hangs on the directory it covers
+ * (mountpoint->d_mounted, root->d_mountpoint), each holding a reference on
+ * the other (d_link_mount); fs/namespace.c keeps the table. umount asks
+ * d_tree_busy whether anything but the tree itself refers to a dentry of
+ * the file system (the references a tree holds on itself are known:
+ * children on parents, the file system's pins, the root's own and the
+ * mount's), and frees an idle tree with d_free_tree.
+ *
  * Locking: dcache_lock (a spinlock, never held across anything that can
  * sleep) protects the d_subdirs lists and every d_count. The structure of
  * the tree changes only under namespace_mutex (fs/namei.c); dput needs
@@ -151,6 +159,15 @@ dentry_disposable(struct dentry *d)
 	return !d->d_inode || (d->d_flags & (D_VOLATILE | D_DELETED));
 }
 
+/* Frees one dentry nobody refers to any more, and its inode reference. */
+static void
+dentry_free(struct dentry *d)
+{
+	iput(d->d_inode);
+	kfree(d->d_name);
+	kmem_cache_free(dentry_cache, d);
+}
+
 void
 dput(struct dentry *d)
 {
@@ -167,9 +184,7 @@ dput(struct dentry *d)
 		parent = d->d_parent;
 		spin_unlock(&dcache_lock);
 
-		iput(d->d_inode);
-		kfree(d->d_name);
-		kmem_cache_free(dentry_cache, d);
+		dentry_free(d);
 		d = parent;
 	}
 }
@@ -254,15 +269,6 @@ d_tree_busy(struct dentry *root, bool pinned)
 	}
 	spin_unlock(&dcache_lock);
 	return busy;
-}
-
-/* Frees one dentry nobody refers to any more, and its inode reference. */
-static void
-dentry_free(struct dentry *d)
-{
-	iput(d->d_inode);
-	kfree(d->d_name);
-	kmem_cache_free(dentry_cache, d);
 }
 
 void

@@ -24,8 +24,9 @@
  * it is torn down then if idle, or else stays on detached_mounts and is
  * torn down by the first mount, umount, sync or drop_caches that finds it
  * idle (nothing is hooked into dput or fput: no cost on their paths).
- * Teardown: free the dentry tree (the file system's pins too), write
- * everything (sync_filesystem), put_super, give the device number back.
+ * Teardown: write everything (sync_filesystem), free the dentry tree (the
+ * file system's pins too) and so the inodes, put_super, give the device
+ * number back.
  *
  * Invariants: a struct mount's mnt_root is its sb's s_root, linked into
  * the tree exactly while the mount is on mount_list; root_mount is never
@@ -219,17 +220,20 @@ mount_at(struct dentry *mountpoint, struct super_block *sb)
 	attach_mount(mnt, mountpoint);
 }
 
-/* Frees an unmounted, idle file system: its dentries and inodes, then
- * everything written, then the file system's own state. Whatever an inode
- * still holds after put_super would be a leak: the super_block is then
- * kept (and reported) rather than freed under it. namespace_mutex held. */
+/* Frees an unmounted, idle file system: everything is written first
+ * (inodes are freed on their last iput, with their page cache, so this
+ * must come while the dentries still hold them), then its dentries and
+ * inodes go, then the file system's own state (put_super writes what is
+ * left, as ext2's superblock). An inode still there after put_super would
+ * be a leak: the super_block is then kept (and reported) rather than
+ * freed under it. namespace_mutex held. */
 static void
 teardown_mount(struct mount *mnt)
 {
 	struct super_block *sb = mnt->mnt_sb;
 
-	d_free_tree(sb->s_root, mnt->mnt_fs_flags & FS_PINS_DENTRIES);
 	sync_filesystem(sb);
+	d_free_tree(sb->s_root, mnt->mnt_fs_flags & FS_PINS_DENTRIES);
 	if (sb->s_op && sb->s_op->put_super)
 		sb->s_op->put_super(sb);
 	if (!list_empty(&sb->s_inodes)) {
@@ -509,33 +513,20 @@ do_change_type(struct dentry *target, unsigned long flags)
 }
 
 /*
- * mount(2), checked in Linux's order: the strings are copied (EFAULT),
- * the target resolved (ENOENT, ENOTDIR...), MS_NOUSER is EINVAL, then the
- * kind of mount the flags ask for. Unknown flag bits are ignored, as on
- * Linux. MS_BIND and MS_MOVE are not supported: EINVAL.
+ * mount(2) on kernel strings, checked in Linux's order after the copies:
+ * the target is resolved (ENOENT, ENOTDIR...), MS_NOUSER is EINVAL, then
+ * the kind of mount the flags ask for. Unknown flag bits are ignored, as
+ * on Linux. MS_BIND and MS_MOVE are not supported: EINVAL.
  */
-static long
-sys_mount(const char *usource, const char *utarget, const char *utype,
-	  unsigned long flags, const void *udata)
+int
+do_mount(const char *source, const char *target_path, const char *type,
+	 unsigned long flags, const char *data)
 {
-	char *type = copy_mount_string(utype), *source = NULL, *data = NULL;
-	struct dentry *target = NULL;
-	long err;
+	struct dentry *target = kern_path(AT_FDCWD, target_path, LOOKUP_FOLLOW);
+	int err;
 
-	if (IS_ERR(type))
-		return PTR_ERR(type);
-	source = copy_mount_string(usource);
-	err = IS_ERR(source) ? PTR_ERR(source) : 0;
-	if (!err) {
-		data = copy_mount_options(udata);
-		err = IS_ERR(data) ? PTR_ERR(data) : 0;
-	}
-	if (!err) {
-		target = user_path(AT_FDCWD, utarget, LOOKUP_FOLLOW);
-		err = IS_ERR(target) ? PTR_ERR(target) : 0;
-	}
-	if (err)
-		goto out;
+	if (IS_ERR(target))
+		return PTR_ERR(target);
 	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
 		flags &= ~MS_MGC_MSK;
 	if (flags & MS_NOUSER)
@@ -551,7 +542,33 @@ sys_mount(const char *usource, const char *utarget, const char *utype,
 	else
 		err = do_new_mount(target, type, source, flags, data);
 	dput(target);
-out:
+	return err;
+}
+
+/* mount(2): the strings and the option page are copied in first (EFAULT),
+ * type, then source, then data, then the target path, as Linux does. */
+static long
+sys_mount(const char *usource, const char *utarget, const char *utype,
+	  unsigned long flags, const void *udata)
+{
+	char *type = copy_mount_string(utype), *source = NULL, *data = NULL, *target = NULL;
+	long err;
+
+	if (IS_ERR(type))
+		return PTR_ERR(type);
+	source = copy_mount_string(usource);
+	err = IS_ERR(source) ? PTR_ERR(source) : 0;
+	if (!err) {
+		data = copy_mount_options(udata);
+		err = IS_ERR(data) ? PTR_ERR(data) : 0;
+	}
+	if (!err) {
+		target = getname(utarget);
+		err = IS_ERR(target) ? PTR_ERR(target) : 0;
+	}
+	if (!err)
+		err = do_mount(source, target, type, flags, data);
+	free_mount_arg(target);
 	free_mount_arg(data);
 	free_mount_arg(source);
 	free_mount_arg(type);
@@ -618,17 +635,34 @@ do_umount(struct dentry *target, unsigned flags)
 	return err;
 }
 
-static long
-sys_umount2(const char *utarget, int flags)
+int
+do_umount2(const char *target_path, int flags)
 {
 	struct dentry *target;
 
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
-	target = user_path(AT_FDCWD, utarget, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
+	target = kern_path(AT_FDCWD, target_path, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
 	if (IS_ERR(target))
 		return PTR_ERR(target);
 	return do_umount(target, (unsigned)flags);
+}
+
+/* umount2(2): the flags are checked before the path is even copied. */
+static long
+sys_umount2(const char *utarget, int flags)
+{
+	char *target;
+	long err;
+
+	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	target = getname(utarget);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	err = do_umount2(target, flags);
+	kfree(target);
+	return err;
 }
 static long sys_umount(const char *utarget) { return sys_umount2(utarget, 0); }
 SYSCALL_DEFINE(umount2, sys_umount2);

@@ -15,7 +15,7 @@
  * procfs dentries are D_VOLATILE and go away on their last dput.
  *
  * Locking (uniprocessor, preemptive): namespace_mutex serialises every
- * change to the dentry tree and every path walk; inode->i_mutex serialises
+ * change to the dentry tree, every path walk and the mount table; inode->i_mutex serialises
  * changes to one file's contents and size. Order: namespace_mutex, then
  * i_mutex. Neither is held while sleeping for a pipe or the terminal.
  */
@@ -355,6 +355,11 @@ int __d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
 /* Writes every dirty page and inode of sb and its own metadata, and waits:
  * what sync, syncfs and umount do for one file system. 0 or the first error. */
 int sync_filesystem(struct super_block *sb);
+/* mount(2) and umount2(2) on kernel strings (fs/namespace.c): for the boot
+ * (a disk root, /dev) and tests. 0 or the errno the system call gives. */
+int do_mount(const char *source, const char *target, const char *type,
+	     unsigned long flags, const char *data);
+int do_umount2(const char *target, int flags);
 /* Frees the lazily unmounted (MNT_DETACH) file systems nobody uses any
  * more (fs/namespace.c); drop_caches calls it. No lock held. */
 void reap_detached_mounts_unlocked(void);

@@ -12,10 +12,13 @@
  * reference anyone else takes is, until it is dropped; d_free_tree then
  * frees every dentry, inode and data page (the ktest runner checks that no
  * page was lost).
+ *
+ * mount_block_device_source: see its comment below.
  */
 #include <kernel/ktest.h>
 #include <kernel/errno.h>
 #include <fs/vfs.h>
+#include <drivers/block/blkdev.h>
 #include <mm/slab.h>
 #include <libk/string.h>
 
@@ -138,4 +141,112 @@ KTEST(d_tree_busy_counts_users)
 	KT_CHECK(sb->s_root == NULL, "s_root left pointing at the freed root");
 	KT_CHECK(list_empty(&sb->s_inodes), "inodes left after d_free_tree");
 	kfree(sb);
+}
+
+/* ---- mount(2) of a file system that needs a block device --------------- */
+
+#define KTEST_BDEV     MKDEV(240, 0)    /* a "local/experimental" major */
+#define KTEST_NO_BDEV  MKDEV(240, 1)    /* no driver has it */
+#define KTEST_SECTORS  64
+
+static int put_super_calls;
+
+static void
+ktest_bdev_submit(struct bio *bio)
+{
+	bio_endio(bio, -EIO);                    /* the test file system reads nothing */
+}
+
+static const struct block_device_operations ktest_bdev_ops = { .submit_bio = ktest_bdev_submit };
+static struct block_device ktest_bdev = {
+	.bd_name = "ktestblk", .bd_dev = KTEST_BDEV, .bd_nr_sectors = KTEST_SECTORS,
+	.bd_ops = &ktest_bdev_ops,
+};
+
+static void
+count_put_super(struct super_block *sb)
+{
+	put_super_calls++;
+}
+
+static const struct super_operations ktest_bdev_sops = { .put_super = count_put_super };
+
+/* A super_block with an empty root directory, living on bdev. */
+static struct super_block *
+ktest_bdev_mount(struct file_system_type *type, unsigned flags, struct block_device *bdev,
+		 const char *data)
+{
+	struct super_block *sb = alloc_super(type->name, bdev->bd_dev);
+	struct inode *root = sb ? new_inode(sb, S_IFDIR | 0755) : NULL;
+
+	if (!root || !d_alloc_root(sb, root)) {
+		iput(root);
+		kfree(sb);
+		return ERR_PTR(-ENOMEM);
+	}
+	sb->s_bdev = bdev;
+	sb->s_op = &ktest_bdev_sops;
+	return sb;
+}
+
+static struct file_system_type ktest_bdev_type = {
+	.name = "ktestbdevfs", .fs_flags = FS_REQUIRES_DEV, .mount = ktest_bdev_mount,
+};
+static struct file_system_type ktest_bdev_type_twin = {
+	.name = "ktestbdevfs", .fs_flags = FS_REQUIRES_DEV, .mount = ktest_bdev_mount,
+};
+
+/*
+ * mount_block_device_source: a FS_REQUIRES_DEV type gets the block device
+ * its source's special file names: EINVAL without a source, ENOENT for a
+ * missing one, ENOTBLK for a character device, ENXIO for a number no
+ * driver has, EACCES for a read-write mount of a read-only device, EBUSY
+ * for a device already mounted; umount calls put_super. Everything is
+ * done inside a scratch tmpfs mounted over /tmp, unmounted at the end so
+ * no page is kept.
+ */
+KTEST(mount_block_device_source)
+{
+	static bool disk_added;
+	int err;
+
+	KT_CHECK(register_filesystem(&ktest_bdev_type) == 0, "register failed");
+	KT_CHECK(register_filesystem(&ktest_bdev_type) == 0, "registering the same type twice failed");
+	KT_CHECK(register_filesystem(&ktest_bdev_type_twin) == -EBUSY, "a second type of the same name");
+	KT_CHECK(get_fs_type("ktestbdevfs") == &ktest_bdev_type, "get_fs_type");
+	if (!disk_added) {
+		add_disk(&ktest_bdev);
+		disk_added = true;
+	}
+	KT_CHECK(do_mount("scratch", "/tmp", "tmpfs", 0, NULL) == 0, "scratch tmpfs");
+	KT_CHECK(vfs_mkdir_path("/tmp/a", 0755) == 0 && vfs_mkdir_path("/tmp/b", 0755) == 0, "mkdir");
+	KT_CHECK(vfs_mknod_path("/tmp/blk", S_IFBLK | 0600, KTEST_BDEV) == 0, "mknod blk");
+	KT_CHECK(vfs_mknod_path("/tmp/nodrv", S_IFBLK | 0600, KTEST_NO_BDEV) == 0, "mknod nodrv");
+	KT_CHECK(vfs_mknod_path("/tmp/chr", S_IFCHR | 0600, MKDEV(1, 3)) == 0, "mknod chr");
+
+	KT_CHECK((err = do_mount(NULL, "/tmp/a", "ktestbdevfs", 0, NULL)) == -EINVAL, "no source: %d", err);
+	KT_CHECK((err = do_mount("/tmp/missing", "/tmp/a", "ktestbdevfs", 0, NULL)) == -ENOENT,
+		 "missing source: %d", err);
+	KT_CHECK((err = do_mount("/tmp/chr", "/tmp/a", "ktestbdevfs", 0, NULL)) == -ENOTBLK,
+		 "character device: %d", err);
+	KT_CHECK((err = do_mount("/tmp/nodrv", "/tmp/a", "ktestbdevfs", 0, NULL)) == -ENXIO,
+		 "no driver: %d", err);
+
+	put_super_calls = 0;
+	KT_CHECK((err = do_mount("/tmp/blk", "/tmp/a", "ktestbdevfs", 0, NULL)) == 0, "mount: %d", err);
+	KT_CHECK((err = do_mount("/tmp/blk", "/tmp/b", "ktestbdevfs", 0, NULL)) == -EBUSY,
+		 "second mount of the device: %d", err);
+	struct dentry *root = kern_path(AT_FDCWD, "/tmp/a", LOOKUP_FOLLOW);
+
+	KT_CHECK(!IS_ERR(root), "mounted root not found");
+	KT_CHECK(root->d_sb->s_bdev == &ktest_bdev, "s_bdev is not the device");
+	dput(root);
+	KT_CHECK((err = do_umount2("/tmp/a", 0)) == 0, "umount: %d", err);
+	KT_CHECK(put_super_calls == 1, "put_super called %d times", put_super_calls);
+
+	ktest_bdev.bd_read_only = true;
+	err = do_mount("/tmp/blk", "/tmp/a", "ktestbdevfs", 0, NULL);
+	ktest_bdev.bd_read_only = false;
+	KT_CHECK(err == -EACCES, "read-write mount of a read-only device: %d", err);
+	KT_CHECK((err = do_umount2("/tmp", 0)) == 0, "umount of the scratch tmpfs: %d", err);
 }
