@@ -77,6 +77,7 @@ iput(struct inode *inode)
 	local_irq_restore(flags);
 	if (left)
 		return;
+	truncate_inode_pages(&inode->i_data, 0);   /* its page cache goes with it */
 	if (inode->i_destroy)
 		inode->i_destroy(inode);
 	spin_lock(&inode_sb_list_lock);

@@ -10,8 +10,6 @@ char *getname(const char *upath);
 struct dentry *open_lookup(int dirfd, const char *path, int flags, uint32_t mode, bool *created);
 /* Sets an inode's size through its file system (fs/open.c). */
 int do_truncate(struct dentry *d, loff_t size);
-/* f_op->mmap of files whose pages are read on fault (fs/libfs.c). */
-int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
 /* The ST_* flags statfs reports for the mount of sb (fs/namespace.c). */
 unsigned mount_statfs_flags(struct super_block *sb);
 /* Whether f may be synced: fsync(2)'s rule (fs/sync.c). */

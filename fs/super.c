@@ -45,6 +45,7 @@ alloc_super(const char *type, uint32_t dev)
 	sb->s_dev = dev;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	INIT_LIST_HEAD(&sb->s_inodes);
 	return sb;
 }

@@ -28,18 +28,6 @@
 #include <kernel/syscall.h>
 #include <kernel/spinlock.h>
 
-/*
- * TEMPORARY, until mm/page-writeback.c (the lead's) lands in main: a file
- * with no writeback yet has nothing to write. The real definition replaces
- * this weak one at link time; delete this when it has landed.
- */
-__attribute__((weak)) int
-filemap_write_and_wait(struct address_space *mapping)
-{
-	(void)mapping;
-	return 0;
-}
-
 /* The first of two results that is an error. */
 static int
 first_error(int err, int next)

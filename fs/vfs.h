@@ -30,6 +30,7 @@
 #include <kernel/spinlock.h>
 #include <libk/list.h>
 #include <mm/filemap.h>
+#include <arch/x86/mmu.h>
 
 typedef long ssize_t;
 typedef int64_t loff_t;
@@ -276,6 +277,7 @@ struct super_block {
 	uint32_t s_blocksize;              /* bytes per block (1024, 4096) */
 	unsigned s_blocksize_bits;
 	uint32_t s_magic;                  /* f_type for statfs */
+	loff_t s_maxbytes;                 /* largest file size; a write beyond is EFBIG */
 	void *s_fs_info;                   /* the file system's own */
 	struct list_head s_inodes;         /* every inode of it (i_sb_list) */
 	int s_writers;                     /* open files that may write (FMODE_WRITER):
@@ -294,6 +296,8 @@ struct super_block {
 #define SB_MANDLOCK    64u
 #define SB_DIRSYNC     128u
 #define SB_LAZYTIME    (1u << 25)
+/* The largest file the page cache can index (32-bit page offsets), as Linux's. */
+#define MAX_LFS_FILESIZE ((loff_t)0xFFFFFFFFu << PAGE_SHIFT)
 
 static inline bool sb_rdonly(const struct super_block *sb) { return sb->s_flags & SB_RDONLY; }
 

@@ -46,13 +46,13 @@ enum lock_class {
 	LC_NAMESPACE,
 	LC_PIPE,
 	LC_MIGRATE,
+	LC_I_MUTEX,
 	LC_MMAP,
 	LC_PAGE,                     /* PG_locked, a sleeping bit lock */
-	LC_ANON_VMA,
 	LC_I_MMAP,
+	LC_ANON_VMA,
 	LC_PAGE_TABLE,
-	LC_SHMEM,
-	LC_I_MUTEX,
+	LC_TREE_LOCK,
 	LC_DCACHE,
 	/* the bottom: may be taken with any lock above held */
 	LC_ALL_CACHES,
@@ -65,6 +65,7 @@ enum lock_class {
 	LC_MUTEX_WAIT,
 	LC_RANDOM,
 	LC_INODE_SB_LIST,
+	LC_BLKDEV_LIST,
 	LC_RQ,
 	LC_CONSOLE,
 	LOCK_CLASSES
