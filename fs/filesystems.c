@@ -41,9 +41,9 @@
 
 /*
  * tmpfs's statfs: Linux's default size limit, half of RAM, in pages;
- * used blocks are the pages the regular files' sizes cover, inodes the
- * ones that exist (anvil's ramfs sets no limit, so these are figures, not
- * quotas).
+ * used blocks are the pages in the files' page caches (holes use none),
+ * inodes the ones that exist (anvil's ramfs sets no limit, so these are
+ * figures, not quotas). nrpages is read without tree_lock: a snapshot.
  */
 static int
 tmpfs_statfs(struct super_block *sb, struct kstatfs *st)
@@ -54,8 +54,7 @@ tmpfs_statfs(struct super_block *sb, struct kstatfs *st)
 	spin_lock(&inode_sb_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		inodes++;
-		if (S_ISREG(inode->i_mode))
-			used += ((uint64_t)inode->i_size + PAGE_SIZE - 1) / PAGE_SIZE;
+		used += inode->i_mapping->nrpages;
 	}
 	spin_unlock(&inode_sb_list_lock);
 	st->f_type = TMPFS_MAGIC;

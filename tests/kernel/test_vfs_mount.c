@@ -13,12 +13,17 @@
  * frees every dentry, inode and data page (the ktest runner checks that no
  * page was lost).
  *
- * mount_block_device_source: see its comment below.
+ * mount_block_device_source, sync_filesystem_writes_each_dirty_page_once:
+ * see their comments below.
  */
 #include <kernel/ktest.h>
 #include <kernel/errno.h>
+#include <kernel/lockrank.h>
 #include <fs/vfs.h>
 #include <drivers/block/blkdev.h>
+#include <mm/filemap.h>
+#include <mm/page.h>
+#include <mm/page_lock.h>
 #include <mm/slab.h>
 #include <libk/string.h>
 
@@ -249,4 +254,93 @@ KTEST(mount_block_device_source)
 	ktest_bdev.bd_read_only = false;
 	KT_CHECK(err == -EACCES, "read-write mount of a read-only device: %d", err);
 	KT_CHECK((err = do_umount2("/tmp", 0)) == 0, "umount of the scratch tmpfs: %d", err);
+}
+
+/* ---- sync_filesystem through the page cache -------------------------- */
+
+#define NR_TEST_PAGES 4
+#define CLEAN_PAGE    2                  /* the one page never dirtied */
+
+static int writepage_calls;
+
+static int
+count_writepage(struct address_space *mapping, struct page *page)
+{
+	writepage_calls++;
+	return 0;
+}
+
+static const struct address_space_operations counting_aops = { .writepage = count_writepage };
+
+/* Dirties page index of mapping (it must be cached). */
+static bool
+dirty_cached_page(struct address_space *mapping, uint32_t index)
+{
+	struct page *page = find_lock_page(mapping, index);
+
+	if (!page)
+		return false;
+	set_page_dirty(page);
+	unlock_page(page);
+	put_page(page);
+	return true;
+}
+
+/*
+ * sync_filesystem_writes_each_dirty_page_once: a file whose page cache
+ * has three dirty pages and a clean one: sync writes the three, once
+ * each; a second sync writes nothing; a page dirtied again is written
+ * again, alone.
+ */
+KTEST(sync_filesystem_writes_each_dirty_page_once)
+{
+	struct super_block *sb = alloc_super("ktestfs", TEST_DEV);
+	struct inode *inode = sb ? new_inode(sb, S_IFREG | 0644) : NULL;
+	struct address_space *mapping;
+
+	KT_CHECK(inode != NULL, "no inode");
+	mapping = inode->i_mapping;
+	mapping->a_ops = &counting_aops;
+	inode->i_size = NR_TEST_PAGES * PAGE_SIZE;
+	for (uint32_t i = 0; i < NR_TEST_PAGES; i++) {
+		struct page *page = find_or_create_page(mapping, i);
+
+		KT_CHECK(page != NULL, "no page %u", i);
+		SetPageFlag(page, PG_uptodate);
+		unlock_page(page);
+		put_page(page);
+		if (i != CLEAN_PAGE)
+			KT_CHECK(dirty_cached_page(mapping, i), "page %u not cached", i);
+	}
+	writepage_calls = 0;
+	KT_CHECK(sync_filesystem(sb) == 0, "sync failed");
+	KT_CHECK(writepage_calls == NR_TEST_PAGES - 1, "%d pages written, 3 were dirty", writepage_calls);
+	KT_CHECK(sync_filesystem(sb) == 0 && writepage_calls == NR_TEST_PAGES - 1,
+		 "a second sync wrote clean pages (%d in all)", writepage_calls);
+	KT_CHECK(dirty_cached_page(mapping, 1), "page 1 gone");
+	KT_CHECK(sync_filesystem(sb) == 0 && writepage_calls == NR_TEST_PAGES,
+		 "the page dirtied again: %d writes in all", writepage_calls);
+	truncate_inode_pages(mapping, 0);
+	iput(inode);
+	KT_CHECK(list_empty(&sb->s_inodes), "inode left on s_inodes");
+	kfree(sb);
+}
+
+/*
+ * inode_sb_list_lock_allows_interrupts (regression): inode_sb_list_lock is
+ * taken with interrupts on (iput, new_inode, sync_filesystem), so a timer
+ * tick may wake a task (rq_lock, a wait queue's lock) while it is held.
+ * It was a bottom-block sibling of rq_lock, and lockcheck=1 boots BUGged
+ * on such a tick inside iput.
+ */
+KTEST(inode_sb_list_lock_allows_interrupts)
+{
+	KT_CHECK(lockrank_allowed(LC_INODE_SB_LIST, LC_RQ), "rq_lock under inode_sb_list_lock refused");
+	KT_CHECK(lockrank_allowed(LC_INODE_SB_LIST, LC_WAITQUEUE),
+		 "a wait queue's lock under inode_sb_list_lock refused");
+	KT_CHECK(lockrank_allowed(LC_NAMESPACE, LC_INODE_SB_LIST) &&
+		 lockrank_allowed(LC_MMAP, LC_INODE_SB_LIST) &&
+		 lockrank_allowed(LC_I_MUTEX, LC_INODE_SB_LIST) &&
+		 lockrank_allowed(LC_PAGE_TABLE, LC_INODE_SB_LIST),
+		 "inode_sb_list_lock refused under a lock iput may run under");
 }
