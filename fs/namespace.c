@@ -617,9 +617,10 @@ do_umount(struct dentry *target, unsigned flags)
 			err = -EINVAL;
 		else if (d_tree_busy(mnt->mnt_root, pinned))
 			err = -EBUSY;
-		else if (!mnt->mnt_expiry_mark)
+		else if (!mnt->mnt_expiry_mark) {
+			mnt->mnt_expiry_mark = true;     /* only an idle mount is marked */
 			err = -EAGAIN;
-		mnt->mnt_expiry_mark = true;
+		}
 	}
 	if (!err && !(flags & MNT_DETACH) && d_tree_busy(mnt->mnt_root, pinned))
 		err = -EBUSY;

@@ -10,7 +10,10 @@
  *   umount while a file is open there, or while the cwd is inside, is EBUSY;
  *   after close it works and the directory shows its old contents again.
  *   MNT_DETACH unmounts at once while a file is open; the open file still
- *   reads its data.
+ *   reads its data. UMOUNT_NOFOLLOW on a symlink to the mount point is
+ *   EINVAL, without it the link is followed; MNT_EXPIRE is EAGAIN on an
+ *   idle mount, then unmounts it on the second call; MNT_EXPIRE with
+ *   MNT_DETACH is EINVAL.
  */
 #define TEST_NAME "mount_tmpfs_lifecycle"
 #include "guest.h"
@@ -141,6 +144,25 @@ check_detach(void)
 	close(fd);
 }
 
+static void
+check_nofollow_and_expire(void)
+{
+	char link_path[128];
+
+	snprintf(link_path, sizeof(link_path), "%s-link", dir);
+	CHECK_OK(symlink(dir, link_path));
+	CHECK_OK(mount(SOURCE, dir, "tmpfs", 0, NULL));
+	CHECK_ERRNO(umount2(link_path, UMOUNT_NOFOLLOW), EINVAL);
+	CHECK_OK(umount2(link_path, 0));
+	CHECK_OK(unlink(link_path));
+
+	CHECK_OK(mount(SOURCE, dir, "tmpfs", 0, NULL));
+	CHECK_ERRNO(umount2(dir, MNT_EXPIRE | MNT_DETACH), EINVAL);
+	CHECK_ERRNO(umount2(dir, MNT_EXPIRE), EAGAIN);
+	CHECK_OK(umount2(dir, MNT_EXPIRE));
+	CHECK(!mounts_line("/proc/mounts", "rw"), "still mounted after the second MNT_EXPIRE");
+}
+
 int
 main(void)
 {
@@ -166,6 +188,7 @@ main(void)
 	CHECK_ERRNO(umount(dir), EINVAL);
 
 	check_detach();
+	check_nofollow_and_expire();
 	CHECK_OK(unlink(under));
 	CHECK_OK(rmdir(dir));
 	say("mount, statfs, /proc/mounts, EBUSY and MNT_DETACH as on Linux");
