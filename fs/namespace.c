@@ -25,8 +25,8 @@
  * torn down by the first mount, umount, sync or drop_caches that finds it
  * idle (nothing is hooked into dput or fput: no cost on their paths).
  * Teardown: write everything (sync_filesystem), free the dentry tree (the
- * file system's pins too) and so the inodes, put_super, give the device
- * number back.
+ * file system's pins too) and so the inodes, sync_fs once more, put_super,
+ * give the device number back.
  *
  * Invariants: a struct mount's mnt_root is its sb's s_root, linked into
  * the tree exactly while the mount is on mount_list; root_mount is never
@@ -223,10 +223,11 @@ mount_at(struct dentry *mountpoint, struct super_block *sb)
 /* Frees an unmounted, idle file system: everything is written first
  * (inodes are freed on their last iput, with their page cache, so this
  * must come while the dentries still hold them), then its dentries and
- * inodes go, then the file system's own state (put_super writes what is
- * left, as ext2's superblock). An inode still there after put_super would
- * be a leak: the super_block is then kept (and reported) rather than
- * freed under it. namespace_mutex held. */
+ * inodes go (evicting an inode writes it into the file system's metadata
+ * buffers, so sync_fs runs once more), then the file system's own state
+ * (put_super). An inode still there after put_super would be a leak: the
+ * super_block is then kept (and reported) rather than freed under it.
+ * namespace_mutex held. */
 static void
 teardown_mount(struct mount *mnt)
 {
@@ -234,6 +235,8 @@ teardown_mount(struct mount *mnt)
 
 	sync_filesystem(sb);
 	d_free_tree(sb->s_root, mnt->mnt_fs_flags & FS_PINS_DENTRIES);
+	if (sb->s_op && sb->s_op->sync_fs)
+		sb->s_op->sync_fs(sb, true);
 	if (sb->s_op && sb->s_op->put_super)
 		sb->s_op->put_super(sb);
 	if (!list_empty(&sb->s_inodes)) {
