@@ -11,6 +11,14 @@
  * a deleted (unlinked, D_DELETED) dentry is on no list but keeps its
  * parent until freed; a root's d_parent is itself.
  *
+ * Mounts: a mounted file system's root hangs on the directory it covers
+ * (mountpoint->d_mounted, root->d_mountpoint), each holding a reference on
+ * the other (d_link_mount); fs/namespace.c keeps the table. umount asks
+ * d_tree_busy whether anything but the tree itself refers to a dentry of
+ * the file system (the references a tree holds on itself are known:
+ * children on parents, the file system's pins, the root's own and the
+ * mount's), and frees an idle tree with d_free_tree.
+ *
  * Locking: dcache_lock (a spinlock, never held across anything that can
  * sleep) protects the d_subdirs lists and every d_count. The structure of
  * the tree changes only under namespace_mutex (fs/namei.c); dput needs
@@ -151,6 +159,15 @@ dentry_disposable(struct dentry *d)
 	return !d->d_inode || (d->d_flags & (D_VOLATILE | D_DELETED));
 }
 
+/* Frees one dentry nobody refers to any more, and its inode reference. */
+static void
+dentry_free(struct dentry *d)
+{
+	iput(d->d_inode);
+	kfree(d->d_name);
+	kmem_cache_free(dentry_cache, d);
+}
+
 void
 dput(struct dentry *d)
 {
@@ -167,18 +184,121 @@ dput(struct dentry *d)
 		parent = d->d_parent;
 		spin_unlock(&dcache_lock);
 
-		iput(d->d_inode);
-		kfree(d->d_name);
-		kmem_cache_free(dentry_cache, d);
+		dentry_free(d);
 		d = parent;
 	}
 }
 
 void
-mount_at(struct dentry *mountpoint, struct super_block *sb)
+d_link_mount(struct dentry *mountpoint, struct dentry *root)
 {
-	mountpoint->d_mounted = dget(sb->s_root);
-	sb->s_root->d_mountpoint = dget(mountpoint);
+	BUG_ON(mountpoint->d_mounted || root->d_mountpoint || root->d_parent != root);
+	mountpoint->d_mounted = dget(root);
+	root->d_mountpoint = dget(mountpoint);
+}
+
+void
+d_unlink_mount(struct dentry *root)
+{
+	struct dentry *mountpoint = root->d_mountpoint;
+
+	BUG_ON(!mountpoint || mountpoint->d_mounted != root);
+	mountpoint->d_mounted = NULL;
+	root->d_mountpoint = NULL;
+	dput(root);
+	dput(mountpoint);
+}
+
+/* The dentry after d in a depth-first walk of root's tree (parents before
+ * children), or NULL at the end. Mounted trees are not entered: their
+ * roots are on no d_subdirs list. dcache_lock held. */
+static struct dentry *
+d_walk_next(struct dentry *root, struct dentry *d)
+{
+	if (!list_empty(&d->d_subdirs))
+		return list_first_entry(&d->d_subdirs, struct dentry, d_child);
+	while (d != root) {
+		struct dentry *parent = d->d_parent;
+
+		if (d->d_child.next != &parent->d_subdirs)
+			return list_entry(d->d_child.next, struct dentry, d_child);
+		d = parent;
+	}
+	return NULL;
+}
+
+/*
+ * The references the tree itself holds on d: one from each cached child
+ * (its d_parent), the pin of a file system that pins its names, and for
+ * the root d_alloc_root's own and the mount's (while it is mounted).
+ * Anything beyond is a user. dcache_lock held.
+ */
+static int
+d_tree_refs(struct dentry *root, struct dentry *d, bool pinned)
+{
+	struct dentry *child;
+	int refs = 0;
+
+	list_for_each_entry(child, &d->d_subdirs, d_child)
+		refs++;
+	if (d == root)
+		refs += 1 + (d->d_mountpoint ? 1 : 0);
+	else if (pinned && d->d_inode)
+		refs++;
+	return refs;
+}
+
+/*
+ * A deleted (unlinked) dentry is on no list but still holds its parent,
+ * and exists only while someone uses it, so it shows as an extra
+ * reference on its parent. Checked under dcache_lock: d_count only grows
+ * from a reference someone already has, or by a path walk, which the
+ * caller keeps out with namespace_mutex.
+ */
+bool
+d_tree_busy(struct dentry *root, bool pinned)
+{
+	bool busy = false;
+
+	spin_lock(&dcache_lock);
+	for (struct dentry *d = root; d && !busy; d = d_walk_next(root, d)) {
+		int refs = d_tree_refs(root, d, pinned);
+
+		BUG_ON(d->d_count < refs);
+		busy = d->d_count > refs || d->d_mounted;
+	}
+	spin_unlock(&dcache_lock);
+	return busy;
+}
+
+void
+d_free_tree(struct dentry *root, bool pinned)
+{
+	struct dentry *d = root;
+
+	BUG_ON(root->d_mountpoint || root->d_parent != root);
+	for (;;) {
+		struct dentry *parent;
+
+		spin_lock(&dcache_lock);
+		while (!list_empty(&d->d_subdirs))      /* down to a leaf */
+			d = list_first_entry(&d->d_subdirs, struct dentry, d_child);
+		if (d == root) {
+			spin_unlock(&dcache_lock);
+			break;
+		}
+		BUG_ON(d->d_count != (pinned && d->d_inode ? 1 : 0) || d->d_mounted);
+		parent = d->d_parent;
+		list_del_init(&d->d_child);
+		parent->d_count--;
+		spin_unlock(&dcache_lock);
+		dentry_free(d);                         /* may sleep: no lock held */
+		d = parent;
+	}
+	BUG_ON(root->d_count != 1);
+	if (root->d_sb && root->d_sb->s_root == root)
+		root->d_sb->s_root = NULL;
+	dentry_free(root);
 }
 
 /* Prepends "/name" to the path being built backwards at *end. */
@@ -196,15 +316,15 @@ prepend_name(char *buf, char **end, const char *name)
 }
 
 int
-d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
+__d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 {
 	char *end = buf + size;
 	int err = 0;
 
+	lockdep_assert_held(&namespace_mutex);
 	if (size < 2)
 		return -ERANGE;
 	*--end = '\0';
-	mutex_lock(&namespace_mutex);
 	while (d != root && !err) {
 		if (d->d_flags & D_DELETED) {
 			err = -ENOENT;
@@ -217,7 +337,6 @@ d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 			d = d->d_parent;
 		}
 	}
-	mutex_unlock(&namespace_mutex);
 	if (err)
 		return err;
 	if (*end == '\0') {
@@ -227,4 +346,15 @@ d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 	}
 	memmove(buf, end, buf + size - end);
 	return (int)(buf + size - end) - 1;
+}
+
+int
+d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
+{
+	int len;
+
+	mutex_lock(&namespace_mutex);
+	len = __d_path(d, root, buf, size);
+	mutex_unlock(&namespace_mutex);
+	return len;
 }

@@ -73,6 +73,8 @@ iput(struct inode *inode)
 		return;
 	flags = local_irq_save();
 	left = --inode->i_count;
+	if (!left)
+		inode->i_state |= I_FREEING;
 	local_irq_restore(flags);
 	if (left)
 		return;

@@ -259,6 +259,7 @@ ramfs_mount(void)
 
 	if (!sb)
 		return NULL;
+	sb->s_magic = 0x858458f6;               /* RAMFS_MAGIC, statfs's f_type */
 	root = ramfs_new_inode(sb, S_IFDIR | 0755, 0);
 	if (!root || !d_alloc_root(sb, root)) {
 		kfree(sb);

@@ -53,6 +53,7 @@ enum lock_class {
 	LC_ANON_VMA,
 	LC_PAGE_TABLE,
 	LC_TREE_LOCK,
+	LC_INODE_SB_LIST,            /* a top-tree leaf: interrupts stay on under it */
 	LC_DCACHE,
 	/* the bottom: may be taken with any lock above held */
 	LC_ALL_CACHES,
@@ -64,7 +65,6 @@ enum lock_class {
 	LC_WAITQUEUE,
 	LC_MUTEX_WAIT,
 	LC_RANDOM,
-	LC_INODE_SB_LIST,
 	LC_SB_LIST,
 	LC_BLKDEV_LIST,
 	LC_RQ,
