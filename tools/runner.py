@@ -30,8 +30,9 @@ and ends with "N passed, N failed"; the exit status is 1 if anything
 failed. The bench verb (make bench) prints the benchmark figures; an
 EXTRA_BENCH program runs in a boot of its own, which it may end itself with
 reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
-runs only mm_random_stress, with many more seeds and steps than make check
-gives it, and reports it the same way. The fuzz verb (make fuzz) boots
+runs only mm_random_stress and mm_random_stress_files (file mappings, file
+I/O and truncate), with many more seeds and steps than make check gives
+them, and reports them the same way. The fuzz verb (make fuzz) boots
 init with "fuzz": syscall_fuzz runs many seeds of random system calls;
 an oops or a hang ends that boot, is counted with the seed and round that
 caused it, and the remaining seeds run in a new boot. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
@@ -465,14 +466,16 @@ def check(args):
 
 # ---- the stress run --------------------------------------------------------------
 
-STRESS_TEST = "mm_random_stress"
-STRESS_SECONDS_PER_STEP = 0.1   # init's limit: far more guest time than a step takes
+# the random mm stress of anonymous memory, and the same with file mappings,
+# file I/O and truncate (init's STRESS_TESTS runs both, one after the other)
+STRESS_TESTS = ["mm_random_stress", "mm_random_stress_files"]
+STRESS_SECONDS_PER_STEP = 0.2   # init's limit: far more guest time than a step takes
 STRESS_MIN_SECONDS = 600
-STRESS_PROGRESS = re.compile(r"^\(%s\) " % STRESS_TEST)
+STRESS_PROGRESS = re.compile(r"^\((%s)\) " % "|".join(STRESS_TESTS))
 
 
 def stress(args):
-    """Boots init in stress mode: mm_random_stress runs args.seeds seeds of
+    """Boots init in stress mode: each of STRESS_TESTS runs args.seeds seeds of
     args.steps steps from args.first_seed (passed as stress_* words, which
     init turns into STRESS_* environment variables; args.init_words adds
     more, e.g. "stress_trace=1 stress_check_every=1"). Prints the test's
@@ -482,7 +485,7 @@ def stress(args):
              "stress_steps=%d" % args.steps, "stress_seed=%d" % args.first_seed] + \
         (args.init_words or "").split()
     print("# stress: %s, %d seeds from %d, %d steps each (time limit %d s)"
-          % (STRESS_TEST, args.seeds, args.first_seed, args.steps, limit))
+          % (" and ".join(STRESS_TESTS), args.seeds, args.first_seed, args.steps, limit))
     sys.stdout.flush()
     b = boot(args.build, "stress", TEST_KERNEL_OPTIONS + " -- " + " ".join(words), GUEST_MEM,
              timeout=limit + 300,
@@ -491,13 +494,14 @@ def stress(args):
     for line in b.lines():
         if STRESS_PROGRESS.match(line.strip()):
             print("    " + line.strip())
-    verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == STRESS_TEST]
-    if verdict:
-        ok, reason = verdict[0]
-        results.report(STRESS_TEST, ok, reason, "" if ok else b.tail())
-    else:
-        results.report(STRESS_TEST, False, "no verdict: " + (b.crash_reason() or
-                       "boot ended early (QEMU status %d)" % b.status), b.tail())
+    for test in STRESS_TESTS:
+        verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == test]
+        if verdict:
+            ok, reason = verdict[0]
+            results.report(test, ok, reason, "" if ok else b.tail())
+        else:
+            results.report(test, False, "no verdict: " + (b.crash_reason() or
+                           "boot ended early (QEMU status %d)" % b.status), b.tail())
     print("%d passed, %d failed" % (results.passed, results.failed))
     return 1 if results.failed else 0
 
