@@ -54,6 +54,8 @@ enum lock_class {
 	LC_SHMEM,
 	LC_I_MUTEX,
 	LC_DCACHE,
+	LC_BDEV,                     /* block_device->lock: one request in a driver */
+	LC_ATA_CHANNEL,
 	/* the bottom: may be taken with any lock above held */
 	LC_ALL_CACHES,
 	LC_KMEM_CACHE,
