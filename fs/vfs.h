@@ -51,6 +51,7 @@ struct block_device;
 #define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
 #define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
 
 /* Device numbers: Linux's new_encode_dev split into major and minor. */
 #define MKDEV(ma, mi) (((uint32_t)(ma) << 8) | (mi))
