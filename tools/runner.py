@@ -22,6 +22,15 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           prompt powers off: QEMU's pass code, by PID 1
   boot/poweroff_not_init  the same, typing "poweroff": a process that is not
                           PID 1 powers the machine off (reboot(2))
+  disk/ata_persist        two raw IDE disks attached (the host's pattern on
+                          one, zeros on the other); tests/disk/ata_persist.c
+                          reads the first and writes the second through
+                          /dev/sda and /dev/sdb; after QEMU exits the host
+                          finds exactly those bytes in the image
+  disk/ext2_image_check   host only: the check of an ext2 image a guest
+                          wrote (e2fsck -fn, then debugfs dump of each file)
+                          passes on an image made by mke2fs -d and fails on
+                          a wrong file and on a corrupted image
   <name>                  in-guest test programs (tests/guest/*.c and the
                           EXTRA_TESTS folder), run by init; a crash or hang
                           fails the running test and the rest run in a new boot
@@ -42,8 +51,11 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -427,6 +439,189 @@ def run_guest_tests(args, results):
         after = running
 
 
+# ---- disks: raw images attached to a boot, inspected on the host afterwards ----
+
+SECTOR = 512
+MIB = 1 << 20
+
+
+def mix32(x):
+    """tests/guest/guest.h's mix32 (the murmur3 finaliser)."""
+    x ^= x >> 16
+    x = (x * 0x85EBCA6B) & 0xFFFFFFFF
+    x ^= x >> 13
+    x = (x * 0xC2B2AE35) & 0xFFFFFFFF
+    x ^= x >> 16
+    return x
+
+
+def pattern(seed, length):
+    """The bytes pattern_fill(buf, length, seed) writes (tests/guest/guest.h)."""
+    base = (seed * 0x9E3779B9) & 0xFFFFFFFF
+    words = (length + 3) // 4
+    data = struct.pack("<%dI" % words, *(mix32((base + i) & 0xFFFFFFFF) for i in range(words)))
+    return data[:length]
+
+
+def make_disk_image(path, size, contents=()):
+    """A raw disk image of size bytes (sparse: zeros cost nothing), with
+    contents, a list of (offset, bytes), written into it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(size)
+        for offset, data in contents:
+            f.seek(offset)
+            f.write(data)
+
+
+def ide_drive_flags(images):
+    """QEMU flags attaching images as IDE disks 0, 1, ... (sda, sdb, ... in
+    the guest: index 2, the secondary master, is the CD-ROM), booting from
+    the CD-ROM."""
+    flags = []
+    for index, image in enumerate(images):
+        assert index != 2, "index 2 is the CD-ROM"
+        flags += ["-drive", "file=%s,format=raw,if=ide,index=%d" % (image, index)]
+    return flags + ["-boot", "order=d"]
+
+
+def image_mismatches(image, expected):
+    """Compares image with expected, a list of (offset, bytes, what);
+    returns one line per range that differs, naming its first wrong byte."""
+    problems = []
+    with open(image, "rb") as f:
+        for offset, data, what in expected:
+            f.seek(offset)
+            got = f.read(len(data))
+            if got != data:
+                bad = next((i for i in range(min(len(got), len(data))) if got[i] != data[i]),
+                           min(len(got), len(data)))
+                problems.append("%s: byte %d of %d bytes at offset %d is %s, expected %s" % (
+                    what, bad, len(data), offset,
+                    "0x%02x" % got[bad] if bad < len(got) else "past the end",
+                    "0x%02x" % data[bad] if bad < len(data) else "nothing"))
+    return problems
+
+
+def ext2_image_problems(image, files):
+    """The host's check of an ext2 image a guest wrote: e2fsck -fn must find
+    it clean, and each (path, bytes) of files must read back (debugfs dump)
+    exactly. Returns a list of problems (empty: all good)."""
+    fsck = subprocess.run(["e2fsck", "-fn", image], capture_output=True, text=True)
+    problems = []
+    if fsck.returncode != 0:
+        problems.append("e2fsck -fn exited %d: %s" % (
+            fsck.returncode, " / ".join((fsck.stdout + fsck.stderr).strip().splitlines()[-6:])))
+    with tempfile.TemporaryDirectory(prefix="anvil-ext2-") as tmp:
+        for path, data in files:
+            out = os.path.join(tmp, "dump")
+            if os.path.exists(out):
+                os.unlink(out)
+            d = subprocess.run(["debugfs", "-R", "dump %s %s" % (path, out), image],
+                               capture_output=True, text=True)
+            if not os.path.exists(out) or "File not found" in d.stderr:
+                problems.append("%s: not in the image (%s)" % (path, d.stderr.strip().splitlines()[-1:]))
+                continue
+            with open(out, "rb") as f:
+                got = f.read()
+            if got != data:
+                bad = next((i for i in range(min(len(got), len(data))) if got[i] != data[i]),
+                           min(len(got), len(data)))
+                problems.append("%s: %d bytes, expected %d; first difference at byte %d" %
+                                (path, len(got), len(data), bad))
+    return problems
+
+
+# tests/disk/ata_persist.c: keep in step with its tables.
+ATA_READ_BYTES = 4 * MIB
+ATA_READ_SEED = 21
+LBA28_LIMIT_BYTES = (1 << 28) * SECTOR
+ATA_WRITE_BYTES = LBA28_LIMIT_BYTES + 64 * MIB
+ATA_WRITES = [                         # (offset, length, seed) of write_regions[]
+    (1000, 5000, 11),
+    (137 * SECTOR + 510, 3, 12),
+    (8 * MIB, 1 * MIB, 13),
+    (LBA28_LIMIT_BYTES + 4 * MIB + 100, 4096, 14),
+    (LBA28_LIMIT_BYTES - 300, 600, 15),
+    (ATA_WRITE_BYTES - 700, 690, 16),
+]
+ATA_SHORT_WRITE = (ATA_WRITE_BYTES - 10, 10, 17)
+DISK_TESTS_DIR = "/disk-tests"
+
+
+def ata_persist_expected():
+    """What the written disk must hold: each region, and zeros around it."""
+    expected = []
+    for offset, length, seed in ATA_WRITES + [ATA_SHORT_WRITE]:
+        expected.append((offset, pattern(seed, length), "region at %d" % offset))
+    zeros = [(0, 1000), (6000, 137 * SECTOR + 510 - 6000), (137 * SECTOR + 513, 8 * MIB - 137 * SECTOR - 513),
+             (9 * MIB, 4096), (LBA28_LIMIT_BYTES - 300 - 4096, 4096), (LBA28_LIMIT_BYTES + 300, 4096),
+             (LBA28_LIMIT_BYTES + 4 * MIB + 100 + 4096, 4096), (ATA_WRITE_BYTES - 700 - 4096, 4096)]
+    for offset, length in zeros:
+        expected.append((offset, bytes(length), "zeros at %d" % offset))
+    return expected
+
+
+def run_ata_persist(args, results):
+    """disk/ata_persist: see the module comment and tests/disk/ata_persist.c."""
+    name = "disk/ata_persist"
+    workdir = os.path.join(args.build, "disk-check")
+    read_img, write_img = os.path.join(workdir, "sda.img"), os.path.join(workdir, "sdb.img")
+    read_data = pattern(ATA_READ_SEED, ATA_READ_BYTES)
+    make_disk_image(read_img, ATA_READ_BYTES, [(0, read_data)])
+    make_disk_image(write_img, ATA_WRITE_BYTES)
+    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=ata_persist" % DISK_TESTS_DIR
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([read_img, write_img]),
+             modules=[args.initrd], silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ata_persist"]
+    problems = image_mismatches(write_img, ata_persist_expected()) + \
+        image_mismatches(read_img, [(0, read_data, "the read disk")])
+    if b.crash_reason() or not guest:
+        results.report(name, False, b.crash_reason() or "no verdict from the guest", b.tail())
+    elif not guest[0][0]:
+        results.report(name, False, "in the guest: " + guest[0][1], b.tail())
+    elif problems:
+        results.report(name, False, "the image on the host: " + problems[0], "\n".join(problems))
+    else:
+        results.report(name, True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_ext2_image_selftest(args, results):
+    """disk/ext2_image_check: ext2_image_problems on images made here with
+    tools/mkrootfs (mke2fs -d): clean and right passes, a wrong file and a
+    corrupted superblock are both found."""
+    name = "disk/ext2_image_check"
+    with tempfile.TemporaryDirectory(prefix="anvil-ext2-selftest-") as tmp:
+        stage, image = os.path.join(tmp, "stage"), os.path.join(tmp, "img")
+        files = [("/a.txt", b"hello from the host\n"), ("/dir/big", pattern(5, 300000)),
+                 ("/dir/sub/empty", b"")]
+        for path, data in files:
+            os.makedirs(os.path.dirname(stage + path), exist_ok=True)
+            with open(stage + path, "wb") as f:
+                f.write(data)
+        mk = subprocess.run([os.path.join(ROOT, "tools", "mkrootfs"), image, stage, "1"],
+                            capture_output=True, text=True)
+        if mk.returncode != 0:
+            results.report(name, False, "tools/mkrootfs failed", mk.stdout + mk.stderr)
+            return
+        good = ext2_image_problems(image, files)
+        wrong = ext2_image_problems(image, [("/a.txt", b"hello from the guest\n"), ("/missing", b"x")])
+        with open(image, "r+b") as f:           # the superblock's inode count, at 1024
+            f.seek(1024)
+            f.write(b"\xff\xff\xff\x7f")
+        corrupt = ext2_image_problems(image, [])
+    if good:
+        results.report(name, False, "a clean image made by mke2fs -d: " + good[0], "\n".join(good))
+    elif len(wrong) != 2:
+        results.report(name, False, "a wrong and a missing file gave %d problems, expected 2" % len(wrong),
+                       "\n".join(wrong))
+    elif not corrupt or "e2fsck" not in corrupt[0]:
+        results.report(name, False, "e2fsck -fn did not find the corrupted superblock")
+    else:
+        results.report(name, True)
+
+
 def check(args):
     results = Results(args.only)
     run_host_tests(args.build, results)
@@ -443,16 +638,22 @@ def check(args):
         jobs.append((("boot/too_little_memory", TEST_KERNEL_OPTIONS + " ktest=all", "4M"),
                      lambda b: check_too_little_memory(b, results)))
     typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
+    if results.wanted("disk/ext2_image_check"):
+        run_ext2_image_selftest(args, results)
+    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist),) if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
         guest = pool.submit(run_guest_tests, args, results) if guest_wanted(args, results) else None
         futures = [pool.submit(boot, args.build, *spec) for spec, _ in jobs]
         typing = [pool.submit(boot_typing, args.build, name, "-- shell", line, GUEST_MEM,
                               modules=[args.initrd]) for name, line, _ in typing_jobs]
+        disks = [pool.submit(fn, args, results) for fn in disk_checks]
         for (spec, checker), fut in zip(jobs, futures):
             checker(fut.result())
         for (name, _, by_init), fut in zip(typing_jobs, typing):
             check_power_down(fut.result(), name, by_init, results)
+        for fut in disks:
+            fut.result()
         if guest:
             guest.result()
 
