@@ -60,6 +60,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# e2fsck and debugfs (the ext2 image check) live in /usr/sbin, which is not
+# on an ordinary user's PATH on Debian.
+os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 QEMU_EXIT_PASS = 33   # isa-debug-exit: (0x10 << 1) | 1
 QEMU_EXIT_FAIL = 35   # (0x11 << 1) | 1
 BOOT_TIMEOUT = 240    # seconds of host time per boot

@@ -4,6 +4,8 @@
  * (tools/runner.py) attaches two raw images and boots init with
  * "-d /disk-tests tests=ata_persist".
  *
+ * Also: both nodes are S_IFBLK with Linux's numbers, /proc/partitions lists them.
+ *
  *   /dev/sda  (8:0, primary master)  READ_DISK_BYTES, which the host filled
  *             with pattern READ_SEED: read back in odd-sized pieces here;
  *   /dev/sdb  (8:16, primary slave)  a zeroed sparse image past the LBA28
@@ -81,6 +83,24 @@ check_size(int fd, long long bytes)
 	CHECK_EQ("lseek(0, SEEK_END)", bytes, (long long)lseek(fd, 0, SEEK_END));
 	CHECK_ERRNO(lseek(fd, bytes + 1, SEEK_SET), EINVAL);
 	CHECK_EQ("lseek back to 0", 0, (long long)lseek(fd, 0, SEEK_SET));
+}
+
+/* /proc/partitions lists both disks with their sizes in KiB, as Linux does. */
+static void
+check_partitions(void)
+{
+	char text[4096], want[128];
+	int fd = CHECK_OK(open("/proc/partitions", O_RDONLY));
+	long n = CHECK_OK(read(fd, text, sizeof(text) - 1));
+
+	close(fd);
+	text[n] = '\0';
+	CHECK(strncmp(text, "major minor  #blocks  name\n\n", 28) == 0,
+	      "/proc/partitions header: \"%.40s\"", text);
+	snprintf(want, sizeof(want), "%4d  %7d %10lld %s\n", 8, 0, READ_DISK_BYTES / 1024, "sda");
+	CHECK(strstr(text, want) != NULL, "/proc/partitions lacks \"%s\": %s", want, text);
+	snprintf(want, sizeof(want), "%4d  %7d %10lld %s\n", 8, 16, WRITE_DISK_BYTES / 1024, "sdb");
+	CHECK(strstr(text, want) != NULL, "/proc/partitions lacks \"%s\": %s", want, text);
 }
 
 /* The host's pattern, read with read() in READ_PIECE pieces and pread. */
@@ -179,6 +199,7 @@ main(int argc, char **argv)
 	if (argc <= 2) {
 		check_node(read_dev, 8, 0);
 		check_node(write_dev, 8, 16);
+		check_partitions();
 	}
 	read_disk(read_dev);
 	write_disk(write_dev);
