@@ -27,6 +27,10 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           reads the first and writes the second through
                           /dev/sda and /dev/sdb; after QEMU exits the host
                           finds exactly those bytes in the image
+  disk/ata_eio            a disk (QEMU's blkdebug) fails reads of one sector
+                          and writes of another: the guest gets EIO for
+                          those, the rest of the disk keeps working
+                          (tests/disk/ata_eio.c), the image shows it
   disk/ext2_image_check   host only: the check of an ext2 image a guest
                           wrote (e2fsck -fn, then debugfs dump of each file)
                           passes on an image made by mke2fs -d and fails on
@@ -590,6 +594,50 @@ def run_ata_persist(args, results):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# tests/disk/ata_eio.c: keep in step with its numbers.
+ATA_EIO_BYTES = 1 * MIB
+ATA_EIO_IMAGE_SEED, ATA_EIO_WRITE_SEED = 31, 32
+ATA_EIO_BAD_READ, ATA_EIO_BAD_WRITE, ATA_EIO_GOOD_WRITE = 100, 200, 300   # sectors
+
+
+def run_ata_eio(args, results):
+    """disk/ata_eio: a disk behind QEMU's blkdebug driver fails reads of one
+    sector and writes of another; the guest sees EIO for exactly those and
+    the disk keeps working (tests/disk/ata_eio.c); on the host, the good
+    write landed and the failed one changed nothing."""
+    name = "disk/ata_eio"
+    workdir = os.path.join(args.build, "disk-check-eio")
+    image, conf = os.path.join(workdir, "sda.img"), os.path.join(workdir, "blkdebug.conf")
+    data = pattern(ATA_EIO_IMAGE_SEED, ATA_EIO_BYTES)
+    make_disk_image(image, ATA_EIO_BYTES, [(0, data)])
+    with open(conf, "w") as f:
+        for event, sector in (("read_aio", ATA_EIO_BAD_READ), ("write_aio", ATA_EIO_BAD_WRITE)):
+            f.write('[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "%d"\n\n' % (event, sector))
+    drive = ["-drive", "file=blkdebug:%s:%s,format=raw,if=ide,index=0,rerror=report,werror=report"
+             % (conf, image), "-boot", "order=d"]
+    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=ata_eio" % DISK_TESTS_DIR
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=drive, modules=[args.initrd],
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ata_eio"]
+    good = ATA_EIO_GOOD_WRITE * SECTOR
+    bad = ATA_EIO_BAD_WRITE * SECTOR
+    problems = image_mismatches(image, [
+        (good, pattern(ATA_EIO_WRITE_SEED, SECTOR), "the good write"),
+        (bad, data[bad:bad + SECTOR], "the sector whose write failed"),
+        (0, data[:good], "the disk before the good write")])
+    if b.crash_reason() or not guest:
+        results.report(name, False, b.crash_reason() or "no verdict from the guest", b.tail())
+    elif not guest[0][0]:
+        results.report(name, False, "in the guest: " + guest[0][1], b.tail())
+    elif "ata: sda: read at sector" not in b.log:
+        results.report(name, False, "the kernel did not report the failed read", b.tail())
+    elif problems:
+        results.report(name, False, "the image on the host: " + problems[0], "\n".join(problems))
+    else:
+        results.report(name, True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def run_ext2_image_selftest(args, results):
     """disk/ext2_image_check: ext2_image_problems on images made here with
     tools/mkrootfs (mke2fs -d): clean and right passes, a wrong file and a
@@ -643,7 +691,8 @@ def check(args):
     typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
     if results.wanted("disk/ext2_image_check"):
         run_ext2_image_selftest(args, results)
-    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist),) if results.wanted(name)]
+    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio))
+                   if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
         guest = pool.submit(run_guest_tests, args, results) if guest_wanted(args, results) else None
