@@ -19,11 +19,13 @@
  * Status: BSY (busy: nothing else is valid), DRDY, DF (device fault), DRQ
  * (the drive wants a sector moved through the data register), ERR.
  *
- * A transfer (READ/WRITE SECTORS, or their EXT forms for LBA48, used when a
- * request reaches past sector 2^28) moves at most ATA_MAX_SECTORS per
- * command; for each sector the driver waits until the drive is not busy,
- * checks ERR/DF and DRQ, and moves 256 words with rep insw/outsw. The drive
- * raises its IRQ when a sector is ready (or the command is done): the
+ * A transfer (READ/WRITE MULTIPLE, or their EXT forms for LBA48, used when
+ * a request reaches past sector 2^28) moves at most ATA_MAX_SECTORS per
+ * command, in blocks of d->multiple sectors (SET MULTIPLE MODE, up to what
+ * the disk offers, 16 on QEMU; 1 and READ/WRITE SECTORS if it offers none):
+ * for each block the driver waits until the drive is not busy, checks
+ * ERR/DF and DRQ, and moves the block with rep insw/outsw. The drive raises
+ * its IRQ when a block is ready (or the command is done): the
  * handler reads the status register (which acknowledges it) and wakes the
  * channel's waiter, which sleeps between polls of the alternate status for
  * at most one tick — a lost interrupt costs a tick, never a hang. A
@@ -93,6 +95,11 @@
 #define ATA_CMD_CACHE_FLUSH     0xE7
 #define ATA_CMD_CACHE_FLUSH_EXT 0xEA
 #define ATA_CMD_IDENTIFY        0xEC
+#define ATA_CMD_READ_MULTIPLE      0xC4
+#define ATA_CMD_READ_MULTIPLE_EXT  0x29
+#define ATA_CMD_WRITE_MULTIPLE     0xC5
+#define ATA_CMD_WRITE_MULTIPLE_EXT 0x39
+#define ATA_CMD_SET_MULTIPLE       0xC6
 
 /* the packet (ATAPI) signature in LBA1/LBA2 after a reset or an aborted IDENTIFY */
 #define ATAPI_SIG_LBA1  0x14
@@ -102,6 +109,8 @@
 #define ATA_ID_WORDS        256
 #define ATA_ID_MODEL        27     /* 20 words, two characters each, high byte first */
 #define ATA_ID_MODEL_LEN    40
+#define ATA_ID_MAX_MULTIPLE 47     /* bits 7-0: most sectors per READ/WRITE MULTIPLE block */
+#define ATA_ID_MULTIPLE_MASK 0xFF
 #define ATA_ID_CAPABILITY   49
 #define ATA_ID_CAP_LBA      (1u << 9)
 #define ATA_ID_LBA28_SECTORS 60    /* two words, low first */
@@ -120,12 +129,15 @@
 #define SD_MINORS_PER_DISK 16               /* sda 8:0, sdb 8:16: room for partitions */
 #define ATA_MAX_DISKS     4
 
+struct ata_disk;
+
 struct ata_channel {
 	const char *name;                  /* "primary", "secondary" */
 	uint16_t base, ctl;                /* register blocks */
 	unsigned irq;
 	struct mutex lock;                 /* the registers; one command at a time */
 	struct wait_queue_head irq_wait;   /* the waiter for the next interrupt */
+	struct ata_disk *disks[2];         /* master, slave (NULL: none) */
 };
 
 struct ata_disk {
@@ -133,6 +145,8 @@ struct ata_disk {
 	struct ata_channel *ch;
 	bool slave;
 	bool lba48;                        /* the EXT commands are supported */
+	unsigned max_multiple;             /* sectors per block the disk offers (0: none) */
+	unsigned multiple;                 /* sectors per block now set; 0: set it first (ch->lock) */
 	char model[ATA_ID_MODEL_LEN + 1];
 };
 
@@ -218,7 +232,8 @@ ata_wait_drq(struct ata_channel *ch, unsigned timeout_ms)
 }
 
 /* Resets both drives of the channel after a timeout (SRST), so the next
- * command starts from a known state. */
+ * command starts from a known state; their multiple mode is set again
+ * before their next transfer. */
 static void
 ata_reset_channel(struct ata_channel *ch)
 {
@@ -227,6 +242,9 @@ ata_reset_channel(struct ata_channel *ch)
 		(void)ata_alt_status(ch);
 	outb(ch->ctl, 0);
 	(void)ata_wait_not_busy(ch, ATA_TIMEOUT_MS);
+	for (int i = 0; i < 2; i++)
+		if (ch->disks[i])
+			ch->disks[i]->multiple = 0;
 }
 
 /* ---- issuing commands ---------------------------------------------------- */
@@ -283,32 +301,67 @@ ata_failed(struct ata_disk *d, const char *what, uint64_t lba, int err)
 	return -EIO;
 }
 
-/* Reads or writes count (1..ATA_MAX_SECTORS) sectors at lba through buf.
- * => ch->lock held. 0 or -EIO. */
+/* Sets the disk's block size for READ/WRITE MULTIPLE (SET MULTIPLE MODE)
+ * if it is not set: afterwards d->multiple is the sectors per block, 1 if
+ * the disk offers no multiple mode or refuses it. => ch->lock held. */
+static void
+ata_set_multiple(struct ata_disk *d)
+{
+	struct ata_channel *ch = d->ch;
+	int st;
+
+	if (d->multiple)
+		return;
+	d->multiple = 1;
+	if (!d->max_multiple || ata_wait_not_busy(ch, ATA_TIMEOUT_MS) < 0)
+		return;
+	ata_select(ch, d->slave, 0);
+	outb(ch->base + ATA_REG_COUNT, (uint8_t)d->max_multiple);
+	outb(ch->base + ATA_REG_COMMAND, ATA_CMD_SET_MULTIPLE);
+	st = ata_wait_not_busy(ch, ATA_TIMEOUT_MS);
+	if (st >= 0 && !(st & (ATA_SR_ERR | ATA_SR_DF)))
+		d->multiple = d->max_multiple;
+}
+
+static uint8_t
+ata_rw_command(const struct ata_disk *d, bool write, bool lba48)
+{
+	if (d->multiple > 1)
+		return write ? (lba48 ? ATA_CMD_WRITE_MULTIPLE_EXT : ATA_CMD_WRITE_MULTIPLE)
+			     : (lba48 ? ATA_CMD_READ_MULTIPLE_EXT : ATA_CMD_READ_MULTIPLE);
+	return write ? (lba48 ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE)
+		     : (lba48 ? ATA_CMD_READ_EXT : ATA_CMD_READ);
+}
+
+/* Reads or writes count (1..ATA_MAX_SECTORS) sectors at lba through buf,
+ * d->multiple sectors per data block. => ch->lock held. 0 or -EIO. */
 static int
 ata_pio_transfer(struct ata_disk *d, enum req_op op, uint64_t lba, unsigned count, void *buf)
 {
 	struct ata_channel *ch = d->ch;
 	bool lba48 = lba + count > ATA_LBA28_LIMIT;
 	bool write = op == REQ_OP_WRITE;
-	uint8_t cmd = write ? (lba48 ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE)
-			    : (lba48 ? ATA_CMD_READ_EXT : ATA_CMD_READ);
 	const char *what = write ? "write" : "read";
 	char *p = buf;
 	int err;
 
 	lockdep_assert_held(&ch->lock);
 	BUG_ON(count == 0 || count > ATA_MAX_SECTORS || (lba48 && !d->lba48));
+	ata_set_multiple(d);
 	if ((err = ata_wait_not_busy(ch, ATA_TIMEOUT_MS)) < 0)
 		return ata_failed(d, what, lba, err);
-	ata_issue(d, cmd, lba, count, lba48);
-	for (unsigned i = 0; i < count; i++, p += SECTOR_SIZE) {
+	ata_issue(d, ata_rw_command(d, write, lba48), lba, count, lba48);
+	for (unsigned done = 0; done < count; ) {
+		unsigned block = count - done < d->multiple ? count - done : d->multiple;
+
 		if ((err = ata_wait_drq(ch, ATA_TIMEOUT_MS)) < 0)
-			return ata_failed(d, what, lba + i, err);
+			return ata_failed(d, what, lba + done, err);
 		if (write)
-			outsw(ch->base + ATA_REG_DATA, p, ATA_WORDS_PER_SECTOR);
+			outsw(ch->base + ATA_REG_DATA, p, block * ATA_WORDS_PER_SECTOR);
 		else
-			insw(ch->base + ATA_REG_DATA, p, ATA_WORDS_PER_SECTOR);
+			insw(ch->base + ATA_REG_DATA, p, block * ATA_WORDS_PER_SECTOR);
+		done += block;
+		p += block * SECTOR_SIZE;
 	}
 	/* the last sector's interrupt (a write: the command's end) */
 	err = ata_wait_not_busy(ch, ATA_TIMEOUT_MS);
@@ -440,6 +493,8 @@ ata_add_disk(struct ata_channel *ch, bool slave, const uint16_t *id)
 	d->ch = ch;
 	d->slave = slave;
 	d->lba48 = lba48;
+	d->max_multiple = id[ATA_ID_MAX_MULTIPLE] & ATA_ID_MULTIPLE_MASK;
+	ch->disks[slave] = d;
 	ata_model(id, d->model);
 	snprintf(d->bdev.bd_name, sizeof(d->bdev.bd_name), "sd%c", 'a' + nr_disks);
 	d->bdev.bd_dev = MKDEV(SD_MAJOR, nr_disks * SD_MINORS_PER_DISK);
