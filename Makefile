@@ -251,7 +251,7 @@ $(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*.h test
 
 host-tests: $(HOST_TESTS)
 
-RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) \
+RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) --rootfs $(ROOTFS) \
           --guest-tests $(BUILD)/guest $(if $(EXTRA_TESTS),--extra-tests $(BUILD)/extra)
 
 check: $(ISO) host-tests

@@ -539,6 +539,33 @@ def ext2_image_problems(image, files):
     return problems
 
 
+def disk_boot(args, name, program, drive_flags):
+    """Boots init running only tests/disk/<program> (from /disk-tests) with
+    the disks of drive_flags attached. Returns the Boot and what went wrong
+    in the guest ("" if the program passed)."""
+    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=%s" % (DISK_TESTS_DIR, program)
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=drive_flags, modules=[args.initrd],
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == program]
+    if b.crash_reason() or not guest:
+        return b, b.crash_reason() or "no verdict from %s" % program
+    return b, "" if guest[0][0] else "in the guest: " + guest[0][1]
+
+
+def report_disk_check(results, name, b, guest_problem, host_problems, workdir=None):
+    """One verdict for a disk check: the guest's problem first, then the
+    host's findings in the image; workdir (the images) goes if it passed."""
+    if guest_problem:
+        results.report(name, False, guest_problem, b.tail())
+    elif host_problems:
+        results.report(name, False, "the image on the host: " + host_problems[0],
+                       "\n".join(host_problems))
+    else:
+        results.report(name, True)
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 # tests/disk/ata_persist.c: keep in step with its tables.
 ATA_READ_BYTES = 4 * MIB
 ATA_READ_SEED = 21
@@ -577,21 +604,10 @@ def run_ata_persist(args, results):
     read_data = pattern(ATA_READ_SEED, ATA_READ_BYTES)
     make_disk_image(read_img, ATA_READ_BYTES, [(0, read_data)])
     make_disk_image(write_img, ATA_WRITE_BYTES)
-    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=ata_persist" % DISK_TESTS_DIR
-    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([read_img, write_img]),
-             modules=[args.initrd], silence=GUEST_SILENCE)
-    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ata_persist"]
+    b, guest_problem = disk_boot(args, name, "ata_persist", ide_drive_flags([read_img, write_img]))
     problems = image_mismatches(write_img, ata_persist_expected()) + \
         image_mismatches(read_img, [(0, read_data, "the read disk")])
-    if b.crash_reason() or not guest:
-        results.report(name, False, b.crash_reason() or "no verdict from the guest", b.tail())
-    elif not guest[0][0]:
-        results.report(name, False, "in the guest: " + guest[0][1], b.tail())
-    elif problems:
-        results.report(name, False, "the image on the host: " + problems[0], "\n".join(problems))
-    else:
-        results.report(name, True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
 # tests/disk/ata_eio.c: keep in step with its numbers.
@@ -615,27 +631,16 @@ def run_ata_eio(args, results):
             f.write('[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "%d"\n\n' % (event, sector))
     drive = ["-drive", "file=blkdebug:%s:%s,format=raw,if=ide,index=0,rerror=report,werror=report"
              % (conf, image), "-boot", "order=d"]
-    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=ata_eio" % DISK_TESTS_DIR
-    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=drive, modules=[args.initrd],
-             silence=GUEST_SILENCE)
-    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ata_eio"]
+    b, guest_problem = disk_boot(args, name, "ata_eio", drive)
     good = ATA_EIO_GOOD_WRITE * SECTOR
     bad = ATA_EIO_BAD_WRITE * SECTOR
     problems = image_mismatches(image, [
         (good, pattern(ATA_EIO_WRITE_SEED, SECTOR), "the good write"),
         (bad, data[bad:bad + SECTOR], "the sector whose write failed"),
         (0, data[:good], "the disk before the good write")])
-    if b.crash_reason() or not guest:
-        results.report(name, False, b.crash_reason() or "no verdict from the guest", b.tail())
-    elif not guest[0][0]:
-        results.report(name, False, "in the guest: " + guest[0][1], b.tail())
-    elif "ata: sda: read at sector" not in b.log:
-        results.report(name, False, "the kernel did not report the failed read", b.tail())
-    elif problems:
-        results.report(name, False, "the image on the host: " + problems[0], "\n".join(problems))
-    else:
-        results.report(name, True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    if not guest_problem and "ata: sda: read at sector" not in b.log:
+        guest_problem = "the kernel did not report the failed read"
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
 def run_ext2_image_selftest(args, results):
@@ -925,6 +930,7 @@ def main():
     ap.add_argument("verb", choices=["check", "bench", "stress", "fuzz"])
     ap.add_argument("--only")
     ap.add_argument("--initrd")
+    ap.add_argument("--rootfs", help="build/root.img, the ext2 root image (disk checks)")
     ap.add_argument("--guest-tests")
     ap.add_argument("--extra-tests")
     ap.add_argument("--extra-bench")
