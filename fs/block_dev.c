@@ -10,7 +10,7 @@
  * that sector (read-modify-write). The end of the device is the end of the
  * file, as on Linux: a read there returns 0, a write ENOSPC, lseek past it
  * EINVAL, SEEK_END is the device's size; ioctl BLKGETSIZE64, BLKGETSIZE
- * and BLKSSZGET report the size; fsync sends a REQ_OP_FLUSH. The node's
+ * and BLKSSZGET report the size, BLKROGET the read-only flag; fsync sends a REQ_OP_FLUSH. The node's
  * own i_size stays 0 (stat of /dev/sda shows size 0, as on Linux).
  *
  * At boot, blockdev_nodes_init() makes /dev/NAME (S_IFBLK, 0660) for every
@@ -42,6 +42,7 @@
 #define BLKDEV_NODE_MODE   0660
 
 /* ioctl numbers of Linux's include/uapi/linux/fs.h */
+#define BLKROGET     0x125e                 /* read-only: int, 1 or 0 */
 #define BLKGETSIZE   0x1260                 /* size in sectors, unsigned long */
 #define BLKSSZGET    0x1268                 /* logical sector size, int */
 #define BLKGETSIZE64 0x80081272             /* size in bytes, u64 */
@@ -216,6 +217,8 @@ blkdev_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		return put_user_u32(sectors, (void *)arg);
 	case BLKSSZGET:
 		return put_user_u32(SECTOR_SIZE, (void *)arg);
+	case BLKROGET:
+		return put_user_u32(bdev->bd_read_only, (void *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -29,6 +29,7 @@
 #include <sys/sysmacros.h>
 
 /* Linux's include/uapi/linux/fs.h */
+#define BLKROGET     0x125e
 #define BLKSSZGET    0x1268
 #define BLKGETSIZE64 0x80081272
 
@@ -74,12 +75,15 @@ static void
 check_size(int fd, long long bytes)
 {
 	uint64_t size = 0;
-	int ssz = 0;
+	int ssz = 0, ro = -1;
 
 	CHECK_OK(ioctl(fd, BLKGETSIZE64, &size));
 	CHECK_EQ("BLKGETSIZE64", bytes, (long long)size);
 	CHECK_OK(ioctl(fd, BLKSSZGET, &ssz));
 	CHECK_EQ("BLKSSZGET", SECTOR, ssz);
+	CHECK_OK(ioctl(fd, BLKROGET, &ro));
+	CHECK_EQ("BLKROGET of a writable disk", 0, ro);
+	CHECK_ERRNO(ioctl(fd, 0x5401 /* TCGETS */, &ro), ENOTTY);
 	CHECK_EQ("lseek(0, SEEK_END)", bytes, (long long)lseek(fd, 0, SEEK_END));
 	CHECK_ERRNO(lseek(fd, bytes + 1, SEEK_SET), EINVAL);
 	CHECK_EQ("lseek back to 0", 0, (long long)lseek(fd, 0, SEEK_SET));
