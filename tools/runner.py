@@ -27,7 +27,8 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           reads the first and writes the second through
                           /dev/sda and /dev/sdb; after QEMU exits the host
                           finds exactly those bytes in the image
-  disk/ata_eio            a disk (QEMU's blkdebug) fails reads of one sector
+  disk/ata_eio            a disk (QEMU's blkdebug, the secondary slave beside
+                          the CD-ROM) fails reads of one sector
                           and writes of another: the guest gets EIO for
                           those, the rest of the disk keeps working
                           (tests/disk/ata_eio.c), the image shows it
@@ -629,7 +630,8 @@ def run_ata_eio(args, results):
     with open(conf, "w") as f:
         for event, sector in (("read_aio", ATA_EIO_BAD_READ), ("write_aio", ATA_EIO_BAD_WRITE)):
             f.write('[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "%d"\n\n' % (event, sector))
-    drive = ["-drive", "file=blkdebug:%s:%s,format=raw,if=ide,index=0,rerror=report,werror=report"
+    # index 3: the secondary slave, next to the CD-ROM (IRQ 15); the only disk, so sda
+    drive = ["-drive", "file=blkdebug:%s:%s,format=raw,if=ide,index=3,rerror=report,werror=report"
              % (conf, image), "-boot", "order=d"]
     b, guest_problem = disk_boot(args, name, "ata_eio", drive)
     good = ATA_EIO_GOOD_WRITE * SECTOR

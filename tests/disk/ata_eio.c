@@ -3,7 +3,9 @@
  * attaches an image through QEMU's blkdebug driver, which fails every read
  * touching sector BAD_READ_SECTOR and every write touching BAD_WRITE_SECTOR
  * with an I/O error (rerror=report, werror=report: the IDE disk reports it
- * to the guest as ABRT). The ATA driver must end those requests with -EIO —
+ * to the guest as ABRT). The disk is the secondary slave, beside the
+ * CD-ROM the ISO boots from (so this also covers the secondary channel and
+ * IRQ 15); being the only disk, it is sda. The ATA driver must end those requests with -EIO —
  * read() and write() fail with EIO — and keep serving the rest of the disk.
  * The host filled the image with pattern IMAGE_SEED; afterwards it checks
  * that the good write landed and the failed one changed nothing.
