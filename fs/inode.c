@@ -45,9 +45,10 @@ new_inode(struct super_block *sb, uint32_t mode)
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	if (sb) {
-		spin_lock(&inode_sb_list_lock);
+		uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
+
 		list_add_tail(&inode->i_sb_list, &sb->s_inodes);
-		spin_unlock(&inode_sb_list_lock);
+		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	}
 	return inode;
 }
@@ -75,11 +76,12 @@ iput(struct inode *inode)
 	local_irq_restore(flags);
 	if (left)
 		return;
+	truncate_inode_pages(&inode->i_data, 0);   /* its page cache goes with it */
 	if (inode->i_destroy)
 		inode->i_destroy(inode);
-	spin_lock(&inode_sb_list_lock);
+	flags = spin_lock_irqsave(&inode_sb_list_lock);
 	list_del(&inode->i_sb_list);
-	spin_unlock(&inode_sb_list_lock);
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	kmem_cache_free(inode_cache, inode);
 }
 
@@ -91,4 +93,26 @@ inode_permission(struct inode *inode, int mask)
 	if ((mask & MAY_EXEC) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & 0111))
 		return -EACCES;
 	return 0;
+}
+
+void
+iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
+			  void *arg)
+{
+	struct inode *inode, *prev = NULL;
+	uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
+
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		/* i_count 0: its last iput is freeing it right now */
+		if (!inode->i_data.nrpages || !inode->i_count || (inode->i_state & I_NEW))
+			continue;
+		igrab(inode);                    /* keeps it, and our place in the list */
+		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
+		iput(prev);
+		fn(inode, arg);
+		prev = inode;
+		flags = spin_lock_irqsave(&inode_sb_list_lock);
+	}
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
+	iput(prev);
 }

@@ -35,10 +35,14 @@ static const struct device_node device_nodes[] = {
 	{ "/dev/console", 5, 1, 0600 },
 };
 
+static LIST_HEAD(super_blocks);
+static DEFINE_SPINLOCK(sb_list_lock);
+
 struct super_block *
 alloc_super(const char *type, uint32_t dev)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	uint32_t flags;
 
 	if (!sb)
 		return NULL;
@@ -46,8 +50,23 @@ alloc_super(const char *type, uint32_t dev)
 	sb->s_dev = dev;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	INIT_LIST_HEAD(&sb->s_inodes);
+	flags = spin_lock_irqsave(&sb_list_lock);
+	list_add_tail(&sb->s_list, &super_blocks);
+	spin_unlock_irqrestore(&sb_list_lock, flags);
 	return sb;
+}
+
+/* super_blocks are never freed (there is no umount yet), so the list may
+ * be walked with the lock dropped around fn. */
+void
+iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
+{
+	struct super_block *sb;
+
+	list_for_each_entry(sb, &super_blocks, s_list)
+		fn(sb, arg);
 }
 
 static void

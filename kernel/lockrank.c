@@ -31,7 +31,7 @@
 #include <libk/string.h>
 #include <stdarg.h>
 
-#define MAX_PARENTS   3
+#define MAX_PARENTS   4
 #define VIOLATION_MAX 256
 
 enum class_flags {
@@ -54,13 +54,14 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_NAMESPACE]      = { "namespace_mutex", true, 0, { 0 } },
 	[LC_PIPE]           = { "pipe", true, 0, { LC_NAMESPACE } },
 	[LC_MIGRATE]        = { "migrate_mutex", true, 0, { 0 } },
-	[LC_MMAP]           = { "mmap_lock", true, NEST_ASCENDING, { LC_NAMESPACE, LC_PIPE, LC_MIGRATE } },
+	[LC_I_MUTEX]        = { "i_mutex", true, 0, { LC_NAMESPACE } },
+	[LC_MMAP]           = { "mmap_lock", true, NEST_ASCENDING,
+				{ LC_NAMESPACE, LC_PIPE, LC_MIGRATE, LC_I_MUTEX } },
 	[LC_PAGE]           = { NULL, true, 0, { LC_MMAP } },
-	[LC_ANON_VMA]       = { "anon_vma", true, 0, { LC_PAGE } },
-	[LC_I_MMAP]         = { "shmem_i_mmap", true, 0, { LC_PAGE } },
+	[LC_I_MMAP]         = { "i_mmap", true, 0, { LC_PAGE } },
+	[LC_ANON_VMA]       = { "anon_vma", true, 0, { LC_PAGE, LC_I_MMAP } },
 	[LC_PAGE_TABLE]     = { "page_table_lock", false, 0, { LC_ANON_VMA, LC_I_MMAP } },
-	[LC_SHMEM]          = { "shmem", true, 0, { LC_PAGE } },
-	[LC_I_MUTEX]        = { "i_mutex", true, 0, { LC_MMAP } },
+	[LC_TREE_LOCK]      = { "tree_lock", false, 0, { LC_PAGE_TABLE } },
 	[LC_DCACHE]         = { "dcache_lock", false, 0, { LC_MMAP } },
 	[LC_BDEV]           = { "bd_lock", true, 0, { LC_I_MUTEX, LC_PAGE } },
 	[LC_ATA_CHANNEL]    = { "ata_channel", true, 0, { LC_BDEV } },
@@ -73,6 +74,9 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_WAITQUEUE]      = { "waitqueue", false, BOTTOM, { LC_TASKLIST } },
 	[LC_MUTEX_WAIT]     = { NULL, false, BOTTOM, { 0 } },
 	[LC_RANDOM]         = { "random_lock", false, BOTTOM, { 0 } },
+	[LC_INODE_SB_LIST]  = { "inode_sb_list_lock", false, BOTTOM, { 0 } },
+	[LC_SB_LIST]        = { "sb_list_lock", false, BOTTOM, { 0 } },
+	[LC_BLKDEV_LIST]    = { "blkdev_list_lock", false, BOTTOM, { 0 } },
 	[LC_RQ]             = { "rq_lock", false, BOTTOM, { LC_TASKLIST, LC_WAITQUEUE, LC_MUTEX_WAIT } },
 	[LC_CONSOLE]        = { "console_lock", false, ANYWHERE, { 0 } },
 };

@@ -46,13 +46,13 @@ enum lock_class {
 	LC_NAMESPACE,
 	LC_PIPE,
 	LC_MIGRATE,
+	LC_I_MUTEX,
 	LC_MMAP,
 	LC_PAGE,                     /* PG_locked, a sleeping bit lock */
-	LC_ANON_VMA,
 	LC_I_MMAP,
+	LC_ANON_VMA,
 	LC_PAGE_TABLE,
-	LC_SHMEM,
-	LC_I_MUTEX,
+	LC_TREE_LOCK,
 	LC_DCACHE,
 	LC_BDEV,                     /* block_device->lock: one request in a driver */
 	LC_ATA_CHANNEL,
@@ -66,6 +66,9 @@ enum lock_class {
 	LC_WAITQUEUE,
 	LC_MUTEX_WAIT,
 	LC_RANDOM,
+	LC_INODE_SB_LIST,
+	LC_SB_LIST,
+	LC_BLKDEV_LIST,
 	LC_RQ,
 	LC_CONSOLE,
 	LOCK_CLASSES

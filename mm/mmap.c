@@ -20,6 +20,7 @@
 #include <mm/vma.h>
 #include <mm/memory.h>
 #include <mm/shmem.h>
+#include <mm/rmap.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -167,36 +168,33 @@ mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint3
 	return 0;
 }
 
-int
-shmem_zero_setup(struct vm_area_struct *vma)
+void
+vma_set_anonymous(struct vm_area_struct *vma)
 {
-	struct shmem_object *obj = shmem_create(vma_pages(vma));
-
-	BUG_ON(!(vma->vm_flags & VM_SHARED) || vma->vm_shmem);
-	if (!obj)
-		return -ENOMEM;
-	if (vma->vm_file) {
+	BUG_ON(interval_node_linked(&vma->shared));
+	if (vma->vm_file)
 		fput(vma->vm_file);
-		vma->vm_file = NULL;
-	}
-	vma->vm_pgoff = 0;
-	vma_set_shmem(vma, obj);
-	shmem_put(obj);                          /* the VMA's reference remains */
-	return 0;
+	vma->vm_file = NULL;
+	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
 }
 
-/* Gives a new VMA its backing: the file (through its mmap hook) or, for
- * shared anonymous memory, a shmem object. 0 or -errno. */
+/* Gives a new VMA its backing: the file (through its mmap hook, which
+ * may swap it for another: /dev/zero) or, for shared anonymous memory, a
+ * tmpfs file; then files it in its file's i_mmap. 0 or -errno. */
 static int
 mmap_backing(struct vm_area_struct *vma, struct file *file)
 {
+	int err = 0;
+
 	if (file) {
 		vma->vm_file = get_file(file);
-		return file->f_op->mmap(file, vma);
+		err = file->f_op->mmap(file, vma);
+	} else if (vma->vm_flags & VM_SHARED) {
+		err = shmem_zero_setup(vma);
 	}
-	if (vma->vm_flags & VM_SHARED)
-		return shmem_zero_setup(vma);
-	return 0;
+	if (!err && vma->vm_file)
+		vma_link_file(vma);
+	return err;
 }
 
 /* The new VMA for [addr, addr+len), ready to be linked: backing set up
@@ -220,7 +218,7 @@ mmap_new_vma(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t vm_flag
 		vma_free(vma);
 		return NULL;
 	}
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	return vma;
 }
 
@@ -329,7 +327,7 @@ mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
 		return NULL;
 	vma = find_vma(mm, start);
 	vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newflags;
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	change_protection(vma, vma->vm_start, vma->vm_end);
 	return vma_merge_neighbours(mm, vma);
 }
@@ -379,7 +377,7 @@ brk_extend(struct mm_struct *mm, uint32_t oldend, uint32_t newend)
 
 	if (!vma)
 		return -ENOMEM;
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	vma_link(mm, vma);
 	vma_merge_neighbours(mm, vma);
 	return 0;
