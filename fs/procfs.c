@@ -5,6 +5,7 @@
  *
  *   /proc/meminfo, buddyinfo, vmstat     system-wide figures
  *   /proc/slabinfo                       the slab caches (root only, as on Linux)
+ *   /proc/partitions                     the block devices and their sizes
  *   /proc/self                           a symlink to the reader's pid
  *   /proc/filesystems, mounts            registered types; a link to self/mounts
  *                                        (fs/filesystems.c, fs/namespace.c)
@@ -74,6 +75,7 @@
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/vmstat.h>
+#include <drivers/block/blkdev.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <stdarg.h>
@@ -117,6 +119,7 @@ enum proc_ino {
 	PROC_FILESYSTEMS_INO,
 	PROC_MOUNTS_INO,                 /* /proc/mounts -> self/mounts */
 	PROC_PID_MOUNTS_INO,
+	PROC_PARTITIONS_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -622,11 +625,29 @@ static const struct proc_entry sys_entries[] = {
 };
 static const struct proc_dir sys_dir = PROC_DIR(sys_entries, false);
 
+/* /proc/partitions: one line per block device, in Linux's layout (its
+ * size in 1 KiB blocks). There are no partition tables: whole disks only. */
+static void
+partitions_line(struct block_device *bdev, void *pb)
+{
+	pb_printf(pb, "%4u  %7u %10llu %s\n", MAJOR(bdev->bd_dev), MINOR(bdev->bd_dev),
+		  bdev->bd_nr_sectors >> 1, bdev->bd_name);
+}
+
+static int
+proc_show_partitions(struct proc_buf *pb, int pid)
+{
+	pb_printf(pb, "major minor  #blocks  name\n\n");
+	blkdev_for_each(partitions_line, pb);
+	return 0;
+}
+
 /* /proc */
 static const struct proc_entry root_entries[] = {
 	PROC_REG_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
 	PROC_REG_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
 	PROC_REG_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
+	PROC_REG_FILE("partitions", PROC_PARTITIONS_INO, proc_show_partitions),
 	{ .name = "slabinfo", .mode = S_IFREG | 0400, .ino = PROC_SLABINFO_INO,
 	  .show = proc_show_slabinfo, .fops = &proc_reg_fops },
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),

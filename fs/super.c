@@ -7,6 +7,7 @@
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/internal.h>
+#include <fs/block_dev.h>
 #include <fs/proc_internal.h>
 #include <drivers/mem.h>
 #include <drivers/tty.h>
@@ -109,6 +110,7 @@ fs_init(void *initrd, size_t len)
 
 		must(vfs_mknod_path(n->path, S_IFCHR | n->mode, MKDEV(n->major, n->minor)), n->path);
 	}
+	blockdev_nodes_init();
 	mount_on("/proc", procfs_mount());
 	mount_on("/sys", sysfs_mount());
 	if (initrd && len)

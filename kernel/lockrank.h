@@ -55,6 +55,8 @@ enum lock_class {
 	LC_TREE_LOCK,
 	LC_INODE_SB_LIST,            /* a top-tree leaf: interrupts stay on under it */
 	LC_DCACHE,
+	LC_BDEV,                     /* block_device->lock: one request in a driver */
+	LC_ATA_CHANNEL,
 	/* the bottom: may be taken with any lock above held */
 	LC_ALL_CACHES,
 	LC_KMEM_CACHE,
