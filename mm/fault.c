@@ -169,7 +169,7 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 	struct mm_struct *mm = vma->vm_mm;
 	uint32_t start = addr & ~(window - 1), end = start + window;
 	struct page *pages[FAULT_AROUND_PAGES];
-	uint32_t first, eof_index;
+	uint32_t first, eof_index, nr;
 	unsigned n;
 	pte_t *ptep;
 
@@ -178,21 +178,25 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 	if (end > vma->vm_end || end < start)
 		end = vma->vm_end;
 	first = linear_page_index(vma, start);
-	n = find_get_pages(mapping, first, (end - start) >> PAGE_SHIFT, pages);
+	nr = (end - start) >> PAGE_SHIFT;
+	n = find_get_pages(mapping, first, nr, pages);   /* from first on: maybe far past the window */
 	ptep = pte_lookup(mm->pgd, start);       /* the window lies in addr's table */
 	spin_lock(&mm->page_table_lock);
 	eof_index = (uint32_t)((mapping->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT);
 	for (unsigned i = 0; i < n; i++) {
 		struct page *page = pages[i];
-		uint32_t at = start + ((page->index - first) << PAGE_SHIFT);
-		pte_t *slot = ptep + ((at - start) >> PAGE_SHIFT);
+		uint32_t offset = page->index - first;  /* in pages: compared before it is shifted */
+		pte_t *slot;
 
-		if (at >= end || page->index >= eof_index || !pte_none(*slot) ||
-		    page->mapping != mapping || PageLocked(page) || !PageFlag(page, PG_uptodate))
+		if (offset >= nr)
+			continue;                    /* a page of the file far past the window */
+		slot = ptep + offset;
+		if (page->index >= eof_index || !pte_none(*slot) || page->mapping != mapping ||
+		    PageLocked(page) || !PageFlag(page, PG_uptodate))
 			continue;
 		get_page(page);
 		page_dup_rmap(page);
-		set_pte(slot, make_user_pte(vma, page, false));
+		set_pte(slot, make_user_pte(vma, page, false));   /* at start + offset pages */
 		mm->rss++;
 	}
 	spin_unlock(&mm->page_table_lock);

@@ -159,8 +159,9 @@ static void
 report(bool verbose, const struct page *page, const char *what, int expected, int got)
 {
 	if (verbose)
-		printk(KERN_ERR "rmap_check: pfn %#lx: %s: expected %d, got %d\n",
-		       page_to_pfn(page), what, expected, got);
+		printk(KERN_ERR "rmap_check: pfn %#lx: %s: expected %d, got %d (mapping %p index %#x flags %#x count %d)\n",
+		       page_to_pfn(page), what, expected, got, page->mapping, page->index, page->flags,
+		       page_count(page));
 }
 
 /* The mismatches of one frame, given the forward count. */

@@ -1,5 +1,5 @@
 /*
- * tests/guest-files/file_test.h — what the file and file-mmap tests share,
+ * tests/guest/file_test.h — what the file and file-mmap tests share,
  * on top of guest.h (include guest.h first; vm_probe.h for pagemap).
  *
  * File contents are "the pattern at file offset": byte o of a file filled
