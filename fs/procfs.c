@@ -365,6 +365,7 @@ proc_store_drop_caches(int pid, const char *text, size_t len)
 {
 	if (len < 1 || text[0] < '1' || text[0] > '4' || (len > 1 && text[1] != '\n'))
 		return -EINVAL;
+	drop_fs_caches();
 	kmem_cache_shrink_all();
 	return 0;
 }

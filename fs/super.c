@@ -1,8 +1,17 @@
 /*
- * fs/super.c — building the file tree at boot: a ramfs root with /dev,
- * /tmp, /proc and /sys, the device nodes, procfs mounted on /proc and
- * sysfs on /sys, then the initrd unpacked on top (it may add to /dev or
- * replace nothing else).
+ * fs/super.c — building the file tree at boot.
+ *
+ * The root is the ext2 file system on the block device named by the
+ * root= option (default ram0: the disk image GRUB loaded as a module),
+ * mounted read-write; /tmp lives on it (made, mode 1777, if missing).
+ * If that device does not exist or holds no ext2 (or root=none), the root
+ * is a ramfs into which the initrd (cpio) is unpacked, as before disks.
+ * Either way /dev is a ramfs of its own holding the device nodes (so an
+ * image needs none), procfs is mounted on /proc and sysfs on /sys; on an
+ * ext2 root these three directories are made if the image lacks them.
+ *
+ * Locks: runs on the boot thread before any process exists; the path
+ * calls it makes take namespace_mutex as usual.
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
@@ -15,6 +24,11 @@
 #include <kernel/printk.h>
 #include <mm/slab.h>
 #include <arch/x86/mmu.h>
+#include <drivers/block/blkdev.h>
+#include <fs/ext2/ext2.h>
+#include <fs/buffer.h>
+#include <kernel/cmdline.h>
+#include <libk/string.h>
 
 struct dentry *root_dentry;
 
@@ -49,6 +63,40 @@ alloc_super(const char *type, uint32_t dev)
 	return sb;
 }
 
+/* Whether anything but the root holds sb's root dentry or an inode of sb. */
+static bool
+super_busy(struct super_block *sb)
+{
+	struct inode *inode;
+	bool busy;
+
+	if (sb->s_root->d_count != 1 || !list_empty(&sb->s_root->d_subdirs))
+		return true;
+	spin_lock(&inode_sb_list_lock);
+	busy = false;
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
+		if (inode != sb->s_root->d_inode)
+			busy = true;
+	spin_unlock(&inode_sb_list_lock);
+	return busy || sb->s_root->d_inode->i_count != 1;
+}
+
+int
+generic_shutdown_super(struct super_block *sb)
+{
+	shrink_dcache_sb(sb);
+	if (super_busy(sb))
+		return -EBUSY;
+	d_free_root(sb->s_root);
+	sb->s_root = NULL;
+	if (sb->s_op && sb->s_op->sync_fs)
+		sb->s_op->sync_fs(sb, true);
+	if (sb->s_op && sb->s_op->put_super)
+		sb->s_op->put_super(sb);
+	kfree(sb);
+	return 0;
+}
+
 static void
 must(int err, const char *what)
 {
@@ -71,18 +119,72 @@ mount_on(const char *path, struct super_block *sb)
 	dput(mp);
 }
 
+/*
+ * drop_caches: unused dentries go (their inodes are evicted, written into
+ * their inode-table buffers), the root's file system is synced, then every
+ * clean buffer is freed. anvil has no flusher thread writing dirty blocks
+ * in the background, so the sync is what makes dirty buffers freeable.
+ */
 void
-fs_init(void *initrd, size_t len)
+drop_fs_caches(void)
 {
-	struct super_block *root = ramfs_mount();
+	struct super_block *sb = root_dentry ? root_dentry->d_sb : NULL;
 
-	if (!root)
-		panic("fs_init: cannot create the root file system");
-	root_dentry = root->s_root;
-	must(vfs_mkdir_path("/dev", 0755), "/dev");
-	must(vfs_mkdir_path("/tmp", 01777), "/tmp");
-	must(vfs_mkdir_path("/proc", 0555), "/proc");
-	must(vfs_mkdir_path("/sys", 0555), "/sys");
+	shrink_dcache_all();
+	if (sb && sb->s_op && sb->s_op->sync_fs)
+		sb->s_op->sync_fs(sb, true);
+	buffer_shrink(~0ul);
+}
+
+#define ROOT_NAME_MAX 16
+static char root_device_name[ROOT_NAME_MAX] = "ram0";
+
+/* root=ram0, root=/dev/sda, root=none (the initrd in a ramfs). */
+static int
+parse_root(const char *val)
+{
+	if (strncmp(val, "/dev/", 5) == 0)
+		val += 5;
+	if (!*val || strlen(val) >= ROOT_NAME_MAX)
+		return -1;
+	strcpy(root_device_name, val);
+	return 0;
+}
+KERNEL_PARAM("root", parse_root,
+	     "the root file system's device: ram0 (default), sda...; none: the initrd in a ramfs");
+
+/* The ext2 on the root= device, mounted read-write, or NULL (why is printed). */
+static struct super_block *
+mount_root_device(void)
+{
+	struct file_system_type *ext2 = get_fs_type("ext2");
+	struct block_device *bdev;
+	struct super_block *sb;
+
+	if (strcmp(root_device_name, "none") == 0)
+		return NULL;
+	bdev = blkdev_get_by_name(root_device_name);
+	if (!bdev) {
+		printk(KERN_INFO "fs: no /dev/%s: the root is the initrd in a ramfs\n",
+		       root_device_name);
+		return NULL;
+	}
+	sb = ext2->mount(ext2, 0, bdev, NULL);
+	if (IS_ERR(sb)) {
+		printk(KERN_WARNING "fs: /dev/%s holds no ext2 we can mount (error %ld): "
+		       "the root is the initrd in a ramfs\n", root_device_name, PTR_ERR(sb));
+		return NULL;
+	}
+	printk(KERN_INFO "fs: root is ext2 on /dev/%s%s\n", root_device_name,
+	       sb_rdonly(sb) ? " (read-only)" : "");
+	return sb;
+}
+
+/* /dev: a ramfs with the device nodes, mounted on the root's /dev. */
+static void
+mount_dev(void)
+{
+	mount_on("/dev", ramfs_mount());
 	mem_devices_init();
 	tty_init();
 	for (unsigned i = 0; i < sizeof(device_nodes) / sizeof(device_nodes[0]); i++) {
@@ -90,6 +192,39 @@ fs_init(void *initrd, size_t len)
 
 		must(vfs_mknod_path(n->path, S_IFCHR | n->mode, MKDEV(n->major, n->minor)), n->path);
 	}
+}
+
+static void
+make_mount_points(void)
+{
+	must(vfs_mkdir_path("/dev", 0755), "/dev");
+	must(vfs_mkdir_path("/tmp", 01777), "/tmp");
+	must(vfs_mkdir_path("/proc", 0555), "/proc");
+	must(vfs_mkdir_path("/sys", 0555), "/sys");
+}
+
+void
+fs_init(void *initrd, size_t len)
+{
+	struct super_block *root;
+
+	register_filesystem(&ext2_fs_type);
+	root = mount_root_device();
+	if (root) {
+		root_dentry = root->s_root;
+		if (!sb_rdonly(root))
+			make_mount_points();
+		mount_dev();
+		mount_on("/proc", procfs_mount());
+		mount_on("/sys", sysfs_mount());
+		return;
+	}
+	root = ramfs_mount();
+	if (!root)
+		panic("fs_init: cannot create the root file system");
+	root_dentry = root->s_root;
+	make_mount_points();
+	mount_dev();
 	mount_on("/proc", procfs_mount());
 	mount_on("/sys", sysfs_mount());
 	if (initrd && len)
