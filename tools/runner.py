@@ -431,9 +431,12 @@ def check(args):
     results = Results(args.only)
     run_host_tests(args.build, results)
 
-    jobs = []   # ((boot name, cmdline, mem), checker of the Boot)
+    jobs = []   # ((boot name, cmdline, mem[, extra_qemu, timeout, modules]), checker of the Boot)
     for mem, ktests in kernel_boot_jobs(args.only, results, args):
-        jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " ktest=" + ktests, mem),
+        # The ext2 test images are RAM disks the tests find by label; root=none
+        # keeps the root in a ramfs so that none of them is mounted as /.
+        jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " root=none ktest=" + ktests, mem,
+                      (), BOOT_TIMEOUT, args.test_images.split()),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
     for name, ktest, expected in OOPS_TESTS:
         if results.wanted(name):
@@ -672,6 +675,8 @@ def main():
     ap.add_argument("verb", choices=["check", "bench", "stress", "fuzz"])
     ap.add_argument("--only")
     ap.add_argument("--initrd")
+    ap.add_argument("--test-images", default="",
+                    help="disk images (space-separated) the ktest boots get as RAM disks")
     ap.add_argument("--guest-tests")
     ap.add_argument("--extra-tests")
     ap.add_argument("--extra-bench")
