@@ -51,7 +51,8 @@ QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 CMDLINE    ?= -- shell
 
-.PHONY: all run debug check check-one host-tests bench stress fuzz deps clean userland guest guest-on-host FORCE
+.PHONY: all run debug check check-one host-tests bench stress fuzz deps clean userland guest guest-on-host \
+        guest-files guest-files-on-host FORCE
 all: $(ISO)
 
 # ---- dependencies: tools/install-deps installs whatever is missing --------
@@ -160,13 +161,31 @@ FORCE:
 userland: $(USER_PROGS)
 guest: $(GUEST_TESTS)
 
-# Runs every in-guest test on the host's own Linux kernel: a test that fails
-# there is a wrong test, not an anvil bug. Same verdict lines as make check.
-guest-on-host: $(GUEST_TESTS)
-	@pass=0; fail=0; for t in $(GUEST_TESTS); do n=$$(basename $$t); \
+# run_on_host - a recipe line running each program of $(1) on the host's
+# own Linux kernel, with the verdict lines of make check.
+run_on_host = @pass=0; fail=0; for t in $(1); do n=$$(basename $$t); \
 	  if out=$$(cd /tmp && timeout 60 $(abspath $$t) 2>&1 </dev/null); then echo "PASS $$n"; pass=$$((pass+1)); \
 	  else echo "FAIL $$n: exit status $$?"; echo "$$out" | tail -5 | sed 's/^/    | /'; fail=$$((fail+1)); fi; \
 	done; echo "$$pass passed, $$fail failed"; test $$fail -eq 0
+
+# Runs every in-guest test on the host's own Linux kernel: a test that fails
+# there is a wrong test, not an anvil bug. Same verdict lines as make check.
+guest-on-host: $(GUEST_TESTS)
+	$(call run_on_host,$(GUEST_TESTS))
+
+# The file tests waiting for their kernel side (tests/guest-files/README.md):
+# not in make check; they run on the host here, and in anvil with
+# make check EXTRA_TESTS=$(CURDIR)/tests/guest-files.
+GUEST_FILES := $(patsubst tests/guest-files/%.c,$(BUILD)/guest-files/%,$(wildcard tests/guest-files/*.c))
+
+$(BUILD)/guest-files/%: tests/guest-files/%.c $(wildcard tests/guest-files/*.h tests/guest/*.h) $(SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -Itests/guest-files -Itests/guest -o $@ $(call USER_LINK,$<)
+
+guest-files: $(GUEST_FILES)
+guest-files-on-host: $(GUEST_FILES)
+	$(call run_on_host,$(GUEST_FILES))
 
 # The initial RAM disk: /sbin/init, /bin/*, /tests/* (see tools/mkinitrd).
 # Which EXTRA_TESTS folder the initrd was built with: when it changes (or
@@ -201,7 +220,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                -Itests/host/shim -I. -DHOST_TEST
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 # Real kernel sources compiled into every host test, behind the shim.
-HOST_SRCS   := mm/page_alloc.c mm/slab.c libk/rbtree.c libk/interval_tree.c tests/host/shim/shim.c
+HOST_SRCS   := mm/page_alloc.c mm/vmscan.c mm/slab.c libk/rbtree.c libk/interval_tree.c libk/radix_tree.c \
+               tests/host/shim/shim.c
 
 $(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*.h tests/host/shim/*/*.h tests/host/shim/*/*/*.h tests/host/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)

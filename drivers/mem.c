@@ -11,6 +11,7 @@
 #include <kernel/errno.h>
 #include <kernel/random.h>
 #include <mm/mman.h>
+#include <mm/shmem.h>
 
 static ssize_t
 null_read(struct file *f, struct iobuf *b, loff_t *pos)
@@ -72,13 +73,16 @@ mem_seek_ok(struct file *f, loff_t pos)
 	return 0;
 }
 
-/* A private mapping reads zeros from the file on each first touch; a
- * shared one is shared anonymous memory, as on Linux. */
+/* A private mapping is anonymous memory, a shared one shared anonymous
+ * memory (a tmpfs file), as on Linux. */
 static int
 zero_mmap(struct file *f, struct vm_area_struct *vma)
 {
 	(void)f;
-	return (vma->vm_flags & VM_SHARED) ? shmem_zero_setup(vma) : 0;
+	if (vma->vm_flags & VM_SHARED)
+		return shmem_zero_setup(vma);
+	vma_set_anonymous(vma);
+	return 0;
 }
 
 static const struct file_operations null_fops = { .read = null_read, .write = null_write, .llseek_ok = mem_seek_ok };

@@ -3,8 +3,9 @@
  * inode cache of file systems whose inodes live on a disk.
  *
  * An inode lives while something refers to it: a dentry naming it, a pipe
- * end, an open file through its dentry. The last iput evicts it: its page
- * cache is dropped, the file system writes it back or, if no name is left
+ * end, an open file through its dentry. The last iput evicts it: its dirty
+ * pages are written (if it still has a name), its page cache dropped, the
+ * file system writes it back or, if no name is left
  * (i_nlink 0), frees it on disk (sb->s_op->evict_inode), private data is
  * freed (i_destroy) and the inode goes. So an unlinked file that is still
  * open or mapped keeps its blocks until the last reference goes.
@@ -82,9 +83,10 @@ alloc_inode(struct super_block *sb, uint32_t mode)
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	if (sb) {
-		spin_lock(&inode_sb_list_lock);
+		uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
+
 		list_add_tail(&inode->i_sb_list, &sb->s_inodes);
-		spin_unlock(&inode_sb_list_lock);
+		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	}
 	return inode;
 }
@@ -243,7 +245,10 @@ evict(struct inode *inode)
 	uint32_t flags;
 
 	if (!(inode->i_state & I_BAD)) {
-		/* PAGECACHE: truncate_inode_pages(&inode->i_data, 0) once mm/truncate.c lands */
+		/* a file that keeps its name keeps what was written to it */
+		if (inode->i_nlink && inode->i_data.nrpages && mapping_can_writeback(&inode->i_data))
+			filemap_write_and_wait(&inode->i_data);
+		truncate_inode_pages(&inode->i_data, 0);   /* its page cache goes with it */
 		if (sop && sop->evict_inode)
 			sop->evict_inode(inode);
 	}
@@ -253,9 +258,9 @@ evict(struct inode *inode)
 	list_del_init(&inode->i_hash);
 	spin_unlock_irqrestore(&inode_hash_lock, flags);
 	wake_up(&inode_state_wait);
-	spin_lock(&inode_sb_list_lock);
+	flags = spin_lock_irqsave(&inode_sb_list_lock);
 	list_del(&inode->i_sb_list);
-	spin_unlock(&inode_sb_list_lock);
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	kmem_cache_free(inode_cache, inode);
 }
 
@@ -285,4 +290,26 @@ inode_permission(struct inode *inode, int mask)
 	if ((mask & MAY_EXEC) && !S_ISDIR(inode->i_mode) && !(inode->i_mode & 0111))
 		return -EACCES;
 	return 0;
+}
+
+void
+iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
+			  void *arg)
+{
+	struct inode *inode, *prev = NULL;
+	uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
+
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		/* i_count 0: its last iput is freeing it right now */
+		if (!inode->i_data.nrpages || !inode->i_count || (inode->i_state & I_NEW))
+			continue;
+		igrab(inode);                    /* keeps it, and our place in the list */
+		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
+		iput(prev);
+		fn(inode, arg);
+		prev = inode;
+		flags = spin_lock_irqsave(&inode_sb_list_lock);
+	}
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
+	iput(prev);
 }

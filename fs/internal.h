@@ -11,7 +11,6 @@ struct dentry *open_lookup(int dirfd, const char *path, int flags, uint32_t mode
 /* Sets an inode's size through its file system (fs/open.c). */
 int do_truncate(struct dentry *d, loff_t size);
 /* f_op->mmap of files whose pages are read on fault (fs/libfs.c). */
-int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
 /* Called once by fs_init. */
 void chrdev_init(void);
 void pipe_init(void);

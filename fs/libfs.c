@@ -127,18 +127,6 @@ dcache_readdir(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
-/*
- * The mmap of a file read through f_op->read: a private mapping gets each
- * page's bytes on its first touch (mm/fault.c, do_file_page). Shared file
- * mappings need a page cache, which anvil does not have yet: ENODEV.
- */
-int
-generic_file_mmap(struct file *f, struct vm_area_struct *vma)
-{
-	(void)f;
-	return (vma->vm_flags & VM_SHARED) ? -ENODEV : 0;
-}
-
 const struct file_operations simple_dir_operations = {
 	.iterate = dcache_readdir,
 };

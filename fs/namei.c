@@ -786,12 +786,58 @@ SYSCALL_DEFINE(readlink, sys_readlink);
 
 /* ---- opening with O_CREAT -------------------------------------------- */
 
+static struct dentry *open_lookup_links(int dirfd, const char *path, int flags, uint32_t mode,
+					bool *created, int links);
+
+/*
+ * O_CREAT met an existing symlink, link: open what it points to, creating
+ * it if it does not exist, as Linux does (a dangling link creates its
+ * target). The target is resolved from the link's directory: its path is
+ * built (d_path) and walked again, links counting towards MAX_LINKS.
+ */
+static struct dentry *
+open_through_link(struct dentry *link, int flags, uint32_t mode, bool *created, int links)
+{
+	char *path = kmalloc(2 * PATH_MAX, GFP_KERNEL), *target;
+	struct dentry *d;
+	int n, len;
+
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	target = path + PATH_MAX;
+	n = link->d_inode->i_op->readlink(link, target, PATH_MAX - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		len = 0;
+		if (target[0] != '/')
+			len = d_path(link->d_parent, fs_root(), path, PATH_MAX);
+		if (len >= 0 && (size_t)len + 1 + (size_t)n < PATH_MAX) {
+			if (len && path[len - 1] != '/')
+				path[len++] = '/';
+			memcpy(path + len, target, (size_t)n + 1);
+			d = open_lookup_links(AT_FDCWD, path, flags, mode, created, links + 1);
+		} else {
+			d = ERR_PTR(len < 0 ? len : -ENAMETOOLONG);
+		}
+	} else {
+		d = ERR_PTR(n);
+	}
+	kfree(path);
+	return d;
+}
+
 /*
  * The dentry open(2) should open (a reference): looked up, or created
  * when O_CREAT asks for it. *created tells O_TRUNC it need not bother.
  */
 struct dentry *
 open_lookup(int dirfd, const char *path, int flags, uint32_t mode, bool *created)
+{
+	return open_lookup_links(dirfd, path, flags, mode, created, 0);
+}
+
+static struct dentry *
+open_lookup_links(int dirfd, const char *path, int flags, uint32_t mode, bool *created, int links)
 {
 	struct create_ctx c;
 	struct dentry *d;
@@ -824,10 +870,9 @@ open_lookup(int dirfd, const char *path, int flags, uint32_t mode, bool *created
 	d = err ? ERR_PTR(err) : dget(c.child);
 	end_create(&c);
 	if (!IS_ERR(d) && S_ISLNK(d->d_inode->i_mode)) {
-		/* An existing symlink: open what it points to (not creating
-		 * through a dangling link, which Linux would do). */
-		struct dentry *target = (flags & O_NOFOLLOW) ? ERR_PTR(-ELOOP)
-					: kern_path(dirfd, path, LOOKUP_FOLLOW);
+		/* an existing symlink: open (or create) what it points to */
+		struct dentry *target = (flags & O_NOFOLLOW) || links >= MAX_LINKS ? ERR_PTR(-ELOOP)
+					: open_through_link(d, flags, mode, created, links);
 
 		dput(d);
 		d = target;

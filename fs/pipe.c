@@ -49,6 +49,7 @@ struct pipe {
 static struct super_block pipefs_sb = {
 	.s_type = "pipefs", .s_dev = MKDEV(0, 12),
 	.s_inodes = LIST_HEAD_INIT(pipefs_sb.s_inodes),
+	.s_list = LIST_HEAD_INIT(pipefs_sb.s_list),
 };
 static const struct file_operations pipe_read_fops, pipe_write_fops;
 

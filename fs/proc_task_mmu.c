@@ -37,6 +37,7 @@
 #include <mm/mm_types.h>
 #include <mm/pagewalk.h>
 #include <mm/rmap.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 #include <mm/swapops.h>
 #include <mm/vma.h>
@@ -49,7 +50,6 @@
 /* Shared anonymous memory is a deleted /dev/zero file on Linux, on the
  * internal shmem mount 00:01. */
 #define SHMEM_NAME         "/dev/zero (deleted)"
-#define SHMEM_DEV          MKDEV(0, 1)
 
 /* madvise hints stored in vm_advice (Linux's MADV_RANDOM, MADV_SEQUENTIAL). */
 #define ADVICE_RANDOM      1
@@ -192,7 +192,7 @@ snapshot_copy_vma(struct vma_snapshot *s, struct vm_area_struct *vma)
 	s->pgoff = vma->vm_pgoff;
 	s->advice = vma->vm_advice;
 	s->file = vma->vm_file ? get_file(vma->vm_file) : NULL;
-	s->shmem = vma->vm_shmem != NULL;
+	s->shmem = vma_is_shmem(vma);
 }
 
 /* Copies mm's VMAs (and counts their pages for SNAPSHOT_WITH_PAGES) into
@@ -304,12 +304,12 @@ file_path(struct file *f, char *buf, size_t size)
 static const char *
 vma_name(const struct mm_snapshot *snap, const struct vma_snapshot *v, char *buf)
 {
+	if (v->shmem)
+		return SHMEM_NAME;               /* before the file: it is one, unnamed */
 	if (v->file) {
 		file_path(v->file, buf, PATH_MAX);
 		return buf;
 	}
-	if (v->shmem)
-		return SHMEM_NAME;
 	if (is_heap(snap, v))
 		return "[heap]";
 	if (is_initial_stack(snap, v))
@@ -324,10 +324,8 @@ vma_dev_ino(const struct vma_snapshot *v, uint32_t *dev, uint64_t *ino)
 	*dev = 0;
 	*ino = 0;
 	if (v->file) {
-		*dev = v->file->f_inode->i_sb->s_dev;
+		*dev = v->file->f_inode->i_sb->s_dev;   /* shmem's is 00:01, as Linux's */
 		*ino = v->file->f_inode->i_ino;
-	} else if (v->shmem) {
-		*dev = SHMEM_DEV;
 	}
 }
 

@@ -247,21 +247,30 @@ meminfo_line(struct proc_buf *pb, const char *key, unsigned long pages)
 
 static unsigned long soft_offline_pages(void);
 
-/* /proc/meminfo. anvil has no page cache and no swap yet: those are 0, and
- * all free memory is available. */
+/* /proc/meminfo, the lines anvil can fill, in Linux's order. Cached is
+ * every page-cache page (files and shared memory, as Linux counts it);
+ * MemAvailable adds to the free pages the page cache that could be
+ * dropped (all but shared memory and ramfs, which cannot be cleaned).
+ * anvil has no swap yet: those are 0. */
 static int
 proc_show_meminfo(struct proc_buf *pb, int pid)
 {
 	unsigned long total = nr_managed_pages(), free = nr_free_pages();
+	unsigned long cached = global_node_page_state(NR_FILE_PAGES);
+	unsigned long shmem = global_node_page_state(NR_SHMEM);
 
 	meminfo_line(pb, "MemTotal:", total);
 	meminfo_line(pb, "MemFree:", free);
-	meminfo_line(pb, "MemAvailable:", free);
+	meminfo_line(pb, "MemAvailable:", free + (cached > shmem ? cached - shmem : 0));
 	meminfo_line(pb, "Buffers:", 0);
-	meminfo_line(pb, "Cached:", 0);
+	meminfo_line(pb, "Cached:", cached);
 	meminfo_line(pb, "SwapCached:", 0);
 	meminfo_line(pb, "SwapTotal:", 0);
 	meminfo_line(pb, "SwapFree:", 0);
+	meminfo_line(pb, "Dirty:", global_node_page_state(NR_FILE_DIRTY));
+	meminfo_line(pb, "Writeback:", global_node_page_state(NR_WRITEBACK));
+	meminfo_line(pb, "Mapped:", global_node_page_state(NR_FILE_MAPPED));
+	meminfo_line(pb, "Shmem:", shmem);
 	meminfo_line(pb, "HardwareCorrupted:", soft_offline_pages());
 	return 0;
 }
@@ -291,8 +300,8 @@ proc_show_buddyinfo(struct proc_buf *pb, int pid)
 	return 0;
 }
 
-/* /proc/vmstat: "name value" lines, the free pages first, then every VM
- * event counter of mm/vmstat.h. */
+/* /proc/vmstat: "name value" lines, the free pages first, then the page
+ * state counters and every VM event counter of mm/vmstat.h. */
 static int
 proc_show_vmstat(struct proc_buf *pb, int pid)
 {
@@ -300,6 +309,8 @@ proc_show_vmstat(struct proc_buf *pb, int pid)
 
 	all_vm_events(events);
 	pb_printf(pb, "nr_free_pages %lu\n", nr_free_pages());
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		pb_printf(pb, "%s %lu\n", vm_node_stat_names[i], global_node_page_state(i));
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		pb_printf(pb, "%s %lu\n", vm_event_names[i], events[i]);
 	return 0;
@@ -356,15 +367,18 @@ proc_store_rmap_check(int pid, const char *text, size_t len)
 	return mismatches ? -EIO : 0;
 }
 
-/* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: the slab
- * caches give their empty slabs back to the buddy allocator (anvil has no
- * page cache or dentry cache to drop yet). init writes it before counting
- * free pages, so a cache that grew during a test is not a "lost" page. */
+/* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: 1 (and 3)
+ * drop the clean page cache (fs/drop_caches.c); then the slab caches give
+ * their empty slabs back to the buddy allocator (anvil's dentries are not
+ * a cache to drop). init writes it before counting free pages, so a cache
+ * that grew during a test is not a "lost" page. */
 static int
 proc_store_drop_caches(int pid, const char *text, size_t len)
 {
 	if (len < 1 || text[0] < '1' || text[0] > '4' || (len > 1 && text[1] != '\n'))
 		return -EINVAL;
+	if (text[0] == '1' || text[0] == '3')
+		drop_pagecache();
 	drop_fs_caches();
 	kmem_cache_shrink_all();
 	return 0;

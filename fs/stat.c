@@ -66,10 +66,12 @@ _Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
 #define AT_STATX_SYNC_TYPE 0x6000
 #define AT_NO_AUTOMOUNT    0x800
 
+/* st_blocks: what the file system has allocated, in 512-byte units (the
+ * page cache counts it for ramfs and tmpfs, whose holes cost nothing). */
 static uint64_t
 blocks_of(struct inode *inode)
 {
-	return S_ISREG(inode->i_mode) ? ((uint64_t)inode->i_size + 511) / 512 : 0;
+	return inode->i_blocks;
 }
 
 static void
@@ -295,6 +297,10 @@ sys_getdents64(int fd, void *ubuf, unsigned count)
 	if (!access_ok(ubuf, count)) {
 		fput(f);
 		return -EFAULT;
+	}
+	if (f->f_dentry && (f->f_dentry->d_flags & D_DELETED)) {
+		fput(f);
+		return -ENOENT;                  /* a removed directory lists nothing */
 	}
 	g.ctx.pos = f->f_pos;
 	err = f->f_op->iterate(f, &g.ctx);

@@ -48,10 +48,14 @@ static const struct device_node device_nodes[] = {
 	{ "/dev/console", 5, 1, 0600 },
 };
 
+static LIST_HEAD(super_blocks);
+static DEFINE_SPINLOCK(sb_list_lock);
+
 struct super_block *
 alloc_super(const char *type, uint32_t dev)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	uint32_t flags;
 
 	if (!sb)
 		return NULL;
@@ -59,8 +63,25 @@ alloc_super(const char *type, uint32_t dev)
 	sb->s_dev = dev;
 	sb->s_blocksize = PAGE_SIZE;
 	sb->s_blocksize_bits = PAGE_SHIFT;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	INIT_LIST_HEAD(&sb->s_inodes);
+	flags = spin_lock_irqsave(&sb_list_lock);
+	list_add_tail(&sb->s_list, &super_blocks);
+	spin_unlock_irqrestore(&sb_list_lock, flags);
 	return sb;
+}
+
+/* The list is walked with the lock dropped around fn: a super_block may
+ * be freed only by generic_shutdown_super, which callers must not race
+ * with a walk (unmount is serialised by namespace_mutex; TODO: a
+ * reference count when umount(2) can run beside drop_caches). */
+void
+iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
+{
+	struct super_block *sb;
+
+	list_for_each_entry(sb, &super_blocks, s_list)
+		fn(sb, arg);
 }
 
 /* Whether anything but the root holds sb's root dentry or an inode of sb. */
@@ -68,17 +89,27 @@ static bool
 super_busy(struct super_block *sb)
 {
 	struct inode *inode;
-	bool busy;
+	uint32_t flags;
+	bool busy = false;
 
 	if (sb->s_root->d_count != 1 || !list_empty(&sb->s_root->d_subdirs))
 		return true;
-	spin_lock(&inode_sb_list_lock);
-	busy = false;
+	flags = spin_lock_irqsave(&inode_sb_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
 		if (inode != sb->s_root->d_inode)
 			busy = true;
-	spin_unlock(&inode_sb_list_lock);
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	return busy || sb->s_root->d_inode->i_count != 1;
+}
+
+void
+destroy_super(struct super_block *sb)
+{
+	uint32_t flags = spin_lock_irqsave(&sb_list_lock);
+
+	list_del(&sb->s_list);
+	spin_unlock_irqrestore(&sb_list_lock, flags);
+	kfree(sb);
 }
 
 int
@@ -93,7 +124,7 @@ generic_shutdown_super(struct super_block *sb)
 		sb->s_op->sync_fs(sb, true);
 	if (sb->s_op && sb->s_op->put_super)
 		sb->s_op->put_super(sb);
-	kfree(sb);
+	destroy_super(sb);
 	return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <kernel/spinlock.h>
 #include <libk/list.h>
 #include <mm/filemap.h>
+#include <arch/x86/mmu.h>
 
 typedef long ssize_t;
 typedef int64_t loff_t;
@@ -250,8 +251,10 @@ struct super_block {
 	uint32_t s_blocksize;              /* bytes per block (1024, 4096) */
 	unsigned s_blocksize_bits;
 	uint32_t s_magic;                  /* f_type for statfs */
+	loff_t s_maxbytes;                 /* largest file size; a write beyond is EFBIG */
 	void *s_fs_info;                   /* the file system's own */
 	struct list_head s_inodes;         /* every inode of it (i_sb_list) */
+	struct list_head s_list;           /* on the list of all super_blocks */
 };
 
 /* s_flags, and mount(2)'s MS_ flags of the same value */
@@ -262,6 +265,9 @@ struct super_block {
 #define SB_SYNCHRONOUS 16u
 #define SB_NOATIME     1024u
 #define SB_RELATIME    (1u << 21)
+
+/* The largest file the page cache can index (32-bit page offsets), as Linux's. */
+#define MAX_LFS_FILESIZE ((loff_t)0xFFFFFFFFu << PAGE_SHIFT)
 
 static inline bool sb_rdonly(const struct super_block *sb) { return sb->s_flags & SB_RDONLY; }
 
@@ -306,11 +312,26 @@ void d_free_root(struct dentry *root);
  * -EBUSY (and nothing is done but pruning) if a dentry or inode of it is
  * still in use (fs/super.c). */
 int generic_shutdown_super(struct super_block *sb);
+/* Frees a super_block that never got mounted (a failed mount). */
+void destroy_super(struct super_block *sb);
 /* Frees what the file systems cache and can give back: unused dentries
  * and inodes, then, after writing them, the buffers (drop_caches). */
 void drop_fs_caches(void);
-/* A zeroed super_block of type with device number dev (fs/super.c). */
+/* A zeroed super_block of type with device number dev, on the list of all
+ * super_blocks (fs/super.c). */
 struct super_block *alloc_super(const char *type, uint32_t dev);
+/* Calls fn for every super_block made so far (they are never freed yet).
+ * fn may sleep. */
+void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
+/* Calls fn for every inode of sb that has page-cache pages, holding a
+ * reference on it (fn may sleep). Takes inode_sb_list_lock around the walk. */
+void iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
+			       void *arg);
+/* Drops every clean, unmapped page-cache page (drop_caches, and memory
+ * pressure: fs/drop_caches.c); how many pages went. */
+unsigned long drop_pagecache(void);
+/* Registers drop_pagecache as a shrinker of the page allocator. */
+void drop_caches_init(void);
 
 /* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
 #define AT_FDCWD            (-100)

@@ -31,7 +31,7 @@
 #include <libk/string.h>
 #include <stdarg.h>
 
-#define MAX_PARENTS   3
+#define MAX_PARENTS   4
 #define VIOLATION_MAX 256
 
 enum class_flags {
@@ -54,28 +54,32 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_NAMESPACE]      = { "namespace_mutex", true, 0, { 0 } },
 	[LC_PIPE]           = { "pipe", true, 0, { LC_NAMESPACE } },
 	[LC_MIGRATE]        = { "migrate_mutex", true, 0, { 0 } },
-	[LC_MMAP]           = { "mmap_lock", true, NEST_ASCENDING, { LC_NAMESPACE, LC_PIPE, LC_MIGRATE } },
+	[LC_I_MUTEX]        = { "i_mutex", true, 0, { LC_NAMESPACE } },
+	[LC_MMAP]           = { "mmap_lock", true, NEST_ASCENDING,
+				{ LC_NAMESPACE, LC_PIPE, LC_MIGRATE, LC_I_MUTEX } },
 	[LC_PAGE]           = { NULL, true, 0, { LC_MMAP } },
-	[LC_ANON_VMA]       = { "anon_vma", true, 0, { LC_PAGE } },
-	[LC_I_MMAP]         = { "shmem_i_mmap", true, 0, { LC_PAGE } },
+	[LC_I_MMAP]         = { "i_mmap", true, 0, { LC_PAGE } },
+	[LC_ANON_VMA]       = { "anon_vma", true, 0, { LC_PAGE, LC_I_MMAP } },
 	[LC_PAGE_TABLE]     = { "page_table_lock", false, 0, { LC_ANON_VMA, LC_I_MMAP } },
-	[LC_SHMEM]          = { "shmem", true, 0, { LC_PAGE } },
-	[LC_I_MUTEX]        = { "i_mutex", true, 0, { LC_MMAP } },
-	[LC_EXT2_ALLOC]     = { "ext2_alloc", true, 0, { LC_I_MUTEX, LC_PAGE } },
+	[LC_TREE_LOCK]      = { "tree_lock", false, 0, { LC_PAGE_TABLE } },
+	[LC_EXT2_ALLOC]     = { "ext2_alloc", true, 0, { LC_PAGE } },
 	[LC_EXT2_SB]        = { "ext2_sb", true, 0, { LC_EXT2_ALLOC } },
 	[LC_BUFFER]         = { "buffer", true, 0, { LC_EXT2_SB } },
+	[LC_BUFFER_HASH]    = { "buffer_lock", false, 0, { LC_BUFFER } },
 	[LC_DCACHE]         = { "dcache_lock", false, 0, { LC_MMAP } },
 	[LC_ALL_CACHES]     = { "all_caches_lock", false, BOTTOM, { 0 } },
 	[LC_KMEM_CACHE]     = { NULL, false, BOTTOM, { LC_ALL_CACHES } },
 	[LC_ZONE]           = { "zone", false, BOTTOM, { LC_KMEM_CACHE } },
 	[LC_MMLIST]         = { "mmlist_lock", false, BOTTOM, { 0 } },
-	[LC_BUFFER_HASH]    = { "buffer_lock", false, BOTTOM, { 0 } },
-	[LC_INODE_HASH]     = { "inode_hash_lock", false, BOTTOM, { 0 } },
 	[LC_TASKLIST]       = { "tasklist_lock", false, BOTTOM, { 0 } },
 	[LC_TTY]            = { "console_tty.lock", false, BOTTOM, { 0 } },
 	[LC_WAITQUEUE]      = { "waitqueue", false, BOTTOM, { LC_TASKLIST } },
 	[LC_MUTEX_WAIT]     = { NULL, false, BOTTOM, { 0 } },
 	[LC_RANDOM]         = { "random_lock", false, BOTTOM, { 0 } },
+	[LC_INODE_SB_LIST]  = { "inode_sb_list_lock", false, BOTTOM, { 0 } },
+	[LC_INODE_HASH]     = { "inode_hash_lock", false, BOTTOM, { LC_INODE_SB_LIST } },
+	[LC_SB_LIST]        = { "sb_list_lock", false, BOTTOM, { 0 } },
+	[LC_BLKDEV_LIST]    = { "blkdev_list_lock", false, BOTTOM, { 0 } },
 	[LC_RQ]             = { "rq_lock", false, BOTTOM, { LC_TASKLIST, LC_WAITQUEUE, LC_MUTEX_WAIT } },
 	[LC_CONSOLE]        = { "console_lock", false, ANYWHERE, { 0 } },
 };

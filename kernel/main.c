@@ -105,6 +105,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 	ramdisk_init(mbi);
 	find_initrd(mbi, &initrd_start, &initrd_len);
 	fs_init(initrd_start, initrd_len);
+	drop_caches_init();
 	printk(KERN_INFO "sched: %u Hz timer, round robin, timeslice %u ticks\n", hz,
 	       DEFAULT_TIMESLICE);
 

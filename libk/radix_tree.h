@@ -10,15 +10,17 @@
  * by following set bits, not by scanning (tags 0 and 1).
  *
  * Items are non-NULL pointers with bit 0 clear. The tree allocates its
- * nodes with kmalloc (GFP_KERNEL, never sleeping on anvil) and frees them
- * when they empty. It takes no lock: its user serialises changes and
- * lookups (the page cache holds mapping->tree_lock).
+ * nodes from a slab cache of its own ("radix_tree_node", made on first
+ * use; it never sleeps) and frees them when they empty. A failed insert
+ * leaves the tree as it was. It takes no lock: its user serialises
+ * changes and lookups (the page cache holds mapping->tree_lock).
  */
 #ifndef LIBK_RADIX_TREE_H
 #define LIBK_RADIX_TREE_H
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define RADIX_TREE_MAP_SHIFT 6
 #define RADIX_TREE_MAP_SIZE  (1u << RADIX_TREE_MAP_SHIFT)
@@ -28,7 +30,7 @@ struct radix_tree_node;
 
 struct radix_tree_root {
 	unsigned height;                  /* levels; 0: empty, or one item at index 0 */
-	struct radix_tree_node *rnode;    /* the top node (height > 0) or the item */
+	void *rnode;                      /* the top node (height > 0) or the item */
 	uint8_t tags;                     /* bit t: some item carries tag t */
 };
 
@@ -44,8 +46,9 @@ static inline void INIT_RADIX_TREE(struct radix_tree_root *root)
 int radix_tree_insert(struct radix_tree_root *root, uint32_t index, void *item);
 /* The item at index, or NULL. */
 void *radix_tree_lookup(const struct radix_tree_root *root, uint32_t index);
-/* The slot holding the item at index (to replace it in place), or NULL
- * if there is no item there. */
+/* The slot holding the item at index (to replace it in place, with
+ * another item: non-NULL, bit 0 clear; its tags stay), or NULL if there
+ * is no item there. */
 void **radix_tree_lookup_slot(struct radix_tree_root *root, uint32_t index);
 /* Removes and returns the item at index (NULL if none), with its tags;
  * frees the nodes that become empty and shrinks the tree. */
@@ -69,5 +72,9 @@ unsigned radix_tree_gang_lookup(const struct radix_tree_root *root, void **resul
 unsigned radix_tree_gang_lookup_tag(const struct radix_tree_root *root, void **results,
 				    uint32_t *indices, uint32_t first, unsigned max,
 				    unsigned tag);
+
+/* Checks every invariant of the tree (radix_tree.c): the number of nodes
+ * it holds, or -1 if one is broken. For tests. */
+int radix_tree_check(const struct radix_tree_root *root);
 
 #endif

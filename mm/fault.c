@@ -11,28 +11,41 @@
  *     +-- PTE holds a migration entry -------- wait for the migration, retry
  *     |
  *     +-- PTE empty
- *     |     +-- shared anonymous ------------ do_shared_page: the shmem object's page
- *     |     +-- file (private) -------------- do_file_page: read into a new page
+ *     |     +-- file (shared anonymous memory is a tmpfs file)
+ *     |     |     do_file_fault: the page-cache page at that offset, read in
+ *     |     |     if needed (SIGBUS wholly past EOF); a private write maps
+ *     |     |     a copy of it, a shared write dirties it first (page_mkwrite)
  *     |     +-- anonymous ------------------- do_anonymous_page: a zeroed page
  *     |
- *     +-- PTE present, write to read-only --- do_wp_page: reuse if we are the
- *     |                                       only user, else copy (COW)
+ *     +-- PTE present, write to read-only --- do_wp_page: a shared file page
+ *     |                                       is dirtied (page_mkwrite) and made
+ *     |                                       writable; a private page is reused
+ *     |                                       if we are its only user, else
+ *     |                                       copied (COW)
  *     +-- PTE present and allows it --------- someone else fixed it: done
+ *
+ * A shared file page of a file with backing store is mapped writable only
+ * after page_mkwrite has dirtied it (its VMA's vm_page_prot lacks _PAGE_RW:
+ * vma_wants_writenotify), so writeback, which write-protects the page
+ * before writing it, sees every later store as a new fault: PG_dirty
+ * alone says what must be written.
  *
  * Each handler allocates what it needs first, then takes
  * mm->page_table_lock and checks that the PTE is still what it saw (an
- * rmap walker — migration — may have changed it meanwhile, since walkers
- * do not take mmap_lock); if not, it gives up and the access faults again.
+ * rmap walker — migration, writeback — may have changed it meanwhile,
+ * since walkers do not take mmap_lock); if not, it gives up and the
+ * access faults again.
  *
- * Locks: the caller holds mm->mmap_lock; page allocation happens under it;
- * a shared page's lock while it is mapped (do_shared_page);
+ * Locks: the caller holds mm->mmap_lock; page allocation and reading a
+ * file page happen under it; a file page's lock while it is mapped, so a
+ * truncate or migration is never halfway through it;
  * mm->page_table_lock around each PTE change.
  */
 #include <mm/memory.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
 #include <mm/page_alloc.h>
-#include <mm/shmem.h>
+#include <mm/filemap.h>
 #include <mm/swapops.h>
 #include <mm/vma.h>
 #include <mm/vmstat.h>
@@ -44,7 +57,8 @@
 #include <fs/file.h>
 #include <libk/string.h>
 
-/* The PTE that maps page in vma (read-only if !writable). */
+/* The PTE that maps page in vma (read-only if !writable; a writable one
+ * is made dirty at once, since the write is what faulted). */
 static pte_t
 make_user_pte(struct vm_area_struct *vma, struct page *page, bool writable)
 {
@@ -53,7 +67,7 @@ make_user_pte(struct vm_area_struct *vma, struct page *page, bool writable)
 	if (!writable)
 		prot &= ~_PAGE_RW;
 	else
-		prot |= _PAGE_DIRTY;
+		prot |= _PAGE_RW | _PAGE_DIRTY;
 	return pfn_pte(page_to_pfn(page), prot);
 }
 
@@ -69,12 +83,11 @@ lock_empty_pte(struct mm_struct *mm, pte_t *ptep)
 	return false;
 }
 
-/* Maps page at the empty PTE for addr, with its reference: a shared
- * object's page gains one more mapping, a private page is new to the
- * world and joins vma's anon_vma. If the PTE was filled meanwhile, the
- * page is let go and the access simply retries. */
+/* Maps a new private page at the empty PTE for addr, with its reference:
+ * it is new to the world and joins vma's anon_vma (prepared). If the PTE
+ * was filled meanwhile, the page is let go and the access simply retries. */
 static enum fault_result
-map_new_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
+map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
@@ -82,10 +95,7 @@ map_new_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page
 		put_page(page);
 		return FAULT_HANDLED;
 	}
-	if (vma->vm_shmem)
-		page_dup_rmap(page);
-	else
-		page_add_new_anon_rmap(page, vma, addr);
+	page_add_new_anon_rmap(page, vma, addr);
 	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
@@ -102,55 +112,71 @@ do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return FAULT_OOM;
-	return map_new_page(vma, ptep, addr, page);
+	return map_new_anon_page(vma, ptep, addr, page);
 }
 
-/* The object's page, mapped under its page lock and only if it is still
- * the object's: a hole punched (shmem_punch_hole) or a migration finished
- * since it was looked up sends the access back to fault again. */
+/* Maps the locked page-cache page at the empty PTE for addr: one more
+ * mapping and reference of it. */
 static enum fault_result
-do_shared_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+map_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page,
+	      bool writable)
 {
-	uint32_t pgoff = linear_page_index(vma, addr);
-	enum fault_result r;
-	struct page *page;
+	struct mm_struct *mm = vma->vm_mm;
 
-	if (pgoff >= vma->vm_shmem->nr_pages)
-		return FAULT_SIGBUS;             /* past the object (mremap grew the VMA) */
-	page = shmem_find_or_create_page(vma->vm_shmem, pgoff);
-	if (!page)
-		return FAULT_OOM;
-	lock_page(page);
-	if (page->mapping != vma->vm_shmem) {
-		unlock_page(page);
-		put_page(page);
+	assert_page_locked(page);
+	if (!lock_empty_pte(mm, ptep))
 		return FAULT_HANDLED;
-	}
-	r = map_new_page(vma, ptep, addr, page);   /* the object keeps it alive */
-	unlock_page(page);
-	return r;
+	get_page(page);
+	page_dup_rmap(page);
+	set_pte(ptep, make_user_pte(vma, page, writable));
+	mm->rss++;
+	spin_unlock(&mm->page_table_lock);
+	return FAULT_HANDLED;
 }
 
-/* A private file page: the file's bytes at this offset, zeros past its end. */
+/* A private write to a file page not mapped yet: the process gets its own
+ * copy at once (Linux's do_cow_fault). */
 static enum fault_result
-do_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+map_private_copy(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *src)
 {
-	uint64_t off = (uint64_t)linear_page_index(vma, addr) << PAGE_SHIFT;
-	struct page *page;
-	ssize_t n;
+	struct page *copy;
 
 	if (anon_vma_prepare(vma))
 		return FAULT_OOM;
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!page)
+	copy = alloc_page(GFP_KERNEL);
+	if (!copy)
 		return FAULT_OOM;
-	n = kernel_read(vma->vm_file, page_address(page), PAGE_SIZE, off);
-	if (n < 0) {
-		put_page(page);
-		return FAULT_SIGBUS;
-	}
-	count_vm_event(PGMAJFAULT);
-	return map_new_page(vma, ptep, addr, page);
+	memcpy(page_address(copy), page_address(src), PAGE_SIZE);
+	count_vm_event(COW_FAULT);
+	return map_new_anon_page(vma, ptep, addr, copy);
+}
+
+/* The file's page at this offset (SIGBUS wholly past EOF), mapped under
+ * its page lock while it is still in the page cache (filemap_fault_page
+ * checks): a truncate or migration finished since the lookup sends the
+ * access back to fault again. A write to a private mapping maps a copy;
+ * a write to a shared one dirties the page first. */
+static enum fault_result
+do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
+{
+	bool shared = vma->vm_flags & VM_SHARED, write = access == FAULT_WRITE;
+	enum fault_result r;
+	struct page *page;
+
+	r = filemap_fault_page(vma, linear_page_index(vma, addr), &page);
+	if (r != FAULT_HANDLED)
+		return r;
+	if (write && !shared)
+		r = map_private_copy(vma, ptep, addr, page);
+	else if (write && page_mkwrite(vma, page))
+		r = FAULT_SIGBUS;                /* no room for it in the file system */
+	else
+		r = map_file_page(vma, ptep, addr, page,
+				  shared && (vma->vm_flags & VM_WRITE) &&
+				  (write || !vma_wants_writenotify(vma)));
+	unlock_page(page);
+	put_page(page);
+	return r;
 }
 
 /* True if no one but this PTE can see the page, so writing it in place is safe. */
@@ -202,11 +228,40 @@ cow_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t orig)
 	return FAULT_HANDLED;
 }
 
+/* The first store to a shared file page mapped read-only (after a read
+ * fault or writeback): dirty it (page_mkwrite, under its page lock), then
+ * make the PTE writable if it still maps the page. */
+static enum fault_result
+do_shared_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t orig,
+		  struct page *page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct address_space *mapping = page_mapping(page);
+	enum fault_result r = FAULT_HANDLED;
+
+	lock_page(page);
+	if (page->mapping != mapping) {
+		unlock_page(page);               /* truncated meanwhile: fault again */
+		return FAULT_HANDLED;
+	}
+	if (page_mkwrite(vma, page)) {
+		r = FAULT_SIGBUS;
+	} else {
+		spin_lock(&mm->page_table_lock);
+		if (ptep->pte == orig.pte)
+			reuse_page(vma, ptep, addr, page);
+		spin_unlock(&mm->page_table_lock);
+	}
+	unlock_page(page);
+	return r;
+}
+
 /* A write to a present read-only PTE in a writable VMA. */
 static enum fault_result
 do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	enum fault_result r;
 	pte_t orig;
 	struct page *page;
 
@@ -217,7 +272,14 @@ do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 		return FAULT_HANDLED;
 	}
 	page = pfn_to_page(pte_pfn(orig));
-	if ((vma->vm_flags & VM_SHARED) || page_exclusive(page)) {
+	if ((vma->vm_flags & VM_SHARED) && vma_wants_writenotify(vma) && page_mapping(page)) {
+		get_page(page);
+		spin_unlock(&mm->page_table_lock);
+		r = do_shared_wp_page(vma, ptep, addr, orig, page);
+		put_page(page);
+		return r;
+	}
+	if ((vma->vm_flags & VM_SHARED) || (PageAnon(page) && page_exclusive(page))) {
 		reuse_page(vma, ptep, addr, page);
 		spin_unlock(&mm->page_table_lock);
 		return FAULT_HANDLED;
@@ -235,12 +297,10 @@ access_allowed(const struct vm_area_struct *vma, enum fault_access access)
 }
 
 static enum fault_result
-fault_empty_pte(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+fault_empty_pte(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
 {
-	if (vma->vm_shmem)
-		return do_shared_page(vma, ptep, addr);
 	if (vma->vm_file)
-		return do_file_page(vma, ptep, addr);
+		return do_file_fault(vma, ptep, addr, access);
 	return do_anonymous_page(vma, ptep, addr);
 }
 
@@ -266,7 +326,7 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 	if (pte_is_swap(*ptep))
 		return FAULT_SIGBUS;             /* no swap areas yet */
 	if (pte_none(*ptep))
-		return fault_empty_pte(vma, ptep, addr & PAGE_MASK);
+		return fault_empty_pte(vma, ptep, addr & PAGE_MASK, access);
 	if (pte_protnone(*ptep)) {
 		/* the VMA allows the access now (mprotect raced ahead): refresh */
 		change_protection(vma, addr & PAGE_MASK, (addr & PAGE_MASK) + PAGE_SIZE);

@@ -43,6 +43,7 @@
 #include <kernel/spinlock.h>
 #include <libk/rbtree.h>
 #include <libk/radix_tree.h>
+#include <mm/memory.h>
 
 struct page;
 struct inode;
@@ -99,6 +100,14 @@ struct address_space {
 /* Sets up an empty address_space for host (new_inode does it for i_data). */
 void address_space_init(struct address_space *mapping, struct inode *host);
 
+/* Does the file have backing store to write its dirty pages to? (ramfs
+ * and tmpfs do not: their pages are never clean, and are not counted as
+ * dirty.) */
+static inline bool mapping_can_writeback(const struct address_space *mapping)
+{
+	return mapping->a_ops && mapping->a_ops->writepage;
+}
+
 /* ---- finding and adding pages (mm/filemap.c) ----------------------- */
 
 /* The cached page at index with a reference for the caller, or NULL. */
@@ -106,8 +115,8 @@ struct page *find_get_page(struct address_space *mapping, uint32_t index);
 /* The same, locked, and still in mapping at index (it may have been
  * truncated while we slept for the lock: then NULL). */
 struct page *find_lock_page(struct address_space *mapping, uint32_t index);
-/* The page at index, locked, with a reference; a new one (zeroed,
- * !uptodate) is added if there was none. NULL if out of memory. */
+/* The page at index, locked, with a reference; a new one (!uptodate, its
+ * contents undefined) is added if there was none. NULL if out of memory. */
 struct page *find_or_create_page(struct address_space *mapping, uint32_t index);
 /* Puts the locked page into the cache at index (the cache takes its own
  * reference). 0, -EEXIST if a page is there, -ENOMEM. */
@@ -115,6 +124,8 @@ int add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t
 /* Takes the locked page out of its cache and drops the cache's reference.
  * It must no longer be mapped (truncate unmaps first). */
 void delete_from_page_cache(struct page *page);
+/* Migration: newpage (locked) takes old's (locked) place in its cache. */
+void replace_page_cache_page(struct page *old, struct page *newpage);
 /* The uptodate page at index, read in if needed, with a reference and
  * unlocked; ERR_PTR(-EIO) or ERR_PTR(-ENOMEM) on failure. */
 struct page *read_mapping_page(struct address_space *mapping, uint32_t index);
@@ -135,6 +146,18 @@ ssize_t generic_file_write(struct file *f, struct iobuf *b, loff_t *pos);
 int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
 int generic_file_fsync(struct file *f, bool datasync);
 
+/* ---- page faults (mm/fault.c calls them) ----------------------------- */
+
+/* The uptodate page at pgoff of vma's file, locked and with a reference
+ * for the caller, read in if needed: FAULT_HANDLED (*pagep set),
+ * FAULT_SIGBUS past EOF or on an I/O error, FAULT_OOM. */
+enum fault_result filemap_fault_page(struct vm_area_struct *vma, uint32_t pgoff,
+				     struct page **pagep);
+/* A shared mapping is about to make the locked page writable: backing
+ * store allocated (a_ops->prepare_write) and the page dirtied. 0, or
+ * -errno (the fault is SIGBUS). */
+int page_mkwrite(struct vm_area_struct *vma, struct page *page);
+
 /* ---- dirty pages and writeback (mm/page-writeback.c) ---------------- */
 
 /* Marks a page of the cache dirty (and tags it); true if it was clean. */
@@ -145,6 +168,10 @@ int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, lo
 int filemap_write_and_wait(struct address_space *mapping);
 /* The error writeback met since the last call (then cleared): 0 or -errno. */
 int filemap_check_errors(struct address_space *mapping);
+/* A writer just dirtied pages of mapping: if too much of memory is dirty,
+ * it writes some of them back itself before going on (no locks but
+ * i_mutex held). */
+void balance_dirty_pages(struct address_space *mapping);
 
 /* ---- truncate (mm/truncate.c) --------------------------------------- */
 
@@ -155,6 +182,11 @@ void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len
 /* Takes every page from byte start on out of the cache (waiting for I/O),
  * zeroing the part of a partial first page past start. */
 void truncate_inode_pages(struct address_space *mapping, loff_t start);
+/* Unmaps bytes [lstart, lend] (page aligned start, lend+1 page aligned)
+ * from every mapping, COW copies too, and drops their pages: a hole
+ * punched in the file (MADV_REMOVE on tmpfs). The caller keeps write()
+ * and truncate of the file away (i_mutex, or a file that has neither). */
+void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend);
 /* Sets i_size to newsize and, if it shrank, unmaps and drops the pages
  * past it: what a file system's truncate calls before freeing blocks.
  * i_mutex held. */

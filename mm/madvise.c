@@ -29,6 +29,7 @@
 #include <mm/migrate.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
+#include <fs/file.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -58,22 +59,23 @@ advice_known(int advice)
 	}
 }
 
-/* MADV_REMOVE: the object's pages behind [start, end) go for every
- * process that maps them, as a hole punched in a file: first their PTEs,
- * in every VMA of the object, then the pages. All read zero again. */
+/* MADV_REMOVE: the file's pages behind [start, end) go for every
+ * process that maps them, a hole punched in the file: first their PTEs,
+ * in every VMA of the file, then the pages. All read zero again. Only
+ * tmpfs (shared memory) can punch holes here, as on a Linux without
+ * fallocate in the file system: another file gives EOPNOTSUPP. */
 static int
 madvise_remove(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
-	uint32_t first = linear_page_index(vma, start);
-	uint32_t count = (end - start) >> PAGE_SHIFT;
+	loff_t first = (loff_t)linear_page_index(vma, start) << PAGE_SHIFT;
 
-	if (!vma->vm_shmem)
-		return vma->vm_file ? -EACCES : -EINVAL;
+	if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	if (!(vma->vm_flags & VM_MAYWRITE))
 		return -EACCES;                  /* a shared mapping that may never be written */
-	shmem_unmap_range(vma->vm_shmem, first, first + count - 1);
-	shmem_punch_hole(vma->vm_shmem, first, count);
-	return 0;
+	if (!vma_is_shmem(vma))
+		return -EOPNOTSUPP;
+	return shmem_punch_hole(vma->vm_file->f_inode, first, end - start);
 }
 
 /* Drops the PTEs of [start, end); REMOVE also frees the shmem pages. */

@@ -16,7 +16,7 @@
  *
  * Locks: mm->mmap_lock of each mm involved (fork holds the parent's and
  * the child's: mm/mm.c), except for zap_page_range_rmap, whose caller
- * holds the shmem object's i_mmap_lock instead; and mm->page_table_lock
+ * holds the file's i_mmap_lock instead; and mm->page_table_lock
  * around the PTE changes of each page table, which rmap walkers of other
  * tasks may race with.
  */
@@ -24,6 +24,7 @@
 #include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/filemap.h>
 #include <mm/page_alloc.h>
 #include <mm/swapops.h>
 #include <kernel/errno.h>
@@ -39,6 +40,24 @@ vm_get_page_prot(uint32_t vm_flags)
 	if (vm_flags & VM_WRITE)
 		prot |= _PAGE_RW;
 	return prot;
+}
+
+bool
+vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	return mapping && (vma->vm_flags & VM_SHARED) && mapping_can_writeback(mapping);
+}
+
+void
+vma_set_page_prot(struct vm_area_struct *vma)
+{
+	pteval_t prot = vm_get_page_prot(vma->vm_flags);
+
+	if (vma_wants_writenotify(vma))
+		prot &= ~_PAGE_RW;               /* the first store faults: page_mkwrite */
+	vma->vm_page_prot = prot;
 }
 
 /* Empties one PTE: a page mapping drops its reference and mapcount. */
@@ -75,6 +94,27 @@ zap_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 
 static const struct mm_walk_ops zap_ops = { .pte_table = zap_pte_table, .flags = WALK_LOCK_PTL };
 
+/* pte_table of a zap that keeps private copies: only PTEs of file pages
+ * (and migration entries standing in for them) go. */
+static int
+zap_file_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++) {
+		pte_t pte = *ptep;
+		struct page *page;
+
+		if (pte_none(pte) || (pte_is_swap(pte) && !is_migration_entry(pte)))
+			continue;
+		page = is_migration_entry(pte) ? migration_entry_to_page(pte) : pfn_to_page(pte_pfn(pte));
+		if (!PageAnon(page))
+			zap_pte(walk->mm, ptep);
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops zap_file_ops = { .pte_table = zap_file_pte_table,
+						 .flags = WALK_LOCK_PTL };
+
 void
 zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
@@ -85,9 +125,9 @@ zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 }
 
 void
-zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end)
+zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end, bool even_cows)
 {
-	walk_vma_range_rmap(vma, start, end, &zap_ops, NULL);
+	walk_vma_range_rmap(vma, start, end, even_cows ? &zap_ops : &zap_file_ops, NULL);
 	flush_tlb_range(vma->vm_mm->pgd, start, end);
 }
 

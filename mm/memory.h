@@ -10,13 +10,20 @@
 
 /* Protection bits for the PTEs of a VMA with these flags (0: never present). */
 pteval_t vm_get_page_prot(uint32_t vm_flags);
+/* Does a shared mapping of vma's file need to see each first store to a
+ * page (to dirty it) — that is, can its file write pages back? */
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
+/* Sets vma->vm_page_prot for its flags: without _PAGE_RW when it wants
+ * write notification (a writable PTE then comes only from a write fault). */
+void vma_set_page_prot(struct vm_area_struct *vma);
 
 /* Unmaps every page of [start, end) in vma and drops the references. */
 void zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end);
-/* The same for a caller that holds not vma's mmap_lock but its shmem
- * object's i_mmap_lock (unmapping a range of the object from every
- * process that maps it: mm/shmem.c). */
-void zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end);
+/* The same for a caller that holds not vma's mmap_lock but its file's
+ * i_mmap_lock (unmapping a range of the file from every process that
+ * maps it: mm/truncate.c). Without even_cows, a private mapping's own
+ * copies (anonymous pages) stay. */
+void zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end, bool even_cows);
 /* fork: makes dst map what src maps in vma — private pages read-only in both
  * (copy-on-write), shared pages as they are. 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);

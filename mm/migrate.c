@@ -17,7 +17,7 @@
  * its contents cannot change under the copy; a migration entry holds no
  * reference and no mapcount (both move with the entry's replacement).
  *
- * Locks: page lock → anon_vma root lock / shmem i_mmap_lock →
+ * Locks: page lock → file i_mmap_lock / anon_vma root lock →
  * page_table_lock (through rmap_walk). migrate_mutex serialises
  * migrations with each other and with the rmap checker. Called with no
  * mmap_lock held (a faulting task holds its mmap_lock while it waits for
@@ -25,7 +25,7 @@
  */
 #include <mm/migrate.h>
 #include <mm/rmap.h>
-#include <mm/shmem.h>
+#include <mm/filemap.h>
 #include <mm/page_lock.h>
 #include <mm/page_alloc.h>
 #include <mm/swapops.h>
@@ -42,26 +42,24 @@ void (*migrate_unmapped_test_hook)(struct page *page);
 
 /* Page flags that describe contents or state and go with the page. */
 #define MIGRATE_FLAGS ((1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_active) | \
-		       (1u << PG_unevictable) | (1u << PG_mlocked))
+		       (1u << PG_unevictable) | (1u << PG_mlocked) | (1u << PG_uptodate))
 
 /* References on page that migration can explain once it is unmapped:
- * the caller's one, and a shmem object's. */
+ * the caller's one, and its page cache's. */
 static int
 expected_refs(const struct page *page)
 {
-	return 1 + (page_shmem_object(page) ? 1 : 0);
+	return 1 + (page_mapping(page) ? 1 : 0);
 }
 
 /* Gives newpage old's contents, flags and place in its mapping. */
 static void
 move_page_state(struct page *old, struct page *newpage)
 {
-	struct shmem_object *obj = page_shmem_object(old);
-
 	memcpy(page_address(newpage), page_address(old), PAGE_SIZE);
 	newpage->flags |= old->flags & MIGRATE_FLAGS;
-	if (obj) {
-		shmem_replace_page(obj, old, newpage);   /* newpage's first reference */
+	if (page_mapping(old)) {
+		replace_page_cache_page(old, newpage);
 		return;
 	}
 	/* anonymous: newpage joins old's anon_vma; old keeps its own reference
@@ -74,7 +72,7 @@ move_page_state(struct page *old, struct page *newpage)
 int
 migrate_page_to(struct page *page, struct page *newpage)
 {
-	bool shmem;
+	bool file;
 
 	/* migration never takes an mmap_lock, nor waits holding one (a
 	 * faulting task holds its own while it waits for our page lock) */
@@ -83,7 +81,7 @@ migrate_page_to(struct page *page, struct page *newpage)
 		lockdep_assert_not_held(&current->mm->mmap_lock);
 	if (!page->mapping)
 		return -EBUSY;                   /* not a user page */
-	shmem = page_shmem_object(page) != NULL;
+	file = page_mapping(page) != NULL;
 	mutex_lock(&migrate_mutex);
 	lock_page(page);
 	/* newpage is fresh, no one else can hold it: a trylock that cannot
@@ -104,11 +102,10 @@ migrate_page_to(struct page *page, struct page *newpage)
 	}
 	move_page_state(page, newpage);
 	remove_migration_ptes(page, newpage);
-	if (!shmem) {
+	if (!file)
 		page_clear_rmap_on_free(page);   /* old lets go of the anon_vma */
-		put_page(newpage);               /* the PTEs hold it now */
-	}
-	ClearPageFlag(page, PG_dirty);
+	put_page(newpage);                       /* the PTEs and the cache hold it now */
+	page->flags &= ~MIGRATE_FLAGS;           /* they went with the contents */
 	unlock_page(newpage);
 	unlock_page(page);
 	mutex_unlock(&migrate_mutex);

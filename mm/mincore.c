@@ -29,13 +29,21 @@ struct mincore_walk {
 	unsigned char *vec;
 };
 
-/* Whether the object behind a page with no PTE holds it (shared memory). */
+/* Whether the page cache behind a page with no PTE holds it (a file or
+ * shared memory), as Linux's mincore_page. */
 static unsigned char
 object_resident(const struct mincore_walk *w, uint32_t addr)
 {
-	struct vm_area_struct *vma = w->vma;
+	struct address_space *mapping = vma_mapping(w->vma);
+	struct page *page;
 
-	return vma->vm_shmem && shmem_peek_page(vma->vm_shmem, linear_page_index(vma, addr));
+	if (!mapping)
+		return 0;
+	page = find_get_page(mapping, linear_page_index(w->vma, addr));
+	if (!page)
+		return 0;
+	put_page(page);
+	return 1;
 }
 
 /* pte_entry of mincore. => page_table_lock held. */

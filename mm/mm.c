@@ -171,9 +171,7 @@ dup_vma(struct mm_struct *child, struct vm_area_struct *vma)
 	new->vm_page_prot = vma->vm_page_prot;
 	new->vm_advice = vma->vm_advice;
 	if (vma->vm_file)
-		new->vm_file = get_file(vma->vm_file);
-	if (vma->vm_shmem)
-		vma_set_shmem(new, vma->vm_shmem);
+		vma_set_file(new, vma->vm_file);
 	if (vma->vm_flags & VM_WIPEONFORK)
 		return new;                      /* the child starts with it empty */
 	if (anon_vma_fork(new, vma)) {

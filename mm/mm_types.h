@@ -7,10 +7,13 @@
  *
  *   anonymous private   zero-filled on first touch, copied on write after
  *                       fork (heap, stack, bss, MAP_PRIVATE|MAP_ANONYMOUS)
- *   anonymous shared    pages belong to a shmem object, shared across fork
- *                       (MAP_SHARED|MAP_ANONYMOUS)
- *   file private        filled from a file on first touch, then private
- *                       (program text and data loaded by execve)
+ *   file shared         the file's page-cache pages themselves; stores reach
+ *                       the file (MAP_SHARED). Shared anonymous memory
+ *                       (MAP_SHARED|MAP_ANONYMOUS) is one too: a file of
+ *                       an internal tmpfs (mm/shmem.c), shared across fork
+ *   file private        the file's pages until the process writes one,
+ *                       which then becomes its own copy (program text and
+ *                       data loaded by execve, MAP_PRIVATE of a file)
  *
  * The VMAs are kept twice: in a red-black tree by address (find_vma in
  * O(log n)) and on a list in address order (neighbours for merging and
@@ -19,9 +22,9 @@
  * Locking: mm->mmap_lock (a mutex) protects the VMA tree and list, every
  * VMA field, and the page tables of the mm. Page faults take it too.
  * Reverse-mapping walkers (mm/rmap.c) reach PTEs without it: they hold
- * the anon_vma or shmem lock and mm->page_table_lock, so every PTE change
- * is also made under page_table_lock, and vm_start/vm_end/vm_pgoff of a
- * VMA on an anon_vma change under that anon_vma's lock.
+ * the anon_vma lock or the file's i_mmap_lock and mm->page_table_lock, so
+ * every PTE change is also made under page_table_lock, and
+ * vm_start/vm_end/vm_pgoff of a VMA change under those locks too.
  * See mm/LOCKING.md for its place in the lock order.
  */
 #ifndef MM_MM_TYPES_H
@@ -36,7 +39,6 @@
 #include <stdint.h>
 
 struct file;
-struct shmem_object;
 struct anon_vma;
 
 /* vm_flags: what the region allows, and how it behaves. */
@@ -63,21 +65,20 @@ struct vm_area_struct {
 				       * is allowed; COW pages drop _PAGE_RW */
 	/*
 	 * vm_pgoff: the page offset that vm_start corresponds to.
-	 * File VMA: offset into vm_file, in pages. Shared anonymous VMA:
-	 * offset into vm_shmem. Private anonymous VMA: the "linear index"
+	 * File VMA (shared anonymous memory too): offset into vm_file, in
+	 * pages. Private anonymous VMA: the "linear index"
 	 * vm_start >> PAGE_SHIFT at creation, kept when the region moves or
 	 * is split, so page->index of its pages stays valid (reverse
 	 * mapping computes an address as vm_start + (index - vm_pgoff) pages).
 	 */
 	uint32_t vm_pgoff;
 	struct file *vm_file;         /* file mapping: the file (a reference), else NULL */
-	struct shmem_object *vm_shmem;/* shared anonymous: the object (a reference) */
 	struct anon_vma *anon_vma;    /* the anon_vma its new anonymous pages join
 				       * (NULL until the first one; mm/rmap.h) */
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma: its own anon_vma
 				       * and those of the VMAs it was forked from */
-	struct interval_node shared;  /* shared anonymous: in vm_shmem->i_mmap,
-				       * by page range (mm/shmem.h) */
+	struct interval_node shared;  /* file VMA: in its file's i_mmap, by page
+				       * range (mm/filemap.h, mm/rmap.h) */
 	uint32_t vm_advice;           /* madvise NORMAL/RANDOM/SEQUENTIAL (a hint) */
 	struct mm_struct *vm_mm;      /* the address space it belongs to */
 	struct rb_node vm_rb;         /* in mm->mm_rb, keyed by vm_start */
@@ -128,7 +129,7 @@ static inline uint32_t vma_last_pgoff(const struct vm_area_struct *v)
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *v)
 {
-	return !v->vm_file && !v->vm_shmem;
+	return !v->vm_file;
 }
 
 #endif

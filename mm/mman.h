@@ -41,10 +41,9 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
 /* mremap(2) in mm (takes mmap_lock); the new address or -errno. */
 long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
 	       uint32_t flags, uint32_t new_addr);
-/* Makes vma (not linked yet, VM_SHARED) map a new zero-filled shmem object
- * of its size from offset 0, in place of any file: shared anonymous memory,
- * which is also what a shared mapping of /dev/zero is. 0 or -ENOMEM. */
-int shmem_zero_setup(struct vm_area_struct *vma);
+/* Makes vma (not linked yet) anonymous memory, dropping its file: what a
+ * private mapping of /dev/zero is. */
+void vma_set_anonymous(struct vm_area_struct *vma);
 /* Unmaps [start, start+len) (see munmap(2)); 0 or -errno. mmap_lock held.
  * As on Linux, EINVAL unless start is page aligned and the range, len
  * rounded up to whole pages, is non-empty and lies below USER_TOP. */

@@ -20,6 +20,7 @@
 #include <mm/vma.h>
 #include <mm/memory.h>
 #include <mm/shmem.h>
+#include <mm/rmap.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -148,16 +149,35 @@ mmap_file_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t
 
 /*
  * The checks Linux makes once the address is placed (so an address
- * MAP_FIXED_NOREPLACE finds taken is EEXIST first), in its order: the
- * mapping type (MAP_SHARED_VALIDATE only for a file), then a file's own
+ * MAP_FIXED_NOREPLACE finds taken is EEXIST first), in its order: a
+ * file's offsets (EOVERFLOW), the mapping type (MAP_SHARED_VALIDATE only for a file), then a file's own
  * checks, or, for anonymous memory, that only a private mapping grows
  * down. 0 or -errno; *vm_flags may lose VM_MAYWRITE.
  */
+/* Whether a mapping of len bytes from page pgoff stays inside the offsets
+ * file can have (Linux's file_mmap_ok): a regular file or a block device
+ * reaches MAX_LFS_FILESIZE, any other file (a character device) only the
+ * 32-bit offsets. */
+static bool
+file_mmap_ok(const struct file *file, uint32_t pgoff, uint32_t len)
+{
+	uint32_t mode = file->f_inode->i_mode;
+	uint64_t maxsize = S_ISREG(mode) || (mode & S_IFMT) == S_IFBLK ? (uint64_t)MAX_LFS_FILESIZE
+								       : 0xFFFFFFFFull;
+
+	if (len > maxsize)
+		return false;
+	return pgoff <= (maxsize - len) >> PAGE_SHIFT;
+}
+
 static long
-mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags)
+mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t *vm_flags,
+		   uint32_t pgoff, uint32_t len)
 {
 	uint32_t type = flags & MAP_TYPE;
 
+	if (file && !file_mmap_ok(file, pgoff, len))
+		return -EOVERFLOW;
 	if (type != MAP_SHARED && type != MAP_PRIVATE && (type != MAP_SHARED_VALIDATE || !file))
 		return -EINVAL;
 	if (file)
@@ -167,36 +187,33 @@ mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint3
 	return 0;
 }
 
-int
-shmem_zero_setup(struct vm_area_struct *vma)
+void
+vma_set_anonymous(struct vm_area_struct *vma)
 {
-	struct shmem_object *obj = shmem_create(vma_pages(vma));
-
-	BUG_ON(!(vma->vm_flags & VM_SHARED) || vma->vm_shmem);
-	if (!obj)
-		return -ENOMEM;
-	if (vma->vm_file) {
+	BUG_ON(interval_node_linked(&vma->shared));
+	if (vma->vm_file)
 		fput(vma->vm_file);
-		vma->vm_file = NULL;
-	}
-	vma->vm_pgoff = 0;
-	vma_set_shmem(vma, obj);
-	shmem_put(obj);                          /* the VMA's reference remains */
-	return 0;
+	vma->vm_file = NULL;
+	vma->vm_pgoff = vma->vm_start >> PAGE_SHIFT;
 }
 
-/* Gives a new VMA its backing: the file (through its mmap hook) or, for
- * shared anonymous memory, a shmem object. 0 or -errno. */
+/* Gives a new VMA its backing: the file (through its mmap hook, which
+ * may swap it for another: /dev/zero) or, for shared anonymous memory, a
+ * tmpfs file; then files it in its file's i_mmap. 0 or -errno. */
 static int
 mmap_backing(struct vm_area_struct *vma, struct file *file)
 {
+	int err = 0;
+
 	if (file) {
 		vma->vm_file = get_file(file);
-		return file->f_op->mmap(file, vma);
+		err = file->f_op->mmap(file, vma);
+	} else if (vma->vm_flags & VM_SHARED) {
+		err = shmem_zero_setup(vma);
 	}
-	if (vma->vm_flags & VM_SHARED)
-		return shmem_zero_setup(vma);
-	return 0;
+	if (!err && vma->vm_file)
+		vma_link_file(vma);
+	return err;
 }
 
 /* The new VMA for [addr, addr+len), ready to be linked: backing set up
@@ -220,7 +237,7 @@ mmap_new_vma(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t vm_flag
 		vma_free(vma);
 		return NULL;
 	}
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	return vma;
 }
 
@@ -239,7 +256,7 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	if (where < 0 && where > -MAX_ERRNO)
 		err = where;
 	else
-		err = mmap_backing_check(file, prot, flags, &vm_flags);
+		err = mmap_backing_check(file, prot, flags, &vm_flags, pgoff, len);
 	if (err) {
 		mutex_unlock(&mm->mmap_lock);
 		return err;
@@ -329,7 +346,7 @@ mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start,
 		return NULL;
 	vma = find_vma(mm, start);
 	vma->vm_flags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | newflags;
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	change_protection(vma, vma->vm_start, vma->vm_end);
 	return vma_merge_neighbours(mm, vma);
 }
@@ -379,7 +396,7 @@ brk_extend(struct mm_struct *mm, uint32_t oldend, uint32_t newend)
 
 	if (!vma)
 		return -ENOMEM;
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	vma_link(mm, vma);
 	vma_merge_neighbours(mm, vma);
 	return 0;

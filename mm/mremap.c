@@ -74,19 +74,19 @@ alloc_dest_tables(struct mm_struct *mm, uint32_t old_addr, uint32_t new_addr, ui
 static void
 rmap_lock_vma(struct vm_area_struct *vma)
 {
+	if (vma->vm_file)
+		mutex_lock(&vma_mapping(vma)->i_mmap_lock);
 	if (vma->anon_vma)
 		mutex_lock(&vma->anon_vma->root->lock);
-	if (vma->vm_shmem)
-		mutex_lock(&vma->vm_shmem->i_mmap_lock);
 }
 
 static void
 rmap_unlock_vma(struct vm_area_struct *vma)
 {
-	if (vma->vm_shmem)
-		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
 	if (vma->anon_vma)
 		mutex_unlock(&vma->anon_vma->root->lock);
+	if (vma->vm_file)
+		mutex_unlock(&vma_mapping(vma)->i_mmap_lock);
 }
 
 /* pte_table of move_page_tables: moves each used slot of [addr, end) by

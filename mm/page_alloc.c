@@ -21,6 +21,7 @@
  * a leaf lock: nothing else is taken while it is held.
  */
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 #include <kernel/spinlock.h>
 #include <kernel/printk.h>
 #include <libk/string.h>
@@ -181,11 +182,16 @@ alloc_pages(gfp_t gfp, unsigned order)
 
 	if (order > MAX_ORDER)
 		return NULL;
-	flags = spin_lock_irqsave(&zone.lock);
-	page = take_block_locked(order);
-	spin_unlock_irqrestore(&zone.lock, flags);
-	if (!page)
-		return NULL;
+	for (bool retried = false;; retried = true) {
+		flags = spin_lock_irqsave(&zone.lock);
+		page = take_block_locked(order);
+		spin_unlock_irqrestore(&zone.lock, flags);
+		if (page)
+			break;
+		/* out of free blocks: let the caches give some back, once */
+		if (retried || !(gfp & __GFP_WAIT) || !try_to_free_pages())
+			return NULL;
+	}
 
 	for (unsigned long i = 0; i < (1ul << order); i++)
 		check_new_page(page + i);

@@ -31,7 +31,7 @@
  *
  * Locks: the caller holds mm->mmap_lock (asserted), so the page tables
  * walked are neither freed nor replaced; a caller reaching another mm
- * through reverse mapping holds the i_mmap_lock of the VMA's shmem object
+ * through reverse mapping holds the i_mmap_lock of the VMA's file
  * instead (walk_vma_range_rmap, asserted). With WALK_LOCK_PTL in ops->flags
  * the walk holds mm->page_table_lock around the callbacks of each present
  * table (so they must not sleep or allocate); without it a callback that
@@ -43,7 +43,8 @@
 
 #include <mm/mm_types.h>
 #include <mm/pgtable.h>
-#include <mm/shmem.h>
+#include <mm/rmap.h>
+#include <mm/filemap.h>
 #include <kernel/printk.h>
 #include <stdint.h>
 
@@ -138,18 +139,18 @@ walk_page_range(struct mm_struct *mm, uint32_t start, uint32_t end,
 
 /* __walk_page_range over part of vma for a caller reaching another
  * process's page tables through reverse mapping, without its mmap_lock
- * (MADV_REMOVE unmapping a shmem range from every process that maps it,
- * as Linux's truncate does: zap_page_range_rmap).
- * => the lock of an rmap tree vma is in is held: its shmem object's
- *    i_mmap_lock. vma stays linked while it is held, and page tables are
+ * (truncate and MADV_REMOVE unmapping a range of a file from every
+ * process that maps it: zap_page_range_rmap).
+ * => the lock of an rmap tree vma is in is held: its file's i_mmap_lock.
+ *    vma stays linked while it is held, and page tables are
  *    freed only with the mm (mm/mm.c), after every VMA is unlinked.
  * Callbacks that change PTEs need WALK_LOCK_PTL. */
 static inline __attribute__((always_inline)) int
 walk_vma_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end,
 		    const struct mm_walk_ops *ops, void *private)
 {
-	BUG_ON(!vma->vm_shmem);
-	lockdep_assert_held(&vma->vm_shmem->i_mmap_lock);
+	BUG_ON(!vma->vm_file);
+	lockdep_assert_held(&vma_mapping(vma)->i_mmap_lock);
 	BUG_ON(start < vma->vm_start || end > vma->vm_end);
 	return __walk_page_range(vma->vm_mm, start, end, ops, private);
 }

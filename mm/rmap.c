@@ -1,13 +1,14 @@
 /*
  * mm/rmap.c — reverse mapping: anon_vma chains and interval trees, the
- * shmem VMA trees' upkeep when a range changes, and the walk from a page
- * to every PTE that maps it (see rmap.h for the picture).
+ * files' i_mmap trees, their upkeep when a range changes, and the walk
+ * from a page to every PTE that maps it (see rmap.h for the picture).
  *
  * Invariants:
  *   - every anonymous page of a VMA belongs (page->mapping) to an anon_vma
  *     that has an anon_vma_chain to that VMA;
- *   - every avc is in its anon_vma's tree under [vm_pgoff, vma_last_pgoff]
- *     of its VMA as they are now (vma_set_range refiles it);
+ *   - every avc is in its anon_vma's tree, and every file VMA in its
+ *     file's i_mmap, under [vm_pgoff, vma_last_pgoff] of the VMA as they
+ *     are now (vma_set_range refiles it);
  *   - page_mapcount(page) == the number of PTEs mapping the page;
  *   - an anon_vma's refcount counts the avcs in its tree, the pages that
  *     point at it and the child anon_vmas whose parent it is; at zero it is
@@ -18,16 +19,18 @@
  *
  * Locks, outermost first:
  *   mm->mmap_lock                 (changers of chains and of VMA ranges)
- *     page lock                   (migration; rmap_walk may be under it)
- *       anon_vma->root->lock      mutex, or shmem_object->i_mmap_lock
- *         mm->page_table_lock     spin, around each PTE a walk visits
+ *     page lock                   (migration, writeback; rmap_walk may be under it)
+ *       mapping->i_mmap_lock      mutex: a file's VMA tree
+ *         anon_vma->root->lock    mutex (a private file VMA is in both)
+ *           mm->page_table_lock   spin, around each PTE a walk visits
  * Refcounts and mapcounts change with interrupts off (uniprocessor atomics).
  */
 #include <mm/rmap.h>
 #include <mm/pgtable.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
-#include <mm/shmem.h>
+#include <mm/filemap.h>
+#include <fs/file.h>
 #include <mm/slab.h>
 #include <mm/swapops.h>
 #include <mm/vmstat.h>
@@ -163,21 +166,84 @@ vma_address(const struct page *page, const struct vm_area_struct *vma, uint32_t 
 	return true;
 }
 
-/* The lock of the trees that file vma: its anon_vma family's, or its shmem
- * object's (a VMA is in trees of one kind only: shared memory never COWs). */
+/* The locks of the trees that file vma: its file's i_mmap_lock and its
+ * anon_vma family's. */
 static void
 assert_rmap_trees_locked(struct vm_area_struct *vma)
 {
-	BUG_ON(vma->anon_vma && vma->vm_shmem);
 	if (vma->anon_vma)
 		lockdep_assert_held(&vma->anon_vma->root->lock);
-	if (vma->vm_shmem)
-		lockdep_assert_held(&vma->vm_shmem->i_mmap_lock);
+	if (vma->vm_file)
+		lockdep_assert_held(&vma_mapping(vma)->i_mmap_lock);
+}
+
+/* ---- file VMAs: i_mmap --------------------------------------------------- */
+
+struct address_space *
+vma_mapping(const struct vm_area_struct *vma)
+{
+	return vma->vm_file ? vma->vm_file->f_inode->i_mapping : NULL;
+}
+
+static void
+i_mmap_insert(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	lockdep_assert_held(&mapping->i_mmap_lock);
+	BUG_ON(interval_node_linked(&vma->shared));
+	interval_tree_insert(&vma->shared, vma->vm_pgoff, vma_last_pgoff(vma), &mapping->i_mmap);
+	mapping->nr_mapped_vmas++;
+}
+
+static void
+i_mmap_remove(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	lockdep_assert_held(&mapping->i_mmap_lock);
+	BUG_ON(!interval_node_linked(&vma->shared));
+	interval_tree_remove(&vma->shared, &mapping->i_mmap);
+	mapping->nr_mapped_vmas--;
+}
+
+void
+vma_link_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	mutex_lock(&mapping->i_mmap_lock);
+	i_mmap_insert(mapping, vma);
+	mutex_unlock(&mapping->i_mmap_lock);
+}
+
+void
+vma_unlink_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	mutex_lock(&mapping->i_mmap_lock);
+	i_mmap_remove(mapping, vma);
+	mutex_unlock(&mapping->i_mmap_lock);
+}
+
+static struct vm_area_struct *
+vma_of_shared(struct interval_node *n)
+{
+	return n ? container_of(n, struct vm_area_struct, shared) : NULL;
+}
+
+struct vm_area_struct *
+mapping_vma_first(struct address_space *mapping, uint32_t first, uint32_t last)
+{
+	return vma_of_shared(interval_tree_iter_first(&mapping->i_mmap, first, last));
+}
+
+struct vm_area_struct *
+mapping_vma_next(struct vm_area_struct *vma, uint32_t first, uint32_t last)
+{
+	return vma_of_shared(interval_tree_iter_next(&vma->shared, first, last));
 }
 
 /* Takes vma out of the interval trees that index it by page range: those
- * of the anon_vmas on its chain, or its shmem object's (as Linux's
- * anon_vma_interval_tree_pre_update_vma). Their lock held. */
+ * of the anon_vmas on its chain and its file's i_mmap (as Linux's
+ * anon_vma_interval_tree_pre_update_vma). Their locks held. */
 void
 vma_rmap_trees_remove(struct vm_area_struct *vma)
 {
@@ -186,8 +252,8 @@ vma_rmap_trees_remove(struct vm_area_struct *vma)
 	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_remove(avc);
-	if (vma->vm_shmem)
-		shmem_i_mmap_remove(vma->vm_shmem, vma);
+	if (vma->vm_file)
+		i_mmap_remove(vma_mapping(vma), vma);
 }
 
 /* Puts vma back into them under its new range (..._post_update_vma). */
@@ -199,8 +265,8 @@ vma_rmap_trees_insert(struct vm_area_struct *vma)
 	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_insert(avc);
-	if (vma->vm_shmem)
-		shmem_i_mmap_insert(vma->vm_shmem, vma);
+	if (vma->vm_file)
+		i_mmap_insert(vma_mapping(vma), vma);
 }
 
 /* ---- chains: prepare, clone, fork, unlink ------------------------------- */
@@ -430,7 +496,8 @@ page_dup_rmap(struct page *page)
 	assert_preemption_disabled();            /* a PTE change: page_table_lock held */
 	flags = local_irq_save();
 
-	page->_mapcount++;
+	if (++page->_mapcount == 0 && page_mapping(page))
+		mod_node_page_state(NR_FILE_MAPPED, 1);
 	local_irq_restore(flags);
 }
 
@@ -447,7 +514,8 @@ page_remove_rmap(struct page *page)
 		dump_page(page, "page_remove_rmap: not mapped");
 		BUG();
 	}
-	page->_mapcount--;
+	if (--page->_mapcount < 0 && page_mapping(page))
+		mod_node_page_state(NR_FILE_MAPPED, -1);
 	local_irq_restore(flags);
 }
 
@@ -518,16 +586,16 @@ rmap_walk_anon(struct page *page, struct anon_vma *av, const struct rmap_walk_co
 }
 
 static int
-rmap_walk_shmem(struct page *page, struct shmem_object *obj, const struct rmap_walk_control *rwc)
+rmap_walk_file(struct page *page, struct address_space *mapping, const struct rmap_walk_control *rwc)
 {
 	struct vm_area_struct *vma;
 	int visited = 0;
 
-	mutex_lock(&obj->i_mmap_lock);
-	shmem_for_each_vma(vma, obj, page->index, page->index)
+	mutex_lock(&mapping->i_mmap_lock);
+	mapping_for_each_vma(vma, mapping, page->index, page->index)
 		if (!visit_vma(page, vma, rwc, &visited))
 			break;
-	mutex_unlock(&obj->i_mmap_lock);
+	mutex_unlock(&mapping->i_mmap_lock);
 	return visited;
 }
 
@@ -535,7 +603,7 @@ int
 rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 {
 	struct anon_vma *av = page_anon_vma(page);
-	struct shmem_object *obj = page_shmem_object(page);
+	struct address_space *mapping = page_mapping(page);
 	int visited = 0;
 
 	/* the walk contract (rmap.h): no mmap_lock of another mm, unless the
@@ -544,8 +612,8 @@ rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 	       !mutex_owned(&migrate_mutex));
 	if (av)
 		visited = rmap_walk_anon(page, av, rwc);
-	else if (obj)
-		visited = rmap_walk_shmem(page, obj, rwc);
+	else if (mapping)
+		visited = rmap_walk_file(page, mapping, rwc);
 	count_vm_event(RMAP_WALK);
 	count_vm_events(RMAP_WALK_VMAS, (unsigned long)visited);
 	return visited;
@@ -627,6 +695,8 @@ pte_after_migration(struct vm_area_struct *vma, pte_t entry, struct page *page)
 		return pfn_pte(page_to_pfn(page), _PAGE_PROTNONE);
 	if (!is_write_migration_entry(entry))
 		prot &= ~_PAGE_RW;
+	else
+		prot |= _PAGE_RW;                /* vm_page_prot may lack it: writenotify */
 	if (PageFlag(page, PG_dirty))
 		prot |= _PAGE_DIRTY;
 	return pfn_pte(page_to_pfn(page), prot);
@@ -677,4 +747,27 @@ int
 try_to_unmap(struct page *page)
 {
 	return count_walk(page, NULL, unmap_one);
+}
+
+static bool
+mkclean_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
+{
+	struct count_arg *c = arg;
+	pte_t pte = *ptep;
+
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
+	if (!(vma->vm_flags & VM_SHARED) || !pte_present(pte) || !pte_maps_page(pte, page) ||
+	    !(pte_write(pte) || pte_dirty(pte)))
+		return true;
+	set_pte(ptep, pte_mkclean(pte_wrprotect(pte)));
+	flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
+	c->count++;
+	return true;
+}
+
+int
+page_mkclean(struct page *page)
+{
+	assert_page_locked(page);
+	return count_walk(page, NULL, mkclean_one);
 }

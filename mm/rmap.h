@@ -31,24 +31,27 @@
  * three anon_vmas per VMA (the root, and two that take turns) instead of
  * one more per generation.
  *
- * Shared anonymous pages (MAP_SHARED|MAP_ANONYMOUS) belong to a shmem
- * object (page->mapping = the object, tag clear; page->index = the page's
- * offset in it); the object's i_mmap is an interval tree of every VMA
- * mapping it, filed under the object offsets it maps (mm/shmem.h).
+ * File pages — the page cache of a file, and shared anonymous memory,
+ * which is a file of an internal tmpfs (mm/shmem.c) — belong to the
+ * file's address_space (page->mapping = it, tag clear; page->index = the
+ * page's offset in the file); the address_space's i_mmap is an interval
+ * tree of every VMA mapping the file, private or shared, filed under the
+ * file offsets it maps (seed 002: objrmap). A private file VMA is also on
+ * anon_vmas, for the copies its writes made.
  *
  * Invariants: page_mapcount(page) is exactly the number of PTEs, present
  * or PROT_NONE, that map the page, and each of them holds one reference
  * (a migration entry standing in for the page holds neither). Every
  * anonymous page of a VMA belongs to an anon_vma on that VMA's chain
- * list. Every avc (and every shmem VMA) is filed under its VMA's current
+ * list. Every avc (and every file VMA) is filed under its VMA's current
  * [vm_pgoff, vma_last_pgoff] (rmap_check verifies it). An anon_vma lives
  * while an avc, a page or a child anon_vma points at it (its refcount),
  * so a root outlives its whole family.
  *
- * Locks: mmap_lock → anon_vma->root->lock (mutex) → mm->page_table_lock
- * (spin). Writers of the chains and trees hold mmap_lock of the VMA's mm
- * and the root lock (or i_mmap_lock); rmap_walk holds the root lock (or
- * the shmem object's i_mmap_lock) and takes each mm's page_table_lock
+ * Locks: mmap_lock → page lock → i_mmap_lock → anon_vma->root->lock
+ * (mutexes) → mm->page_table_lock (spin). Writers of the chains and trees
+ * hold mmap_lock of the VMA's mm and the root lock (or i_mmap_lock);
+ * rmap_walk holds the root lock (or the file's i_mmap_lock) and takes each mm's page_table_lock
  * around its PTE. vm_start, vm_end and vm_pgoff of a VMA change only in
  * vma_set_range, which holds those locks and takes the VMA out of every
  * tree before the change and files it again after (Linux's
@@ -111,6 +114,11 @@ static inline struct anon_vma *page_anon_vma(const struct page *page)
 	return PageAnon(page) ? (struct anon_vma *)((uintptr_t)page->mapping - PAGE_MAPPING_ANON)
 			      : NULL;
 }
+/* The address_space of a page-cache page (files, shmem), else NULL. */
+static inline struct address_space *page_mapping(const struct page *page)
+{
+	return PageAnon(page) ? NULL : (struct address_space *)page->mapping;
+}
 
 /* An anon_vma's family shares one lock, its root's. */
 static inline void anon_vma_lock(struct anon_vma *av)   { mutex_lock(&av->root->lock); }
@@ -144,12 +152,31 @@ void get_anon_vma(struct anon_vma *av);
 /* Releases one reference of an anon_vma (a page's, or a walker's). */
 void put_anon_vma(struct anon_vma *av);
 /* vma_set_range's two halves (mm/vma.c): take vma out of the interval
- * trees that file it by page range (those of the anon_vmas on its chain,
- * or its shmem object's: never both, shared memory never COWs), and put
- * it back under its new range. Their lock is held: the anon_vma root lock
- * or the shmem i_mmap_lock. */
+ * trees that file it by page range (its file's i_mmap and those of the
+ * anon_vmas on its chain), and put it back under its new range. Their
+ * locks are held: the file's i_mmap_lock and the anon_vma root lock. */
 void vma_rmap_trees_remove(struct vm_area_struct *vma);
 void vma_rmap_trees_insert(struct vm_area_struct *vma);
+
+/* ---- file VMAs: the address_space's i_mmap ------------------------------ */
+
+/* The page cache vma maps (its file's), or NULL for anonymous memory. */
+struct address_space *vma_mapping(const struct vm_area_struct *vma);
+/* vma maps its file from now on / no longer: into or out of i_mmap.
+ * They take i_mmap_lock. */
+void vma_link_file(struct vm_area_struct *vma);
+void vma_unlink_file(struct vm_area_struct *vma);
+/* The first VMA of mapping, in order of vm_pgoff, that maps some file
+ * page in [first, last], and the next one after vma; NULL when there is
+ * none. i_mmap_lock held. */
+struct vm_area_struct *mapping_vma_first(struct address_space *mapping, uint32_t first, uint32_t last);
+struct vm_area_struct *mapping_vma_next(struct vm_area_struct *vma, uint32_t first, uint32_t last);
+/* For each VMA mapping some page of mapping in [first, last] (page
+ * offsets); i_mmap_lock held. A VMA maps file page p at vm_start +
+ * (p - vm_pgoff) pages. */
+#define mapping_for_each_vma(vma, mapping, first, last)                        \
+	for ((vma) = mapping_vma_first(mapping, first, last); (vma);           \
+	     (vma) = mapping_vma_next(vma, first, last))
 
 /* ---- mapcount bookkeeping (PTE changes) -------------------------------- */
 
@@ -178,8 +205,8 @@ struct rmap_walk_control {
 	bool (*visit)(struct page *page, struct vm_area_struct *vma, uint32_t addr,
 		      pte_t *ptep, void *arg);
 };
-/* Visits every (VMA, address) that may map page (anonymous or shmem).
- * Takes the anon_vma root lock or the shmem i_mmap_lock; the caller holds
+/* Visits every (VMA, address) that may map page (anonymous or file).
+ * Takes the anon_vma root lock or the file's i_mmap_lock; the caller holds
  * no mmap_lock of another mm (but the rmap checker, which holds them all
  * under migrate_mutex), and holds the page lock when it changes PTEs
  * (migration). All asserted (the first with lockcheck=1 only). Returns
@@ -199,8 +226,12 @@ int try_to_migrate(struct page *page);
  * or back at old if new is NULL (migration failed). */
 void remove_migration_ptes(struct page *old, struct page *new);
 /* Unmaps page from every PTE (dropping the references); returns how many
- * PTEs were cleared. Used by tests; reclaim will add swap entries. */
+ * PTEs were cleared. Truncate uses it for a page a fault mapped again;
+ * reclaim will add swap entries. */
 int try_to_unmap(struct page *page);
+/* Writeback: write-protects and cleans every PTE of a shared mapping that
+ * maps page (locked) writable, so the next store faults; how many. */
+int page_mkclean(struct page *page);
 
 /* ---- checking ---------------------------------------------------------- */
 

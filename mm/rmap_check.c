@@ -110,13 +110,13 @@ check_vma_filing(struct vm_area_struct *vma, bool verbose)
 		}
 	if (vma->anon_vma)
 		mutex_unlock(&vma->anon_vma->root->lock);
-	if (vma->vm_shmem) {
-		mutex_lock(&vma->vm_shmem->i_mmap_lock);
+	if (vma->vm_file) {
+		mutex_lock(&vma_mapping(vma)->i_mmap_lock);
 		if (!filed_under_range(&vma->shared, vma)) {
-			report_filing(verbose, vma, "its shmem object's i_mmap", &vma->shared);
+			report_filing(verbose, vma, "its file's i_mmap", &vma->shared);
 			errors++;
 		}
-		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
+		mutex_unlock(&vma_mapping(vma)->i_mmap_lock);
 	}
 	return errors;
 }
@@ -176,10 +176,10 @@ check_frame(struct page *page, int ptes, bool verbose)
 	if (!ptes)
 		return errors;
 	if (!page->mapping) {
-		report(verbose, page, "mapped page without anon_vma or shmem object", 1, 0);
+		report(verbose, page, "mapped page without anon_vma or address_space", 1, 0);
 		return errors + 1;
 	}
-	refs_needed = ptes + (page_shmem_object(page) ? 1 : 0);
+	refs_needed = ptes + (page_mapping(page) ? 1 : 0);
 	if (page_count(page) < refs_needed) {
 		report(verbose, page, "references below mappings", refs_needed, page_count(page));
 		errors++;

@@ -1,251 +1,98 @@
 /*
- * mm/shmem.c — shared anonymous memory objects (see shmem.h).
+ * mm/shmem.c — the internal tmpfs behind shared anonymous memory (see
+ * shmem.h). Its files live only in their page cache: a page never
+ * written reads as zeros (there is no readpage: mm/filemap.c fills such
+ * pages with zeros), and there is no writepage, so their pages stay
+ * until the file goes (the last VMA or descriptor lets go of it) or a
+ * hole is punched. Reclaim will give them a swap-backed writepage.
  *
- * Invariant: pages[i], when not NULL, has page->mapping == obj (with the
- * PAGE_MAPPING_SHMEM tag clear: it is not anonymous) and page->index == i,
- * so reverse mapping can go from the page back to the object.
+ * The files are never linked into any directory: they have no dentry,
+ * and /proc/PID/maps names them as Linux does, "/dev/zero (deleted)"
+ * on device 00:01.
  *
- * i_mmap holds every VMA mapping the object in an interval tree keyed by
- * the object pages it maps, [vm_pgoff, vma_last_pgoff], so that rmap_walk
- * goes from a page to the PTEs of exactly the VMAs that cover it, and an
- * operation on a range of the object (MADV_REMOVE) to the VMAs that map
- * some of it. A VMA is filed under its range of the moment: vma_set_range
- * (mm/vma.c) refiles it, under i_mmap_lock, when the range changes.
+ * Invariants: the file's size is the size of the mapping that created
+ * it (mremap may grow the VMA past it: the pages past EOF fault SIGBUS,
+ * as on Linux).
  *
- * Punching a hole (MADV_REMOVE) first unmaps the range from every VMA on
- * i_mmap, in every process, then takes each page out under its page lock;
- * a shared fault maps a page only under that lock and only if the page is
- * still the object's, so no process keeps a page the object let go.
- *
- * Locks: mmap_lock → page lock → i_mmap_lock → page_table_lock, and
- * mmap_lock → page lock → lock (mutexes; the page lock only where a page
- * is evicted or replaced); i_mmap_lock and lock are never held together.
+ * Locks: those of the page cache (mm/filemap.h); shmem_punch_hole runs
+ * under mmap_lock (madvise) and takes each page's lock (truncate's order).
  */
 #include <mm/shmem.h>
+#include <mm/filemap.h>
 #include <mm/mm_types.h>
-#include <mm/page_alloc.h>
-#include <mm/slab.h>
-#include <mm/memory.h>
-#include <mm/page_lock.h>
+#include <mm/rmap.h>
+#include <fs/file.h>
+#include <kernel/errno.h>
 #include <kernel/printk.h>
-#include <arch/x86/irqflags.h>
 
-struct shmem_object *
-shmem_create(uint32_t nr_pages)
+#define SHMEM_DEV MKDEV(0, 1)       /* Linux's internal shm mount */
+
+static struct super_block *shm_sb;
+
+static int
+shmem_truncate(struct inode *inode, loff_t size)
 {
-	struct shmem_object *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
-
-	if (!obj)
-		return NULL;
-	obj->pages = kzalloc(nr_pages * sizeof(obj->pages[0]), GFP_KERNEL);
-	if (!obj->pages) {
-		kfree(obj);
-		return NULL;
-	}
-	mutex_init(&obj->lock, "shmem");
-	mutex_init(&obj->i_mmap_lock, "shmem_i_mmap");
-	obj->i_mmap = RB_ROOT;
-	obj->refcount = 1;
-	obj->nr_pages = nr_pages;
-	return obj;
+	truncate_setsize(inode, size);
+	return 0;
 }
 
-struct shmem_object *
-shmem_get(struct shmem_object *obj)
-{
-	uint32_t flags = local_irq_save();
+static const struct file_operations shmem_file_operations = {
+	.read = generic_file_read,
+	.write = generic_file_write,
+	.mmap = generic_file_mmap,
+};
 
-	obj->refcount++;
-	local_irq_restore(flags);
-	return obj;
+static const struct inode_operations shmem_inode_operations = {
+	.truncate = shmem_truncate,
+};
+
+struct file *
+shmem_file_setup(loff_t size)
+{
+	struct inode *inode;
+	struct file *f;
+
+	if (!shm_sb && !(shm_sb = alloc_super("tmpfs", SHMEM_DEV)))
+		return ERR_PTR(-ENOMEM);
+	inode = new_inode(shm_sb, S_IFREG | 0777);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	inode->i_nlink = 0;                      /* never linked anywhere */
+	inode->i_size = size;
+	inode->i_op = &shmem_inode_operations;
+	inode->i_fop = &shmem_file_operations;
+	f = alloc_file(NULL, inode, O_RDWR, &shmem_file_operations);
+	iput(inode);                             /* the file holds it now */
+	return f ? f : ERR_PTR(-ENOMEM);
 }
 
-void
-shmem_put(struct shmem_object *obj)
+bool
+vma_is_shmem(const struct vm_area_struct *vma)
 {
-	uint32_t flags = local_irq_save();
-	int left = --obj->refcount;
-
-	local_irq_restore(flags);
-	if (left)
-		return;
-	BUG_ON(!RB_EMPTY_ROOT(&obj->i_mmap));
-	for (uint32_t i = 0; i < obj->nr_pages; i++) {
-		if (obj->pages[i]) {
-			obj->pages[i]->mapping = NULL;
-			put_page(obj->pages[i]);
-		}
-	}
-	kfree(obj->pages);
-	kfree(obj);
+	return vma->vm_file && shm_sb && vma->vm_file->f_inode->i_sb == shm_sb;
 }
 
-struct page *
-shmem_find_or_create_page(struct shmem_object *obj, uint32_t pgoff)
+int
+shmem_zero_setup(struct vm_area_struct *vma)
 {
-	struct page *page;
+	struct file *f = shmem_file_setup((loff_t)vma_pages(vma) << PAGE_SHIFT);
 
-	if (pgoff >= obj->nr_pages)
-		return NULL;
-	mutex_lock(&obj->lock);
-	page = obj->pages[pgoff];
-	if (!page) {
-		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (page) {
-			page->mapping = obj;
-			page->index = pgoff;
-			obj->pages[pgoff] = page;        /* the object's reference */
-		}
-	}
-	if (page)
-		get_page(page);                  /* the caller's reference */
-	mutex_unlock(&obj->lock);
-	return page;
+	BUG_ON(!(vma->vm_flags & VM_SHARED) || interval_node_linked(&vma->shared));
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	vma->vm_file = f;                        /* the VMA's reference */
+	vma->vm_pgoff = 0;
+	return 0;
 }
 
-struct page *
-shmem_peek_page(struct shmem_object *obj, uint32_t pgoff)
+/* No i_mutex: madvise holds mmap_lock, which nests inside it, and a file
+ * of this tmpfs is never written nor truncated through the VFS (it has no
+ * name and no descriptor), so nothing here races with a write(). */
+int
+shmem_punch_hole(struct inode *inode, loff_t start, loff_t len)
 {
-	return pgoff < obj->nr_pages ? obj->pages[pgoff] : NULL;
-}
-
-void
-shmem_replace_page(struct shmem_object *obj, struct page *oldpage, struct page *newpage)
-{
-	assert_page_locked(oldpage);
-	assert_page_locked(newpage);
-	mutex_lock(&obj->lock);
-	BUG_ON(obj->pages[oldpage->index] != oldpage);
-	newpage->mapping = obj;
-	newpage->index = oldpage->index;
-	obj->pages[oldpage->index] = newpage;
-	oldpage->mapping = NULL;
-	mutex_unlock(&obj->lock);
-	put_page(oldpage);                       /* the object's reference */
-}
-
-/* The page at pgoff with a reference for the caller, or NULL. */
-static struct page *
-shmem_get_page(struct shmem_object *obj, uint32_t pgoff)
-{
-	struct page *page;
-
-	mutex_lock(&obj->lock);
-	page = obj->pages[pgoff];
-	if (page)
-		get_page(page);
-	mutex_unlock(&obj->lock);
-	return page;
-}
-
-/* Takes page out of obj under its page lock, so that neither a migration
- * nor a fault is halfway through it (do_shared_page maps a shmem page only
- * while it holds the lock and page->mapping is still obj). A mapping that
- * a fault made after the caller's shmem_unmap_range is undone. False if
- * the page had left obj meanwhile (a migration put another in its place). */
-static bool
-shmem_evict_page(struct shmem_object *obj, struct page *page)
-{
-	bool ours;
-
-	lock_page(page);
-	mutex_lock(&obj->lock);
-	ours = page->mapping == obj;
-	if (ours)
-		obj->pages[page->index] = NULL;
-	mutex_unlock(&obj->lock);
-	if (ours) {
-		if (page_mapcount(page))
-			shmem_unmap_range(obj, page->index, page->index);
-		page->mapping = NULL;
-		put_page(page);                  /* the object's reference */
-	}
-	unlock_page(page);
-	return ours;
-}
-
-void
-shmem_punch_hole(struct shmem_object *obj, uint32_t first, uint32_t count)
-{
-	for (uint32_t i = first; i < first + count && i < obj->nr_pages;) {
-		struct page *page = shmem_get_page(obj, i);
-
-		if (!page || shmem_evict_page(obj, page))
-			i++;                     /* else a migrated page: look again */
-		if (page)
-			put_page(page);
-	}
-}
-
-/* ---- every VMA of the object ------------------------------------------- */
-
-/* Unmaps, in vma, the pages of its object whose offsets are in [first, last]. */
-static void
-zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last)
-{
-	uint32_t lo = first > vma->vm_pgoff ? first : vma->vm_pgoff;
-	uint32_t hi = last < vma_last_pgoff(vma) ? last : vma_last_pgoff(vma);
-
-	if (lo <= hi)
-		zap_page_range_rmap(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
-			       vma->vm_start + ((hi - vma->vm_pgoff + 1) << PAGE_SHIFT));
-}
-
-void
-shmem_unmap_range(struct shmem_object *obj, uint32_t first, uint32_t last)
-{
-	struct vm_area_struct *vma;
-
-	mutex_lock(&obj->i_mmap_lock);
-	shmem_for_each_vma(vma, obj, first, last)   /* every VMA mapping a page of the range */
-		zap_vma_pgoffs(vma, first, last);
-	mutex_unlock(&obj->i_mmap_lock);
-}
-
-void
-shmem_i_mmap_insert(struct shmem_object *obj, struct vm_area_struct *vma)
-{
-	BUG_ON(vma->vm_shmem != obj || interval_node_linked(&vma->shared));
-	interval_tree_insert(&vma->shared, vma->vm_pgoff, vma_last_pgoff(vma), &obj->i_mmap);
-}
-
-void
-shmem_i_mmap_remove(struct shmem_object *obj, struct vm_area_struct *vma)
-{
-	BUG_ON(vma->vm_shmem != obj || !interval_node_linked(&vma->shared));
-	interval_tree_remove(&vma->shared, &obj->i_mmap);
-}
-
-void
-shmem_link_vma(struct shmem_object *obj, struct vm_area_struct *vma)
-{
-	mutex_lock(&obj->i_mmap_lock);
-	shmem_i_mmap_insert(obj, vma);
-	mutex_unlock(&obj->i_mmap_lock);
-}
-
-void
-shmem_unlink_vma(struct shmem_object *obj, struct vm_area_struct *vma)
-{
-	mutex_lock(&obj->i_mmap_lock);
-	shmem_i_mmap_remove(obj, vma);
-	mutex_unlock(&obj->i_mmap_lock);
-}
-
-static struct vm_area_struct *
-vma_of_shared(struct interval_node *n)
-{
-	return n ? container_of(n, struct vm_area_struct, shared) : NULL;
-}
-
-struct vm_area_struct *
-shmem_vma_first(struct shmem_object *obj, uint32_t first, uint32_t last)
-{
-	return vma_of_shared(interval_tree_iter_first(&obj->i_mmap, first, last));
-}
-
-struct vm_area_struct *
-shmem_vma_next(struct vm_area_struct *vma, uint32_t first, uint32_t last)
-{
-	return vma_of_shared(interval_tree_iter_next(&vma->shared, first, last));
+	truncate_pagecache_range(inode, start, start + len - 1);
+	return 0;
 }

@@ -4,21 +4,22 @@
  * VMAs never overlap. They are linked in a red-black tree keyed by
  * vm_start and, in the same order, on mm->mmap_list. Splitting keeps both
  * halves' pages where rmap expects them: the upper half's vm_pgoff
- * advances by the pages left in the lower half, for file, shmem and
- * anonymous VMAs alike, and it joins every anon_vma the lower half is on.
+ * advances by the pages left in the lower half, for file (shared memory
+ * is a file too) and anonymous VMAs alike, and it joins every anon_vma
+ * the lower half is on and its file's i_mmap.
  * Two neighbours merge only when nothing about them differs but their
- * ranges: flags, file or shmem object (with contiguous offsets), and
+ * ranges: flags, file (with contiguous offsets), and
  * anon_vma (or one has none yet and the other's is not shared by fork).
  *
  * Locks: the caller holds mm->mmap_lock for everything here; a VMA's
- * range changes through vma_set_range (its anon_vma or shmem lock), so
+ * range changes through vma_set_range (its file's i_mmap_lock and its
+ * anon_vma lock), so
  * rmap walkers that hold only those see consistent ranges.
  */
 #include <mm/vma.h>
 #include <mm/mman.h>
 #include <mm/rmap.h>
 #include <mm/slab.h>
-#include <mm/shmem.h>
 #include <kernel/printk.h>
 #include <kernel/uaccess.h>
 #include <kernel/errno.h>
@@ -54,19 +55,17 @@ vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, ui
 }
 
 void
-vma_set_shmem(struct vm_area_struct *vma, struct shmem_object *obj)
+vma_set_file(struct vm_area_struct *vma, struct file *file)
 {
-	vma->vm_shmem = shmem_get(obj);
-	shmem_link_vma(obj, vma);
+	vma->vm_file = get_file(file);
+	vma_link_file(vma);
 }
 
 int
 vma_copy_backing(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	if (src->vm_file)
-		dst->vm_file = get_file(src->vm_file);
-	if (src->vm_shmem)
-		vma_set_shmem(dst, src->vm_shmem);
+		vma_set_file(dst, src->vm_file);
 	return anon_vma_clone(dst, src);
 }
 
@@ -75,11 +74,10 @@ vma_free(struct vm_area_struct *vma)
 {
 	BUG_ON(!RB_EMPTY_NODE(&vma->vm_rb));      /* unlinked first */
 	unlink_anon_vmas(vma);
-	if (vma->vm_file)
+	if (vma->vm_file) {
+		if (interval_node_linked(&vma->shared))
+			vma_unlink_file(vma);
 		fput(vma->vm_file);
-	if (vma->vm_shmem) {
-		shmem_unlink_vma(vma->vm_shmem, vma);
-		shmem_put(vma->vm_shmem);
 	}
 	kmem_cache_free(vma_cache, vma);
 }
@@ -182,23 +180,24 @@ void
 vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
 {
 	struct anon_vma *av = vma->anon_vma;
+	struct address_space *mapping = vma_mapping(vma);
 
 	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	BUG_ON(start >= end || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(end));
 	BUG_ON(!av && !list_empty(&vma->anon_vma_chain));
+	if (mapping)
+		mutex_lock(&mapping->i_mmap_lock);
 	if (av)
 		anon_vma_lock(av);
-	if (vma->vm_shmem)
-		mutex_lock(&vma->vm_shmem->i_mmap_lock);
 	vma_rmap_trees_remove(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
 	vma_rmap_trees_insert(vma);
-	if (vma->vm_shmem)
-		mutex_unlock(&vma->vm_shmem->i_mmap_lock);
 	if (av)
 		anon_vma_unlock(av);
+	if (mapping)
+		mutex_unlock(&mapping->i_mmap_lock);
 }
 
 /* True if the stack may grow down to start past prev, the VMA below it:
@@ -286,7 +285,7 @@ vmas_mergeable(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
 	       a->vm_page_prot == b->vm_page_prot && a->vm_file == b->vm_file &&
-	       a->vm_shmem == b->vm_shmem && anon_vmas_mergeable(a, b) &&
+	       anon_vmas_mergeable(a, b) &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 

@@ -9,14 +9,14 @@
 
 struct vm_area_struct *vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end,
 				 uint32_t flags, uint32_t pgoff);
-/* dst (a new VMA of the same mm) shares src's backing: file, shmem
- * object, anon_vmas. 0 or -ENOMEM. */
+/* dst (a new VMA of the same mm) shares src's backing: file (and its
+ * i_mmap), anon_vmas. 0 or -ENOMEM. */
 int vma_copy_backing(struct vm_area_struct *dst, struct vm_area_struct *src);
-struct shmem_object;
-/* vma maps obj (takes a reference, joins the object's VMA list). */
-void vma_set_shmem(struct vm_area_struct *vma, struct shmem_object *obj);
-/* Drops the VMA's references (file, shmem object) and frees it; it must
- * already be unlinked and its pages unmapped. */
+struct file;
+/* vma maps file (takes a reference, joins the file's i_mmap). */
+void vma_set_file(struct vm_area_struct *vma, struct file *file);
+/* Drops the VMA's references (file, i_mmap, anon_vmas) and frees it; it
+ * must already be unlinked and its pages unmapped. */
 void vma_free(struct vm_area_struct *vma);
 
 /* The first VMA with vm_end > addr (it may start above addr), or NULL. */

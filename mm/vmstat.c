@@ -7,6 +7,32 @@
 #include <libk/string.h>
 
 static unsigned long vm_events[NR_VM_EVENT_ITEMS];
+static long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+
+const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
+	[NR_FILE_PAGES] = "nr_file_pages",
+	[NR_FILE_DIRTY] = "nr_dirty",
+	[NR_WRITEBACK] = "nr_writeback",
+	[NR_FILE_MAPPED] = "nr_mapped",
+	[NR_SHMEM] = "nr_shmem",
+};
+
+void
+mod_node_page_state(enum node_stat_item item, long delta)
+{
+	uint32_t flags = local_irq_save();
+
+	vm_node_stat[item] += delta;
+	local_irq_restore(flags);
+}
+
+unsigned long
+global_node_page_state(enum node_stat_item item)
+{
+	long v = vm_node_stat[item];
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGFAULT] = "pgfault",

@@ -2,6 +2,10 @@
  * mm/vmstat.h — event counters of the VM, shown by /proc/vmstat as
  * "name value" lines (Linux's names where Linux has the event).
  * Counters only grow; they are updated with interrupts off.
+ *
+ * Beside them, state counters: how many pages are in some state now
+ * (page cache, dirty, under writeback, mapped), which go up and down and
+ * are shown first in /proc/vmstat and in /proc/meminfo.
  */
 #ifndef MM_VMSTAT_H
 #define MM_VMSTAT_H
@@ -22,6 +26,20 @@ enum vm_event_item {
 	RMAP_CHECK_ERRORS,        /* mismatches it found, in all runs */
 	NR_VM_EVENT_ITEMS
 };
+
+/* Pages in a state, now (Linux's node_stat_item). */
+enum node_stat_item {
+	NR_FILE_PAGES,            /* in some page cache (files and shmem): Cached */
+	NR_FILE_DIRTY,            /* dirty pages of files with backing store: Dirty */
+	NR_WRITEBACK,             /* being written back: Writeback */
+	NR_FILE_MAPPED,           /* page-cache pages mapped by some PTE: Mapped */
+	NR_SHMEM,                 /* of them, those of files with no backing store
+				   * (shared memory, tmpfs, ramfs): Shmem */
+	NR_VM_NODE_STAT_ITEMS
+};
+extern const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS];
+void mod_node_page_state(enum node_stat_item item, long delta);
+unsigned long global_node_page_state(enum node_stat_item item);
 
 /* The /proc/vmstat name of each item, indexed by enum vm_event_item. */
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

@@ -8,7 +8,7 @@
  * end the bio before returning (the RAM disk, ATA PIO) or later from an
  * interrupt; submit_bio_wait does not care which.
  *
- * Locks: blkdev_list_lock (spin, leaf) guards the device list;
+ * Locks: blkdev_list_lock (spin, irqs off, leaf) guards the device list;
  * bdev->lock (mutex) is held across the driver's submit_bio.
  */
 #include <drivers/block/blkdev.h>
@@ -24,10 +24,12 @@ static DEFINE_SPINLOCK(blkdev_list_lock);
 void
 add_disk(struct block_device *bdev)
 {
+	uint32_t flags;
+
 	mutex_init(&bdev->lock, "bd_lock");
-	spin_lock(&blkdev_list_lock);
+	flags = spin_lock_irqsave(&blkdev_list_lock);
 	list_add_tail(&bdev->bd_list, &blkdev_list);
-	spin_unlock(&blkdev_list_lock);
+	spin_unlock_irqrestore(&blkdev_list_lock, flags);
 	printk(KERN_INFO "block: %s (%u:%u), %llu sectors (%llu KiB)%s\n", bdev->bd_name,
 	       bdev->bd_dev >> 8, bdev->bd_dev & 0xff, bdev->bd_nr_sectors,
 	       bdev->bd_nr_sectors / 2, bdev->bd_read_only ? ", read-only" : "");
@@ -37,14 +39,14 @@ struct block_device *
 blkdev_get(uint32_t dev)
 {
 	struct block_device *bdev, *found = NULL;
+	uint32_t flags = spin_lock_irqsave(&blkdev_list_lock);
 
-	spin_lock(&blkdev_list_lock);
 	list_for_each_entry(bdev, &blkdev_list, bd_list)
 		if (bdev->bd_dev == dev) {
 			found = bdev;
 			break;
 		}
-	spin_unlock(&blkdev_list_lock);
+	spin_unlock_irqrestore(&blkdev_list_lock, flags);
 	return found;
 }
 
@@ -52,14 +54,14 @@ struct block_device *
 blkdev_get_by_name(const char *name)
 {
 	struct block_device *bdev, *found = NULL;
+	uint32_t flags = spin_lock_irqsave(&blkdev_list_lock);
 
-	spin_lock(&blkdev_list_lock);
 	list_for_each_entry(bdev, &blkdev_list, bd_list)
 		if (strcmp(bdev->bd_name, name) == 0) {
 			found = bdev;
 			break;
 		}
-	spin_unlock(&blkdev_list_lock);
+	spin_unlock_irqrestore(&blkdev_list_lock, flags);
 	return found;
 }
 

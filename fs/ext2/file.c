@@ -1,180 +1,107 @@
 /*
- * fs/ext2/file.c — regular files of ext2: read, write, mmap, fsync, and
- * changing the size (truncate).
+ * fs/ext2/file.c — regular files of ext2: read, write, mmap and fsync
+ * through the page cache (mm/filemap.c), the address_space operations that
+ * move its pages to and from the disk (fs/mpage.c with ext2_get_block),
+ * and changing a file's size.
  *
- * INTERIM (until the page cache of mm/filemap.c lands): data moves block
- * by block through the buffer cache, found with ext2_get_block. A hole
- * reads as zeros; a block allocated for a write that does not cover it
- * whole is zeroed first. The page cache replaces this with
- * generic_file_read/write and fs/mpage.c's address_space operations.
+ * Invariants: the blocks of a file past i_size are freed by every
+ * truncate, and a write that fails to allocate frees what it allocated
+ * past EOF, so e2fsck never finds blocks beyond the size; the tail of the
+ * last block past EOF is zero on the disk after a truncate (growing the
+ * file again shows zeros).
  *
- * Locks: i_mutex around the size change of a write and around truncate;
- * no lock is held while user memory is copied (a fault there may read
- * this very file).
+ * Locks: i_mutex (held by write() and truncate) → page lock → ext2_alloc
+ * → ext2_sb → buffer; see mm/LOCKING.md.
  */
 #include <fs/ext2/ext2.h>
 #include <fs/buffer.h>
 #include <fs/file.h>
-#include <fs/internal.h>
+#include <fs/mpage.h>
 #include <kernel/errno.h>
-#include <libk/string.h>
+#include <mm/filemap.h>
 
-/* Bytes of the block holding pos that one step of a read or write moves. */
-static size_t
-step_len(struct super_block *sb, loff_t pos, size_t left)
+static int
+ext2_readpage(struct address_space *mapping, struct page *page)
 {
-	size_t n = sb->s_blocksize - (size_t)(pos & (sb->s_blocksize - 1));
-
-	return n < left ? n : left;
+	return block_readpage(mapping, page, ext2_get_block);
 }
 
-static ssize_t
-ext2_file_read(struct file *f, struct iobuf *b, loff_t *pos)
+static int
+ext2_writepage(struct address_space *mapping, struct page *page)
 {
-	struct inode *inode = f->f_inode;
-	struct super_block *sb = inode->i_sb;
-	size_t done = 0;
-
-	if (*pos < 0)
-		return -EINVAL;
-	while (b->left && *pos < inode->i_size) {
-		size_t n = step_len(sb, *pos, b->left);
-		uint32_t off = (uint32_t)(*pos & (sb->s_blocksize - 1)), phys;
-		int err = ext2_get_block(inode, (uint32_t)(*pos >> sb->s_blocksize_bits), &phys, false);
-
-		if ((loff_t)n > inode->i_size - *pos)
-			n = (size_t)(inode->i_size - *pos);
-		if (err >= 0 && phys) {
-			struct buffer_head *bh = bread(sb->s_bdev, phys, sb->s_blocksize);
-
-			err = bh ? iobuf_put(b, bh->b_data + off, n) : -EIO;
-			brelse(bh);
-		} else if (err >= 0) {
-			err = iobuf_zero(b, n);
-		}
-		if (err < 0)
-			return done ? (ssize_t)done : err;
-		*pos += n;
-		done += n;
-	}
-	return (ssize_t)done;
+	return block_writepage(mapping, page, ext2_get_block);
 }
 
-/* The buffer of file block iblock for a write of [off, off+n) into it. */
-static struct buffer_head *
-block_for_write(struct inode *inode, loff_t pos, uint32_t off, size_t n, int *err)
+/* Blocks allocated for a write that then failed lie past EOF: free them. */
+static int
+ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned from, unsigned to)
 {
-	struct super_block *sb = inode->i_sb;
-	uint32_t phys;
-	struct buffer_head *bh;
-	int ret = ext2_get_block(inode, (uint32_t)(pos >> sb->s_blocksize_bits), &phys, true);
+	struct inode *inode = mapping->host;
+	int err;
 
-	if (ret < 0) {
-		*err = ret;
-		return NULL;
-	}
-	if (ret == 1 || (off == 0 && n == sb->s_blocksize)) {
-		bh = getblk(sb->s_bdev, phys, sb->s_blocksize);
-		if (bh && !buffer_uptodate(bh)) {
-			memset(bh->b_data, 0, sb->s_blocksize);
-			set_buffer_uptodate(bh);
-		}
-	} else {
-		bh = bread(sb->s_bdev, phys, sb->s_blocksize);
-	}
-	*err = bh ? 0 : -EIO;
-	return bh;
-}
-
-static ssize_t
-ext2_file_write(struct file *f, struct iobuf *b, loff_t *pos)
-{
-	struct inode *inode = f->f_inode;
-	struct super_block *sb = inode->i_sb;
-	loff_t max = ext2_max_size(sb);
-	size_t done = 0;
-	int err = 0;
-
-	if (*pos < 0)
-		return -EINVAL;
-	if (sb_rdonly(sb))
+	if (sb_rdonly(inode->i_sb))
 		return -EROFS;
-	if (f->f_flags & O_APPEND)
-		*pos = inode->i_size;
-	if (*pos >= max)
-		return b->left ? -EFBIG : 0;
-	if ((loff_t)b->left > max - *pos)
-		b->left = (size_t)(max - *pos);
-	while (b->left) {
-		size_t n = step_len(sb, *pos, b->left);
-		uint32_t off = (uint32_t)(*pos & (sb->s_blocksize - 1));
-		struct buffer_head *bh = block_for_write(inode, *pos, off, n, &err);
-
-		if (bh) {
-			err = iobuf_get(b, bh->b_data + off, n);
-			mark_buffer_dirty(bh);
-			brelse(bh);
-		}
-		if (err)
-			break;
-		*pos += n;
-		done += n;
-		mutex_lock(&inode->i_mutex);
-		if (*pos > inode->i_size)
-			inode->i_size = *pos;
-		mutex_unlock(&inode->i_mutex);
-	}
-	if (!done)
-		return err;
-	ext2_inode_touch(inode, true);
-	return (ssize_t)done;
+	err = block_prepare_write(mapping, page, from, to, ext2_get_block);
+	if (err)
+		ext2_truncate_blocks(inode, inode->i_size);
+	return err;
 }
+
+const struct address_space_operations ext2_aops = {
+	.readpage = ext2_readpage,
+	.writepage = ext2_writepage,
+	.prepare_write = ext2_prepare_write,
+};
 
 /* i_op->truncate: i_mutex held. */
 int
 ext2_setsize(struct inode *inode, loff_t size)
 {
 	struct super_block *sb = inode->i_sb;
-	uint32_t tail = (uint32_t)(size & (sb->s_blocksize - 1));
+	int err;
 
 	if (sb_rdonly(sb))
 		return -EROFS;
-	if (size > ext2_max_size(sb))
+	if (size > sb->s_maxbytes)
 		return -EFBIG;
-	if (size < inode->i_size && tail) {
-		/* zero the rest of the new last block, so growing shows zeros */
-		uint32_t phys;
-		int err = ext2_get_block(inode, (uint32_t)(size >> sb->s_blocksize_bits), &phys, false);
-
-		if (err >= 0 && phys) {
-			struct buffer_head *bh = bread(sb->s_bdev, phys, sb->s_blocksize);
-
-			if (bh) {
-				memset(bh->b_data + tail, 0, sb->s_blocksize - tail);
-				mark_buffer_dirty(bh);
-				brelse(bh);
-			}
-		}
+	if (size < inode->i_size) {
+		err = block_truncate_page(inode->i_mapping, size, ext2_get_block);
+		if (err)
+			return err;
 	}
-	inode->i_size = size;
+	truncate_setsize(inode, size);
 	return ext2_truncate_blocks(inode, size);
 }
 
+/* The file's pages and inode (generic_file_fsync), then the metadata its
+ * blocks hang from: indirect blocks, bitmaps, descriptors (all the dirty
+ * buffers of the device). */
 static int
 ext2_fsync(struct file *f, bool datasync)
 {
 	struct super_block *sb = f->f_inode->i_sb;
 	int err;
 
-	(void)datasync;
 	if (sb_rdonly(sb))
 		return 0;
-	err = ext2_write_inode(f->f_inode, false);
-	return err ? err : sync_blockdev(sb->s_bdev);
+	err = generic_file_fsync(f, datasync);
+	if (!err)
+		err = ext2_write_inode(f->f_inode, false);
+	if (!err)
+		err = sync_blockdev(sb->s_bdev);
+	return err;
+}
+
+static ssize_t
+ext2_file_write(struct file *f, struct iobuf *b, loff_t *pos)
+{
+	if (sb_rdonly(f->f_inode->i_sb))
+		return -EROFS;
+	return generic_file_write(f, b, pos);
 }
 
 const struct file_operations ext2_file_operations = {
-	.read = ext2_file_read,
+	.read = generic_file_read,
 	.write = ext2_file_write,
 	.mmap = generic_file_mmap,
 	.fsync = ext2_fsync,
@@ -182,8 +109,4 @@ const struct file_operations ext2_file_operations = {
 
 const struct inode_operations ext2_file_inode_operations = {
 	.truncate = ext2_setsize,
-};
-
-const struct address_space_operations ext2_aops = {
-	.readpage = NULL,
 };

@@ -237,7 +237,8 @@ ext2_mount(struct file_system_type *type, unsigned flags, struct block_device *b
 	sb = alloc_super("ext2", bdev->bd_dev);
 	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
 	if (!sb || !sbi) {
-		kfree(sb);
+		if (sb)
+			destroy_super(sb);
 		kfree(sbi);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -262,6 +263,9 @@ ext2_mount(struct file_system_type *type, unsigned flags, struct block_device *b
 		err = read_group_descs(sb, sbi);
 	if (err)
 		goto out_free;
+	sb->s_maxbytes = ext2_max_size(sb);
+	if (sb->s_maxbytes > MAX_LFS_FILESIZE)
+		sb->s_maxbytes = MAX_LFS_FILESIZE;
 
 	root = ext2_iget(sb, EXT2_ROOT_INO);
 	if (IS_ERR(root)) {
@@ -294,7 +298,7 @@ ext2_mount(struct file_system_type *type, unsigned flags, struct block_device *b
 out_free:
 	release_sbi(sbi);
 	invalidate_bdev(bdev);
-	kfree(sb);
+	destroy_super(sb);
 	return ERR_PTR(err);
 }
 
@@ -339,24 +343,27 @@ ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
-/* Copies every cached inode into its inode-table buffer. */
+/* Writes every cached inode's dirty pages and copies the inode into its
+ * inode-table buffer. */
 static void
 write_all_inodes(struct super_block *sb)
 {
 	struct inode *inode, *prev = NULL;
+	uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
 
-	spin_lock(&inode_sb_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		if (inode->i_state & (I_NEW | I_FREEING | I_BAD))
 			continue;
 		igrab(inode);
-		spin_unlock(&inode_sb_list_lock);
+		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 		iput(prev);              /* may evict: never under the list lock */
 		prev = inode;
+		if (inode->i_data.nrpages)
+			filemap_write_and_wait(&inode->i_data);
 		ext2_write_inode(inode, false);
-		spin_lock(&inode_sb_list_lock);
+		flags = spin_lock_irqsave(&inode_sb_list_lock);
 	}
-	spin_unlock(&inode_sb_list_lock);
+	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
 	iput(prev);
 }
 

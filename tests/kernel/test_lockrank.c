@@ -19,9 +19,14 @@ KTEST(lockrank_tree_order)
 	KT_CHECK(lockrank_allowed(LC_MIGRATE, LC_ANON_VMA), "anon_vma under migrate_mutex refused");
 	KT_CHECK(!lockrank_allowed(LC_PAGE_TABLE, LC_MMAP), "mmap_lock under page_table_lock allowed");
 	KT_CHECK(!lockrank_allowed(LC_MMAP, LC_MIGRATE), "migrate_mutex under mmap_lock allowed");
-	KT_CHECK(!lockrank_allowed(LC_ANON_VMA, LC_I_MMAP) && !lockrank_allowed(LC_I_MMAP, LC_ANON_VMA),
-		 "siblings anon_vma and i_mmap_lock ordered");
-	KT_CHECK(!lockrank_allowed(LC_I_MUTEX, LC_DCACHE), "cousins i_mutex and dcache_lock ordered");
+	KT_CHECK(lockrank_allowed(LC_I_MMAP, LC_ANON_VMA) && !lockrank_allowed(LC_ANON_VMA, LC_I_MMAP),
+		 "anon_vma not strictly under i_mmap_lock");
+	KT_CHECK(lockrank_allowed(LC_I_MUTEX, LC_MMAP) && !lockrank_allowed(LC_MMAP, LC_I_MUTEX),
+		 "mmap_lock not strictly under i_mutex");
+	KT_CHECK(!lockrank_allowed(LC_I_MMAP, LC_TREE_LOCK) || lockrank_allowed(LC_PAGE_TABLE, LC_TREE_LOCK),
+		 "tree_lock not under page_table_lock");
+	KT_CHECK(!lockrank_allowed(LC_DCACHE, LC_TREE_LOCK) && !lockrank_allowed(LC_TREE_LOCK, LC_DCACHE),
+		 "cousins dcache_lock and tree_lock ordered");
 	KT_CHECK(lockrank_allowed(LC_PAGE_TABLE, LC_ZONE) && lockrank_allowed(LC_PAGE_TABLE, LC_KMEM_CACHE),
 		 "the allocator refused under page_table_lock");
 	KT_CHECK(!lockrank_allowed(LC_ZONE, LC_PAGE_TABLE), "page_table_lock under zone.lock allowed");

@@ -1,0 +1,203 @@
+/*
+ * mm/truncate.c — taking pages out of a file's page cache and out of
+ * every mapping of them: truncate, hole punching, invalidation.
+ *
+ * Shrinking a file (truncate_setsize) is, in this order:
+ *   1. i_size = the new size: from now on a fault past it is SIGBUS
+ *      (filemap_fault_page checks i_size under the page lock, after the
+ *      lookup) and read() stops there;
+ *   2. unmap_mapping_range(even_cows): every PTE that maps a page past
+ *      the new end — page-cache pages and the private copies processes
+ *      made of them, as Linux's truncate does — is zapped, in every
+ *      process, through the file's i_mmap (seed 002: objrmap; one VMA at
+ *      a time, only the VMAs that cover the range);
+ *   3. truncate_inode_pages: each page past the end is locked and taken
+ *      out of the cache; a fault that mapped it again between 2 and 3 (it
+ *      looked the page up before step 1) is undone with try_to_unmap
+ *      under the page lock, so no process keeps a page the file let go;
+ *   4. the part of the last page past the new end is zeroed, so growing
+ *      the file again shows zeros, never old bytes;
+ *   5. unmap_mapping_range again, for a private copy a fault made from a
+ *      page between 2 and 3 (Linux's truncate_pagecache does the same).
+ * The file system then frees its blocks past the end.
+ *
+ * Growing a file zeroes the bytes past the old end in its last page (a
+ * shared mapping may have stored there: such stores never reach the file).
+ *
+ * Locks: i_mutex (held by the caller of truncate_setsize and of hole
+ * punching) → page lock → i_mmap_lock → page_table_lock. The page lock
+ * is what a racing fault and this code meet at (mm/filemap.h).
+ */
+#include <mm/filemap.h>
+#include <mm/page.h>
+#include <mm/page_lock.h>
+#include <mm/memory.h>
+#include <mm/rmap.h>
+#include <fs/vfs.h>
+#include <kernel/lockrank.h>
+#include <kernel/printk.h>
+#include <libk/string.h>
+
+#define TRUNCATE_BATCH 16
+
+/* In vma, zaps the pages of its file with offsets in [first, last]. */
+static void
+zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last, bool even_cows)
+{
+	uint32_t lo = first > vma->vm_pgoff ? first : vma->vm_pgoff;
+	uint32_t hi = last < vma_last_pgoff(vma) ? last : vma_last_pgoff(vma);
+
+	if (lo <= hi)
+		zap_page_range_rmap(vma, vma->vm_start + ((lo - vma->vm_pgoff) << PAGE_SHIFT),
+				    vma->vm_start + ((hi - vma->vm_pgoff + 1) << PAGE_SHIFT),
+				    even_cows);
+}
+
+/* The page offset of byte pos, clamped to the largest index. */
+static uint32_t
+pos_to_index(loff_t pos)
+{
+	return pos >= MAX_LFS_FILESIZE ? 0xFFFFFFFFu : (uint32_t)(pos >> PAGE_SHIFT);
+}
+
+void
+unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len, bool even_cows)
+{
+	uint32_t first = pos_to_index(start);
+	uint32_t last = len ? pos_to_index(start + len - 1) : 0xFFFFFFFFu;
+	struct vm_area_struct *vma;
+
+	if (!mapping->nr_mapped_vmas)
+		return;
+	mutex_lock(&mapping->i_mmap_lock);
+	mapping_for_each_vma(vma, mapping, first, last)
+		zap_vma_pgoffs(vma, first, last, even_cows);
+	mutex_unlock(&mapping->i_mmap_lock);
+}
+
+/* Takes the locked page out of its cache, and out of any PTE a racing
+ * fault gave it (step 3 above). */
+static void
+truncate_locked_page(struct page *page)
+{
+	assert_page_locked(page);
+	if (page_mapcount(page))
+		try_to_unmap(page);
+	delete_from_page_cache(page);
+}
+
+/* Takes out every cached page with offset in [first, last]. */
+static void
+truncate_page_range(struct address_space *mapping, uint32_t first, uint32_t last)
+{
+	struct page *pages[TRUNCATE_BATCH];
+	uint32_t index = first;
+	unsigned n;
+
+	while (index <= last && (n = find_get_pages(mapping, index, TRUNCATE_BATCH, pages))) {
+		for (unsigned i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			index = page->index + 1;
+			if (page->index >= first && page->index <= last) {
+				lock_page(page);
+				if (page->mapping == mapping)
+					truncate_locked_page(page);
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+		if (!index || pages[n - 1]->index > last)
+			break;                       /* wrapped, or past the range */
+	}
+}
+
+/* Zeroes bytes [from, to) of the cached page at index, if there is one. */
+static void
+zero_page_range(struct address_space *mapping, uint32_t index, unsigned from, unsigned to)
+{
+	struct page *page = find_lock_page(mapping, index);
+
+	if (!page)
+		return;
+	if (PageFlag(page, PG_uptodate))
+		memset((char *)page_address(page) + from, 0, to - from);
+	unlock_page(page);
+	put_page(page);
+}
+
+void
+truncate_inode_pages(struct address_space *mapping, loff_t start)
+{
+	unsigned partial = (unsigned)start & ~PAGE_MASK;
+
+	if (!mapping->nrpages)
+		return;
+	truncate_page_range(mapping, pos_to_index(start + PAGE_SIZE - 1), 0xFFFFFFFFu);
+	if (partial)
+		zero_page_range(mapping, pos_to_index(start), partial, PAGE_SIZE);
+}
+
+void
+truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	BUG_ON(lstart & ~PAGE_MASK || (lend + 1) & ~PAGE_MASK || lend < lstart);
+	unmap_mapping_range(mapping, lstart, lend - lstart + 1, true);
+	truncate_page_range(mapping, pos_to_index(lstart), pos_to_index(lend));
+	unmap_mapping_range(mapping, lstart, lend - lstart + 1, true);
+}
+
+void
+truncate_setsize(struct inode *inode, loff_t newsize)
+{
+	struct address_space *mapping = inode->i_mapping;
+	loff_t oldsize = inode->i_size;
+
+	lockdep_assert_held(&inode->i_mutex);
+	inode->i_size = newsize;
+	if (newsize > oldsize) {
+		if (oldsize & ~PAGE_MASK)
+			zero_page_range(mapping, pos_to_index(oldsize), (unsigned)oldsize & ~PAGE_MASK,
+					PAGE_SIZE);
+		return;
+	}
+	if (newsize == oldsize)
+		return;
+	loff_t holebegin = (newsize + PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+
+	unmap_mapping_range(mapping, holebegin, 0, true);
+	truncate_inode_pages(mapping, newsize);
+	unmap_mapping_range(mapping, holebegin, 0, true);
+}
+
+unsigned long
+invalidate_mapping_pages(struct address_space *mapping, uint32_t start, uint32_t end)
+{
+	struct page *pages[TRUNCATE_BATCH];
+	unsigned long gone = 0;
+	uint32_t index = start;
+	unsigned n;
+
+	while (index <= end && (n = find_get_pages(mapping, index, TRUNCATE_BATCH, pages))) {
+		for (unsigned i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			index = page->index + 1;
+			if (page->index <= end && trylock_page(page)) {
+				if (page->mapping == mapping && !page_mapcount(page) &&
+				    !PageFlag(page, PG_dirty) && !PageFlag(page, PG_writeback) &&
+				    page_count(page) == 2) {     /* the cache's and ours */
+					delete_from_page_cache(page);
+					gone++;
+				}
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+		if (!index || pages[n - 1]->index > end)
+			break;
+	}
+	return gone;
+}
