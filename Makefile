@@ -43,6 +43,12 @@ SYSCALL_NR := $(GEN)/uapi/syscall_nr.h
 KERNEL_ELF := $(BUILD)/anvil.elf
 ISO        := $(BUILD)/anvil.iso
 INITRD     := $(BUILD)/initrd.cpio
+STAGE      := $(BUILD)/stage
+ROOTFS     := $(BUILD)/root.img
+RUN_ISO    := $(BUILD)/anvil-run.iso
+DISK_IMG   := $(BUILD)/disk.img
+# Free room in root.img beyond its files, for what the guest writes (/tmp).
+ROOTFS_FREE_MIB ?= 32
 DEPS_OK    := $(BUILD)/.deps-ok
 
 # QEMU flags shared by every boot: no window, serial on stdio, debug-exit device.
@@ -50,6 +56,9 @@ QEMU       := qemu-system-i386
 QEMU_FLAGS := -accel tcg -m 128M -display none -serial stdio -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 CMDLINE    ?= -- shell
+# make run: the root file system on QEMU's first IDE disk, build/disk.img
+# (primary master = /dev/sda); the ISO stays on the CD-ROM, which boots.
+RUN_DISK_FLAGS := -drive file=$(DISK_IMG),format=raw,if=ide,index=0 -boot order=d
 
 .PHONY: all run debug check check-one host-tests bench stress fuzz deps clean userland guest guest-on-host \
         guest-files guest-files-on-host FORCE
@@ -109,9 +118,16 @@ $(CMDLINE_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@if [ "$$(cat $@ 2>/dev/null)" != "$(CMDLINE)" ]; then echo "$(CMDLINE)" > $@; fi
 
-$(ISO): $(KERNEL_ELF) $(INITRD) $(CMDLINE_STAMP) boot/grub.cfg tools/mkiso | $(DEPS_OK)
+# The ISO carries the initrd and root.img (which becomes /dev/ram0): it boots
+# on its own. make run boots anvil-run.iso, which names the IDE disk as the
+# root device (root=/dev/sda) and leaves the RAM-disk image out.
+$(ISO): $(KERNEL_ELF) $(INITRD) $(ROOTFS) $(CMDLINE_STAMP) boot/grub.cfg tools/mkiso | $(DEPS_OK)
 	@echo "  ISO     $@"
-	@OBJCOPY=$(OBJCOPY) ./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD)
+	@OBJCOPY=$(OBJCOPY) ./tools/mkiso $(KERNEL_ELF) $@ "$(CMDLINE)" $(INITRD) $(ROOTFS)
+
+$(RUN_ISO): $(KERNEL_ELF) $(INITRD) $(CMDLINE_STAMP) boot/grub.cfg tools/mkiso | $(DEPS_OK)
+	@echo "  ISO     $@"
+	@OBJCOPY=$(OBJCOPY) ./tools/mkiso $(KERNEL_ELF) $@ "root=/dev/sda $(CMDLINE)" $(INITRD)
 
 # ---- user programs: static i386 ELF against Debian's musl --------------------
 USER_CFLAGS  = -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -121,6 +137,7 @@ USER_LINK    = -nostdlib $(MUSL_LIB)/crt1.o $(MUSL_LIB)/crti.o $(1) $(MUSL_LIB)/
 USER_PROGS  := $(patsubst userland/%.c,$(BUILD)/userland/%,$(wildcard userland/*.c))
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(BUILD)/guest/%,$(wildcard tests/guest/*.c))
 GUEST_BENCH := $(patsubst tests/bench/guest/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/guest/*.c))
+DISK_PROGS  := $(patsubst tests/disk/%.c,$(BUILD)/disk/%,$(wildcard tests/disk/*.c))
 # One more benchmark from anywhere: make bench EXTRA_BENCH=/abs/prog.c
 EXTRA_BENCH ?=
 EXTRA_BENCH_BIN := $(if $(EXTRA_BENCH),$(BUILD)/extra-bench/$(basename $(notdir $(EXTRA_BENCH))))
@@ -140,6 +157,12 @@ $(BUILD)/guest/%: tests/guest/%.c $(wildcard tests/guest/*.h) $(SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
 	@echo "  USERCC  $<"
 	@$(CC) $(USER_CFLAGS) -Itests/guest -o $@ $(call USER_LINK,$<)
+
+# Programs the runner's disk checks run against the IDE disks they attach.
+$(BUILD)/disk/%: tests/disk/%.c $(wildcard tests/disk/*.h tests/guest/*.h) $(SYSROOT)/.stamp
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(CC) $(USER_CFLAGS) -Itests/disk -Itests/guest -o $@ $(call USER_LINK,$<)
 
 $(BUILD)/bench/%: tests/bench/guest/%.c tests/bench/guest/bench.h $(SYSROOT)/.stamp
 	@mkdir -p $(dir $@)
@@ -187,9 +210,11 @@ guest-files: $(GUEST_FILES)
 guest-files-on-host: $(GUEST_FILES)
 	$(call run_on_host,$(GUEST_FILES))
 
-# The initial RAM disk: /sbin/init, /bin/*, /tests/* (see tools/mkinitrd).
-# Which EXTRA_TESTS folder the initrd was built with: when it changes (or
-# goes away) the old extra programs are dropped and the initrd rebuilt.
+# The root tree (tools/mkstage): /sbin/init, /bin/*, /tests/*, /bench/*,
+# /disk-tests/*, packed twice from one staging folder: as the initial RAM
+# disk (cpio, tools/mkinitrd) and as the ext2 root image (tools/mkrootfs).
+# Which EXTRA_TESTS folder the tree was built with: when it changes (or
+# goes away) the old extra programs are dropped and both are rebuilt.
 EXTRA_STAMP := $(BUILD)/extra-tests.txt
 $(EXTRA_STAMP): FORCE
 	@mkdir -p $(dir $@)
@@ -197,16 +222,32 @@ $(EXTRA_STAMP): FORCE
 	  rm -rf $(BUILD)/extra $(BUILD)/extra-bench; echo "$(EXTRA_TESTS) $(EXTRA_BENCH)" > $@; fi
 
 $(EXTRA_BINS) $(EXTRA_BENCH_BIN): | $(EXTRA_STAMP)
-$(INITRD): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(EXTRA_BINS) $(EXTRA_BENCH_BIN) $(EXTRA_STAMP) tools/mkinitrd | $(DEPS_OK)
+STAGE_STAMP := $(BUILD)/stage.stamp
+$(STAGE_STAMP): $(USER_PROGS) $(GUEST_TESTS) $(GUEST_BENCH) $(DISK_PROGS) $(EXTRA_BINS) $(EXTRA_BENCH_BIN) $(EXTRA_STAMP) tools/mkstage | $(DEPS_OK)
+	@./tools/mkstage $(STAGE) $(BUILD)/userland $(BUILD)/guest "$(BUILD)/bench $(if $(EXTRA_BENCH),$(BUILD)/extra-bench)" $(BUILD)/disk $(if $(EXTRA_TESTS),$(BUILD)/extra)
+	@touch $@
+
+$(INITRD): $(STAGE_STAMP) tools/mkinitrd
 	@echo "  INITRD  $@"
-	@./tools/mkinitrd $@ $(BUILD)/userland $(BUILD)/guest "$(BUILD)/bench $(if $(EXTRA_BENCH),$(BUILD)/extra-bench)" $(if $(EXTRA_TESTS),$(BUILD)/extra)
+	@./tools/mkinitrd $@ $(STAGE)
+
+$(ROOTFS): $(STAGE_STAMP) tools/mkrootfs
+	@echo "  ROOTFS  $@"
+	@./tools/mkrootfs $@ $(STAGE) $(ROOTFS_FREE_MIB)
+
+# The disk make run boots from: made once from root.img, then kept (what the
+# guest wrote survives); make run FRESH=1 makes it again.
+$(DISK_IMG): | $(ROOTFS)
+	@echo "  DISK    $@ (from $(ROOTFS); make run FRESH=1 remakes it)"
+	@cp $(ROOTFS) $@
 
 # ---- running --------------------------------------------------------------
 # `exit` in the shell powers off through isa-debug-exit, which makes QEMU
 # exit with status 33: that is a normal end, not an error.
-run: $(ISO)
-	@echo "anvil: booting in QEMU on this terminal. Type exit in the shell, or quit with Ctrl-A then X."
-	@$(QEMU) $(QEMU_FLAGS) -cdrom $(ISO); status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ]
+run: $(RUN_ISO) $(ROOTFS) $(DISK_IMG)
+	@$(if $(FRESH),echo "  DISK    $(DISK_IMG) (fresh from $(ROOTFS))"; cp $(ROOTFS) $(DISK_IMG))
+	@echo "anvil: booting in QEMU on this terminal, root on $(DISK_IMG). Type exit in the shell, or quit with Ctrl-A then X."
+	@$(QEMU) $(QEMU_FLAGS) -cdrom $(RUN_ISO) $(RUN_DISK_FLAGS); status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ]
 
 debug: $(ISO)
 	@echo "anvil: QEMU is halted with its gdb stub on tcp::1234. In another terminal run:"
@@ -244,7 +285,7 @@ $(BUILD)/testfs/ext2-rev0.img: tools/mktestfs | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@PATH="$$PATH:/sbin:/usr/sbin" ./tools/mktestfs $@ 1024 1536 anvil-test-rev0 -r 0 -N 512
 
-RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) \
+RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) --rootfs $(ROOTFS) \
           --guest-tests $(BUILD)/guest $(if $(EXTRA_TESTS),--extra-tests $(BUILD)/extra) \
           --test-images "$(TEST_FS)"
 
@@ -258,7 +299,8 @@ check-one: $(ISO) host-tests $(TEST_FS)
 bench: $(ISO)
 	@$(RUNNER) bench $(if $(EXTRA_BENCH),--extra-bench $(notdir $(EXTRA_BENCH_BIN)))
 
-# The long random mm stress in the guest: mm_random_stress with many seeds
+# The long random mm stress in the guest: mm_random_stress and
+# mm_random_stress_files (file mappings and truncate) with many seeds
 # (make check runs it with its 3 short default seeds). A failure names the
 # seed and step; repeat one with make stress STRESS_SEED=s STRESS_SEEDS=1,
 # adding STRESS_ARGS="stress_trace=1 stress_check_every=1" to see each step.

@@ -8,12 +8,21 @@
  * freed on their last dput, so /proc/PID disappears with the process.
  * A disk file system's (ext2) positive dentries stay cached with no
  * reference once their users are gone, and shrink_dcache_* frees them
- * (and so the inodes they hold) when memory is wanted or at unmount; a
+ * (and so the inodes they hold) at drop_caches (umount frees the whole
+ * tree: d_free_tree); a
  * negative dentry is never kept (the next lookup asks the disk again).
  *
  * Invariants: a dentry on a d_subdirs list has a reference on its parent;
  * a deleted (unlinked, D_DELETED) dentry is on no list but keeps its
  * parent until freed; a root's d_parent is itself.
+ *
+ * Mounts: a mounted file system's root hangs on the directory it covers
+ * (mountpoint->d_mounted, root->d_mountpoint), each holding a reference on
+ * the other (d_link_mount); fs/namespace.c keeps the table. umount asks
+ * d_tree_busy whether anything but the tree itself refers to a dentry of
+ * the file system (the references a tree holds on itself are known:
+ * children on parents, the file system's pins, the root's own and the
+ * mount's), and frees an idle tree with d_free_tree.
  *
  * Locking: dcache_lock (a spinlock, never held across anything that can
  * sleep) protects the d_subdirs lists and every d_count. The structure of
@@ -155,6 +164,15 @@ dentry_disposable(struct dentry *d)
 	return !d->d_inode || (d->d_flags & (D_VOLATILE | D_DELETED));
 }
 
+/* Frees one dentry nobody refers to any more, and its inode reference. */
+static void
+dentry_free(struct dentry *d)
+{
+	iput(d->d_inode);
+	kfree(d->d_name);
+	kmem_cache_free(dentry_cache, d);
+}
+
 void
 dput(struct dentry *d)
 {
@@ -171,9 +189,7 @@ dput(struct dentry *d)
 		parent = d->d_parent;
 		spin_unlock(&dcache_lock);
 
-		iput(d->d_inode);
-		kfree(d->d_name);
-		kmem_cache_free(dentry_cache, d);
+		dentry_free(d);
 		d = parent;
 	}
 }
@@ -195,9 +211,7 @@ dput_prune(struct dentry *d)
 	parent = d->d_parent;
 	spin_unlock(&dcache_lock);
 
-	iput(d->d_inode);
-	kfree(d->d_name);
-	kmem_cache_free(dentry_cache, d);
+	dentry_free(d);
 	dput(parent);
 	return true;
 }
@@ -220,10 +234,10 @@ next_child(struct dentry *dir, uint32_t pos)
 	return found;
 }
 
-/* Frees the unused dentries under dir (of sb, or of every file system if
- * sb is NULL), deepest first; how many went. namespace_mutex held. */
+/* Frees the unused dentries under dir, deepest first, crossing into the
+ * file systems mounted there; how many went. namespace_mutex held. */
 static unsigned long
-prune_dir(struct dentry *dir, struct super_block *sb)
+prune_dir(struct dentry *dir)
 {
 	unsigned long freed = 0;
 	struct dentry *d;
@@ -232,26 +246,11 @@ prune_dir(struct dentry *dir, struct super_block *sb)
 	while ((d = next_child(dir, pos)) != NULL) {
 		pos = d->d_pos + 1;
 		if (d->d_mounted)
-			freed += prune_dir(d->d_mounted, sb);
+			freed += prune_dir(d->d_mounted);
 		else if (!list_empty(&d->d_subdirs))
-			freed += prune_dir(d, sb);
-		if (sb && d->d_sb != sb) {
-			dput(d);
-			continue;
-		}
+			freed += prune_dir(d);
 		freed += dput_prune(d);
 	}
-	return freed;
-}
-
-unsigned long
-shrink_dcache_sb(struct super_block *sb)
-{
-	unsigned long freed;
-
-	mutex_lock(&namespace_mutex);
-	freed = prune_dir(sb->s_root, sb);
-	mutex_unlock(&namespace_mutex);
 	return freed;
 }
 
@@ -261,27 +260,121 @@ shrink_dcache_all(void)
 	unsigned long freed;
 
 	mutex_lock(&namespace_mutex);
-	freed = root_dentry ? prune_dir(root_dentry, NULL) : 0;
+	freed = root_dentry ? prune_dir(root_dentry) : 0;
 	mutex_unlock(&namespace_mutex);
 	return freed;
 }
 
-/* Frees a file system's root dentry, which nothing else may hold (its own
- * reference only, no cached children), and puts its inode: unmount. */
 void
-d_free_root(struct dentry *root)
+d_link_mount(struct dentry *mountpoint, struct dentry *root)
 {
-	BUG_ON(root->d_parent != root || root->d_count != 1 || !list_empty(&root->d_subdirs));
-	iput(root->d_inode);
-	kfree(root->d_name);
-	kmem_cache_free(dentry_cache, root);
+	BUG_ON(mountpoint->d_mounted || root->d_mountpoint || root->d_parent != root);
+	mountpoint->d_mounted = dget(root);
+	root->d_mountpoint = dget(mountpoint);
 }
 
 void
-mount_at(struct dentry *mountpoint, struct super_block *sb)
+d_unlink_mount(struct dentry *root)
 {
-	mountpoint->d_mounted = dget(sb->s_root);
-	sb->s_root->d_mountpoint = dget(mountpoint);
+	struct dentry *mountpoint = root->d_mountpoint;
+
+	BUG_ON(!mountpoint || mountpoint->d_mounted != root);
+	mountpoint->d_mounted = NULL;
+	root->d_mountpoint = NULL;
+	dput(root);
+	dput(mountpoint);
+}
+
+/* The dentry after d in a depth-first walk of root's tree (parents before
+ * children), or NULL at the end. Mounted trees are not entered: their
+ * roots are on no d_subdirs list. dcache_lock held. */
+static struct dentry *
+d_walk_next(struct dentry *root, struct dentry *d)
+{
+	if (!list_empty(&d->d_subdirs))
+		return list_first_entry(&d->d_subdirs, struct dentry, d_child);
+	while (d != root) {
+		struct dentry *parent = d->d_parent;
+
+		if (d->d_child.next != &parent->d_subdirs)
+			return list_entry(d->d_child.next, struct dentry, d_child);
+		d = parent;
+	}
+	return NULL;
+}
+
+/*
+ * The references the tree itself holds on d: one from each cached child
+ * (its d_parent), the pin of a file system that pins its names, and for
+ * the root d_alloc_root's own and the mount's (while it is mounted).
+ * Anything beyond is a user. dcache_lock held.
+ */
+static int
+d_tree_refs(struct dentry *root, struct dentry *d, bool pinned)
+{
+	struct dentry *child;
+	int refs = 0;
+
+	list_for_each_entry(child, &d->d_subdirs, d_child)
+		refs++;
+	if (d == root)
+		refs += 1 + (d->d_mountpoint ? 1 : 0);
+	else if (pinned && d->d_inode)
+		refs++;
+	return refs;
+}
+
+/*
+ * A deleted (unlinked) dentry is on no list but still holds its parent,
+ * and exists only while someone uses it, so it shows as an extra
+ * reference on its parent. Checked under dcache_lock: d_count only grows
+ * from a reference someone already has, or by a path walk, which the
+ * caller keeps out with namespace_mutex.
+ */
+bool
+d_tree_busy(struct dentry *root, bool pinned)
+{
+	bool busy = false;
+
+	spin_lock(&dcache_lock);
+	for (struct dentry *d = root; d && !busy; d = d_walk_next(root, d)) {
+		int refs = d_tree_refs(root, d, pinned);
+
+		BUG_ON(d->d_count < refs);
+		busy = d->d_count > refs || d->d_mounted;
+	}
+	spin_unlock(&dcache_lock);
+	return busy;
+}
+
+void
+d_free_tree(struct dentry *root, bool pinned)
+{
+	struct dentry *d = root;
+
+	BUG_ON(root->d_mountpoint || root->d_parent != root);
+	for (;;) {
+		struct dentry *parent;
+
+		spin_lock(&dcache_lock);
+		while (!list_empty(&d->d_subdirs))      /* down to a leaf */
+			d = list_first_entry(&d->d_subdirs, struct dentry, d_child);
+		if (d == root) {
+			spin_unlock(&dcache_lock);
+			break;
+		}
+		BUG_ON(d->d_count != (pinned && d->d_inode ? 1 : 0) || d->d_mounted);
+		parent = d->d_parent;
+		list_del_init(&d->d_child);
+		parent->d_count--;
+		spin_unlock(&dcache_lock);
+		dentry_free(d);                         /* may sleep: no lock held */
+		d = parent;
+	}
+	BUG_ON(root->d_count != 1);
+	if (root->d_sb && root->d_sb->s_root == root)
+		root->d_sb->s_root = NULL;
+	dentry_free(root);
 }
 
 /* Prepends "/name" to the path being built backwards at *end. */
@@ -299,15 +392,15 @@ prepend_name(char *buf, char **end, const char *name)
 }
 
 int
-d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
+__d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 {
 	char *end = buf + size;
 	int err = 0;
 
+	lockdep_assert_held(&namespace_mutex);
 	if (size < 2)
 		return -ERANGE;
 	*--end = '\0';
-	mutex_lock(&namespace_mutex);
 	while (d != root && !err) {
 		if (d->d_flags & D_DELETED) {
 			err = -ENOENT;
@@ -320,7 +413,6 @@ d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 			d = d->d_parent;
 		}
 	}
-	mutex_unlock(&namespace_mutex);
 	if (err)
 		return err;
 	if (*end == '\0') {
@@ -330,4 +422,15 @@ d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
 	}
 	memmove(buf, end, buf + size - end);
 	return (int)(buf + size - end) - 1;
+}
+
+int
+d_path(struct dentry *d, struct dentry *root, char *buf, size_t size)
+{
+	int len;
+
+	mutex_lock(&namespace_mutex);
+	len = __d_path(d, root, buf, size);
+	mutex_unlock(&namespace_mutex);
+	return len;
 }

@@ -2,7 +2,9 @@
  * fs/file.c — open file objects and descriptor tables.
  *
  * A file holds a reference on its dentry (if it has a name) and on its
- * inode; the last fput calls the driver's release and drops both. A
+ * inode; the last fput calls the driver's release and drops both. A named
+ * file open for writing counts in its super_block's s_writers while it
+ * lives (FMODE_WRITER), so a remount read-only can see it. A
  * descriptor table slot holds one reference on its file.
  *
  * Descriptor numbers: a new descriptor is the lowest free one at or above
@@ -42,6 +44,13 @@ alloc_file(struct dentry *d, struct inode *inode, unsigned flags,
 	if (flags & O_PATH)
 		f->f_mode = 0;
 	f->f_dentry = d ? dget(d) : NULL;
+	if (d && (f->f_mode & FMODE_WRITE)) {
+		uint32_t irq = local_irq_save();
+
+		f->f_mode |= FMODE_WRITER;
+		d->d_sb->s_writers++;
+		local_irq_restore(irq);
+	}
 	f->f_inode = igrab(inode);
 	f->f_op = fop;
 	return f;
@@ -68,6 +77,11 @@ fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	if (f->f_mode & FMODE_WRITER) {
+		flags = local_irq_save();
+		f->f_dentry->d_sb->s_writers--;
+		local_irq_restore(flags);
+	}
 	iput(f->f_inode);
 	if (f->f_dentry)
 		dput(f->f_dentry);

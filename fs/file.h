@@ -42,6 +42,7 @@
 
 #define FMODE_READ  1u
 #define FMODE_WRITE 2u
+#define FMODE_WRITER 4u  /* counted in its file system's s_writers until the last fput */
 
 struct file {
 	int f_count;                         /* descriptors and mappings using it */

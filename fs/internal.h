@@ -10,7 +10,10 @@ char *getname(const char *upath);
 struct dentry *open_lookup(int dirfd, const char *path, int flags, uint32_t mode, bool *created);
 /* Sets an inode's size through its file system (fs/open.c). */
 int do_truncate(struct dentry *d, loff_t size);
-/* f_op->mmap of files whose pages are read on fault (fs/libfs.c). */
+/* The ST_* flags statfs reports for the mount of sb (fs/namespace.c). */
+unsigned mount_statfs_flags(struct super_block *sb);
+/* Whether f may be synced: fsync(2)'s rule (fs/sync.c). */
+int vfs_fsync(struct file *f, bool datasync);
 /* Called once by fs_init. */
 void chrdev_init(void);
 void pipe_init(void);

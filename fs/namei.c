@@ -15,6 +15,11 @@
  * ENOTDIR when a non-directory is walked through (or named with a
  * trailing slash), ENAMETOOLONG for a component over NAME_MAX.
  *
+ * Every call that adds, removes or renames a name asks sb_want_write
+ * (fs/vfs.h) first and fails with EROFS on a read-only mount, at the
+ * point Linux does (after EEXIST for a name that exists; before ENOENT
+ * for unlink, rmdir and rename, which Linux checks before the lookup).
+ *
  * Locking: the walk and every change of the tree run under
  * namespace_mutex; negative dentries made by a failed lookup are freed
  * before it is released, so directory lists change only under it.
@@ -412,6 +417,7 @@ create_node(struct create_ctx *c, uint32_t mode, uint32_t rdev, const char *link
 {
 	struct inode *dir = c->parent->d_inode;
 	const struct inode_operations *op = dir->i_op;
+	int err;
 
 	if (c->child->d_inode)
 		return -EEXIST;
@@ -419,6 +425,9 @@ create_node(struct create_ctx *c, uint32_t mode, uint32_t rdev, const char *link
 		return -ENOENT;
 	if (c->parent->d_flags & D_DELETED)
 		return -ENOENT;
+	err = sb_want_write(c->parent->d_sb);
+	if (err)
+		return err;
 	if (S_ISDIR(mode))
 		return op && op->mkdir ? op->mkdir(dir, c->child, mode) : -EPERM;
 	if (link_target)
@@ -551,6 +560,8 @@ do_linkat(int olddirfd, const char *uold, int newdirfd, const char *unew, int fl
 
 	if (c.dots || c.child->d_inode)
 		err = -EEXIST;
+	else if ((err = sb_want_write(c.parent->d_sb)))
+		;                               /* EROFS */
 	else if (S_ISDIR(old->d_inode->i_mode))
 		err = -EPERM;
 	else if (old->d_sb != c.parent->d_sb)
@@ -600,6 +611,8 @@ do_rmdir(int dirfd, const char *upath, bool user)
 
 	if (c.dots)
 		err = c.child == c.parent ? -EINVAL : -ENOTEMPTY;
+	else if ((err = sb_want_write(c.parent->d_sb)))
+		;                               /* EROFS, before the name is looked at */
 	else if (!c.child->d_inode)
 		err = -ENOENT;
 	else if (!S_ISDIR(c.child->d_inode->i_mode))
@@ -628,6 +641,8 @@ do_unlink(int dirfd, const char *upath, bool user)
 
 	if (c.dots)
 		err = -EISDIR;
+	else if ((err = sb_want_write(c.parent->d_sb)))
+		;                               /* EROFS, before the name is looked at */
 	else if (!c.child->d_inode)
 		err = -ENOENT;
 	else if (S_ISDIR(c.child->d_inode->i_mode))
@@ -726,6 +741,10 @@ do_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew, uns
 
 	if (odots || n.dots)
 		err = -EBUSY;
+	else if (op->d_sb != n.parent->d_sb)
+		err = -EXDEV;
+	else if ((err = sb_want_write(op->d_sb)))
+		;                               /* EROFS, before the names are looked at */
 	else if (!oc->d_inode || (oc->d_flags & D_DELETED) || oc->d_parent != op)
 		err = -ENOENT;
 	else if ((o_dir_only || n.dir_only) && !S_ISDIR(oc->d_inode->i_mode))

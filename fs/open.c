@@ -1,8 +1,10 @@
 /*
  * fs/open.c — opening and closing files, and the calls that change an
  * inode's attributes: open, openat, creat, close, access, chmod, chown,
- * truncate, and the syncs (which have nothing to do while everything is in
- * memory).
+ * truncate. Every change to a file system first asks sb_want_write
+ * (EROFS on a read-only mount); a file open for writing is counted in its
+ * super_block's s_writers (FMODE_WRITER) until its last fput, so that
+ * remounting read-only can refuse (EBUSY).
  */
 #include <fs/file.h>
 #include <fs/internal.h>
@@ -25,6 +27,9 @@ do_truncate(struct dentry *d, loff_t size)
 		return -EISDIR;
 	if (!S_ISREG(inode->i_mode))
 		return -EINVAL;
+	err = sb_want_write(inode->i_sb);
+	if (err)
+		return err;
 	if (!inode->i_op || !inode->i_op->truncate)
 		return -EPERM;
 	mutex_lock(&inode->i_mutex);
@@ -35,7 +40,20 @@ do_truncate(struct dentry *d, loff_t size)
 	return err;
 }
 
-/* Checks that flags may open d's inode; 0 or the errno open(2) gives. */
+/* Whether opening inode with acc may write to its file system (device
+ * nodes and FIFOs do not: their data is elsewhere). */
+static bool
+open_writes_fs(struct inode *inode, int acc)
+{
+	uint32_t m = inode->i_mode;
+
+	return acc != O_RDONLY && (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m));
+}
+
+/* Checks that flags may open d's inode; 0 or the errno open(2) gives, in
+ * Linux's order: O_TRUNC of a regular file needs a writable file system
+ * first (EROFS even with O_RDONLY), then the type checks, then write
+ * access to the file system (EROFS). */
 static int
 may_open(struct dentry *d, int flags)
 {
@@ -44,12 +62,16 @@ may_open(struct dentry *d, int flags)
 
 	if (flags & O_PATH)
 		return 0;
+	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode) && sb_want_write(inode->i_sb))
+		return -EROFS;
 	if (S_ISDIR(inode->i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->i_mode))
 		return -ENOTDIR;
 	if (S_ISLNK(inode->i_mode))
 		return -ELOOP;
+	if (open_writes_fs(inode, acc))
+		return sb_want_write(inode->i_sb);
 	return 0;
 }
 
@@ -78,6 +100,12 @@ do_filp_open(int dirfd, const char *path, int flags, uint32_t mode)
 	dput(d);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
+	if ((f->f_mode & FMODE_WRITER) && sb_rdonly(f->f_dentry->d_sb)) {
+		/* a remount read-only came between may_open and our count */
+		f->f_op = NULL;
+		fput(f);
+		return ERR_PTR(-EROFS);
+	}
 	if (f->f_op && f->f_op->open) {
 		err = f->f_op->open(f->f_inode, f);
 		if (err) {
@@ -171,12 +199,15 @@ static long
 sys_fchmodat(int dirfd, const char *upath, uint32_t mode)
 {
 	struct dentry *d = user_path(dirfd, upath, LOOKUP_FOLLOW);
+	long err;
 
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	set_mode(d->d_inode, mode);
+	err = sb_want_write(d->d_inode->i_sb);
+	if (!err)
+		set_mode(d->d_inode, mode);
 	dput(d);
-	return 0;
+	return err;
 }
 static long sys_chmod(const char *p, uint32_t mode) { return sys_fchmodat(AT_FDCWD, p, mode); }
 SYSCALL_DEFINE(fchmodat, sys_fchmodat);
@@ -186,12 +217,15 @@ static long
 sys_fchmod(int fd, uint32_t mode)
 {
 	struct file *f = fget(fd);
+	long err;
 
 	if (!f)
 		return -EBADF;
-	set_mode(f->f_inode, mode);
+	err = sb_want_write(f->f_inode->i_sb);
+	if (!err)
+		set_mode(f->f_inode, mode);
 	fput(f);
-	return 0;
+	return err;
 }
 SYSCALL_DEFINE(fchmod, sys_fchmod);
 
@@ -209,6 +243,7 @@ static long
 sys_fchownat(int dirfd, const char *upath, uint32_t uid, uint32_t gid, int flags)
 {
 	struct dentry *d;
+	long err;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -216,9 +251,11 @@ sys_fchownat(int dirfd, const char *upath, uint32_t uid, uint32_t gid, int flags
 		      (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0));
 	if (IS_ERR(d))
 		return PTR_ERR(d);
-	set_owner(d->d_inode, uid, gid);
+	err = sb_want_write(d->d_inode->i_sb);
+	if (!err)
+		set_owner(d->d_inode, uid, gid);
 	dput(d);
-	return 0;
+	return err;
 }
 static long sys_chown32(const char *p, uint32_t u, uint32_t g) { return sys_fchownat(AT_FDCWD, p, u, g, 0); }
 static long sys_lchown32(const char *p, uint32_t u, uint32_t g) { return sys_fchownat(AT_FDCWD, p, u, g, AT_SYMLINK_NOFOLLOW); }
@@ -230,12 +267,15 @@ static long
 sys_fchown32(int fd, uint32_t uid, uint32_t gid)
 {
 	struct file *f = fget(fd);
+	long err;
 
 	if (!f)
 		return -EBADF;
-	set_owner(f->f_inode, uid, gid);
+	err = sb_want_write(f->f_inode->i_sb);
+	if (!err)
+		set_owner(f->f_inode, uid, gid);
 	fput(f);
-	return 0;
+	return err;
 }
 SYSCALL_DEFINE(fchown32, sys_fchown32);
 
@@ -281,20 +321,3 @@ SYSCALL_DEFINE(truncate, sys_truncate);
 SYSCALL_DEFINE(ftruncate, sys_ftruncate);
 SYSCALL_DEFINE(truncate64, sys_truncate64);
 SYSCALL_DEFINE(ftruncate64, sys_ftruncate64);
-
-/* ---- syncs: everything is in memory -------------------------------- */
-
-static long
-sys_fsync(int fd)
-{
-	struct file *f = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	fput(f);
-	return 0;
-}
-static long sys_sync(void) { return 0; }
-SYSCALL_DEFINE(fsync, sys_fsync);
-SYSCALL_DEFINE(fdatasync, sys_fsync);
-SYSCALL_DEFINE(sync, sys_sync);

@@ -47,7 +47,7 @@ struct pipe {
 };
 
 static struct super_block pipefs_sb = {
-	.s_type = "pipefs", .s_dev = MKDEV(0, 12),
+	.s_type = "pipefs", .s_dev = MKDEV(0, 12), .s_magic = 0x50495045, /* PIPEFS_MAGIC */
 	.s_inodes = LIST_HEAD_INIT(pipefs_sb.s_inodes),
 	.s_list = LIST_HEAD_INIT(pipefs_sb.s_list),
 };

@@ -34,6 +34,11 @@ int proc_inode_pid(const struct inode *inode);
 /* A new /sys super_block (the procfs machinery with another root table). */
 struct super_block *sysfs_mount(void);
 
+/* /proc/filesystems (fs/filesystems.c) and /proc/mounts, /proc/PID/mounts
+ * (fs/namespace.c). */
+int proc_show_filesystems(struct proc_buf *pb, int pid);
+int proc_show_mounts(struct proc_buf *pb, int pid);
+
 /* ---- fs/proc_task_mmu.c: a process's address space ---- */
 
 /* /proc/PID/maps and /proc/PID/smaps. */

@@ -5,9 +5,13 @@
  *
  *   /proc/meminfo, buddyinfo, vmstat     system-wide figures
  *   /proc/slabinfo                       the slab caches (root only, as on Linux)
+ *   /proc/partitions                     the block devices and their sizes
  *   /proc/self                           a symlink to the reader's pid
+ *   /proc/filesystems, mounts            registered types; a link to self/mounts
+ *                                        (fs/filesystems.c, fs/namespace.c)
  *   /proc/PID/{stat,status,cmdline}      one directory per live process
  *   /proc/PID/{maps,smaps,pagemap}       its address space (fs/proc_task_mmu.c)
+ *   /proc/PID/mounts                     the mount table (fs/namespace.c)
  *   /proc/sys/vm/rmap_check              read: count rmap mismatches; write: report them
  *   /proc/sys/vm/drop_caches             write: give empty slabs back
  *   /sys/devices/system/memory/soft_offline_page   write a physical address
@@ -71,6 +75,7 @@
 #include <mm/rmap.h>
 #include <mm/slab.h>
 #include <mm/vmstat.h>
+#include <drivers/block/blkdev.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <stdarg.h>
@@ -81,6 +86,8 @@
 #define MAX_LISTED_PIDS 1024             /* processes a listing of /proc shows */
 #define PID_NAME_MAX    12               /* "2147483647" and a NUL */
 #define PROC_STORE_MAX  PAGE_SIZE        /* bytes of one write a store sees, as sysfs */
+#define PROC_SUPER_MAGIC 0x9fa0u         /* statfs f_type */
+#define SYSFS_MAGIC     0x62656572u
 
 /*
  * Inode numbers of the table lines. One constant per line of every table;
@@ -109,6 +116,10 @@ enum proc_ino {
 	SYSFS_MEMORY_INO,
 	SYSFS_SOFT_OFFLINE_PAGE_INO,
 	PROC_SLABINFO_INO,
+	PROC_FILESYSTEMS_INO,
+	PROC_MOUNTS_INO,                 /* /proc/mounts -> self/mounts */
+	PROC_PID_MOUNTS_INO,
+	PROC_PARTITIONS_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -379,6 +390,7 @@ proc_store_drop_caches(int pid, const char *text, size_t len)
 		return -EINVAL;
 	if (text[0] == '1' || text[0] == '3')
 		drop_pagecache();
+	reap_detached_mounts_unlocked();         /* the dentries of lazily unmounted file systems */
 	drop_fs_caches();
 	kmem_cache_shrink_all();
 	return 0;
@@ -472,6 +484,17 @@ proc_self_link(int pid, char *buf, size_t size)
 		n = (int)size;
 	memcpy(buf, text, (size_t)n);
 	return n;
+}
+
+/* /proc/mounts -> self/mounts, as on Linux. */
+static int
+proc_mounts_link(int pid, char *buf, size_t size)
+{
+	static const char target[] = "self/mounts";
+	size_t n = sizeof(target) - 1 < size ? sizeof(target) - 1 : size;
+
+	memcpy(buf, target, n);
+	return (int)n;
 }
 
 /* ---- per-process files ------------------------------------------------- */
@@ -585,6 +608,7 @@ static const struct proc_entry pid_entries[] = {
 	PROC_FILE("maps",    PROC_PID_MAPS_INO,    proc_show_pid_maps),
 	PROC_FILE("smaps",   PROC_PID_SMAPS_INO,   proc_show_pid_smaps),
 	PROC_FOPS_FILE("pagemap", PROC_PID_PAGEMAP_INO, 0400, &proc_pagemap_fops),
+	PROC_FILE("mounts",  PROC_PID_MOUNTS_INO,  proc_show_mounts),
 };
 static const struct proc_dir pid_dir = PROC_DIR(pid_entries, false);
 
@@ -602,14 +626,34 @@ static const struct proc_entry sys_entries[] = {
 };
 static const struct proc_dir sys_dir = PROC_DIR(sys_entries, false);
 
+/* /proc/partitions: one line per block device, in Linux's layout (its
+ * size in 1 KiB blocks). There are no partition tables: whole disks only. */
+static void
+partitions_line(struct block_device *bdev, void *pb)
+{
+	pb_printf(pb, "%4u  %7u %10llu %s\n", MAJOR(bdev->bd_dev), MINOR(bdev->bd_dev),
+		  bdev->bd_nr_sectors >> 1, bdev->bd_name);
+}
+
+static int
+proc_show_partitions(struct proc_buf *pb, int pid)
+{
+	pb_printf(pb, "major minor  #blocks  name\n\n");
+	blkdev_for_each(partitions_line, pb);
+	return 0;
+}
+
 /* /proc */
 static const struct proc_entry root_entries[] = {
 	PROC_REG_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
 	PROC_REG_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
 	PROC_REG_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
+	PROC_REG_FILE("partitions", PROC_PARTITIONS_INO, proc_show_partitions),
 	{ .name = "slabinfo", .mode = S_IFREG | 0400, .ino = PROC_SLABINFO_INO,
 	  .show = proc_show_slabinfo, .fops = &proc_reg_fops },
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),
+	PROC_REG_FILE("filesystems", PROC_FILESYSTEMS_INO, proc_show_filesystems),
+	PROC_LINK("mounts",    PROC_MOUNTS_INO,    proc_mounts_link),
 	PROC_SUBDIR("sys",     PROC_SYS_INO,       &sys_dir),
 };
 static const struct proc_dir root_dir = PROC_DIR(root_entries, true);
@@ -1023,12 +1067,20 @@ out_free_sb:
 struct super_block *
 procfs_mount(void)
 {
-	return table_fs_mount("proc", PROC_DEV, &proc_root_entry);
+	struct super_block *sb = table_fs_mount("proc", PROC_DEV, &proc_root_entry);
+
+	if (sb)
+		sb->s_magic = PROC_SUPER_MAGIC;
+	return sb;
 }
 
 /* A new /sys super_block; NULL if out of memory. */
 struct super_block *
 sysfs_mount(void)
 {
-	return table_fs_mount("sysfs", SYSFS_DEV, &sysfs_root_entry);
+	struct super_block *sb = table_fs_mount("sysfs", SYSFS_DEV, &sysfs_root_entry);
+
+	if (sb)
+		sb->s_magic = SYSFS_MAGIC;
+	return sb;
 }

@@ -16,6 +16,7 @@
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/internal.h>
+#include <fs/block_dev.h>
 #include <kernel/errno.h>
 #include <mm/slab.h>
 #include <libk/string.h>
@@ -90,8 +91,11 @@ ramfs_new_inode(struct super_block *sb, uint32_t mode, uint32_t rdev)
 	case S_IFCHR:
 		inode->i_fop = &chrdev_open_operations;
 		break;
+	case S_IFBLK:
+		inode->i_fop = &blkdev_open_operations;
+		break;
 	default:
-		break;                  /* FIFOs, sockets, block devices: open gives ENXIO */
+		break;                  /* FIFOs, sockets: open gives ENXIO */
 	}
 	return inode;
 }
@@ -259,6 +263,7 @@ ramfs_mount(void)
 
 	if (!sb)
 		return NULL;
+	sb->s_magic = 0x858458f6;               /* RAMFS_MAGIC, statfs's f_type */
 	root = ramfs_new_inode(sb, S_IFDIR | 0755, 0);
 	if (!root || !d_alloc_root(sb, root)) {
 		kfree(sb);

@@ -11,6 +11,7 @@
  * (as Linux does); one that faults before moving any returns EFAULT.
  */
 #include <fs/file.h>
+#include <fs/block_dev.h>
 #include <arch/x86/mmu.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -300,7 +301,7 @@ vfs_llseek(struct file *f, loff_t offset, int whence)
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = f->f_pos; break;
-	case SEEK_END: base = f->f_inode->i_size; break;
+	case SEEK_END: base = S_ISBLK(f->f_inode->i_mode) ? blkdev_file_size(f) : f->f_inode->i_size; break;
 	case SEEK_DATA:
 	case SEEK_HOLE:
 		if (!S_ISREG(f->f_inode->i_mode))

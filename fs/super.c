@@ -1,21 +1,25 @@
 /*
- * fs/super.c — building the file tree at boot.
+ * fs/super.c — the list of super_blocks, and building the file tree at
+ * boot.
  *
- * The root is the ext2 file system on the block device named by the
- * root= option (default ram0: the disk image GRUB loaded as a module),
- * mounted read-write; /tmp lives on it (made, mode 1777, if missing).
- * If that device does not exist or holds no ext2 (or root=none), the root
- * is a ramfs into which the initrd (cpio) is unpacked, as before disks.
- * Either way /dev is a ramfs of its own holding the device nodes (so an
- * image needs none), procfs is mounted on /proc and sysfs on /sys; on an
- * ext2 root these three directories are made if the image lacks them.
+ * The root is the ext2 file system on the block device the root= option
+ * names (fs/block_dev.c; default ram0: the disk image GRUB loaded as a
+ * module; make run says /dev/sda), mounted read-write; /tmp lives on it
+ * (made, mode 1777, if missing). If that device does not exist or holds
+ * no ext2 we can mount, the root is a ramfs into which the initrd (cpio)
+ * is unpacked, as before disks. Either way /dev is a ramfs of its own
+ * holding the device nodes (so an image needs none), procfs is mounted on
+ * /proc and sysfs on /sys; on a disk root these directories are made if
+ * the image lacks them.
  *
- * Locks: runs on the boot thread before any process exists; the path
- * calls it makes take namespace_mutex as usual.
+ * Locks: sb_list_lock (spin, leaf) guards the list of super_blocks; fs_init
+ * runs on the boot thread before any process exists, and the path calls
+ * it makes take namespace_mutex as usual.
  */
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/internal.h>
+#include <fs/block_dev.h>
 #include <fs/proc_internal.h>
 #include <drivers/mem.h>
 #include <drivers/tty.h>
@@ -24,10 +28,8 @@
 #include <kernel/printk.h>
 #include <mm/slab.h>
 #include <arch/x86/mmu.h>
-#include <drivers/block/blkdev.h>
-#include <fs/ext2/ext2.h>
 #include <fs/buffer.h>
-#include <kernel/cmdline.h>
+#include <fs/ext2/ext2.h>
 #include <libk/string.h>
 
 struct dentry *root_dentry;
@@ -71,10 +73,9 @@ alloc_super(const char *type, uint32_t dev)
 	return sb;
 }
 
-/* The list is walked with the lock dropped around fn: a super_block may
- * be freed only by generic_shutdown_super, which callers must not race
- * with a walk (unmount is serialised by namespace_mutex; TODO: a
- * reference count when umount(2) can run beside drop_caches). */
+/* The list is walked with the lock dropped around fn: a super_block is
+ * freed (destroy_super) only by umount's teardown, under namespace_mutex,
+ * so a caller that may race with one holds namespace_mutex. */
 void
 iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
 {
@@ -82,24 +83,6 @@ iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg)
 
 	list_for_each_entry(sb, &super_blocks, s_list)
 		fn(sb, arg);
-}
-
-/* Whether anything but the root holds sb's root dentry or an inode of sb. */
-static bool
-super_busy(struct super_block *sb)
-{
-	struct inode *inode;
-	uint32_t flags;
-	bool busy = false;
-
-	if (sb->s_root->d_count != 1 || !list_empty(&sb->s_root->d_subdirs))
-		return true;
-	flags = spin_lock_irqsave(&inode_sb_list_lock);
-	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
-		if (inode != sb->s_root->d_inode)
-			busy = true;
-	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
-	return busy || sb->s_root->d_inode->i_count != 1;
 }
 
 void
@@ -112,20 +95,30 @@ destroy_super(struct super_block *sb)
 	kfree(sb);
 }
 
-int
-generic_shutdown_super(struct super_block *sb)
+/* Syncs sb if it has something to write (drop_fs_caches). */
+static void
+sync_one(struct super_block *sb, void *arg)
 {
-	shrink_dcache_sb(sb);
-	if (super_busy(sb))
-		return -EBUSY;
-	d_free_root(sb->s_root);
-	sb->s_root = NULL;
-	if (sb->s_op && sb->s_op->sync_fs)
-		sb->s_op->sync_fs(sb, true);
-	if (sb->s_op && sb->s_op->put_super)
-		sb->s_op->put_super(sb);
-	destroy_super(sb);
-	return 0;
+	(void)arg;
+	if (sb->s_bdev && !sb_rdonly(sb))
+		sync_filesystem(sb);
+}
+
+/*
+ * drop_caches: unused dentries go (their inodes are evicted: dirty pages
+ * written, the inode copied into its inode-table buffer), every disk file
+ * system is synced, then every clean buffer is freed. anvil has no flusher
+ * thread writing dirty blocks in the background, so the sync is what makes
+ * dirty buffers freeable.
+ */
+void
+drop_fs_caches(void)
+{
+	shrink_dcache_all();
+	mutex_lock(&namespace_mutex);
+	iterate_supers(sync_one, NULL);
+	mutex_unlock(&namespace_mutex);
+	buffer_shrink(~0ul);
 }
 
 static void
@@ -150,68 +143,30 @@ mount_on(const char *path, struct super_block *sb)
 	dput(mp);
 }
 
-/*
- * drop_caches: unused dentries go (their inodes are evicted, written into
- * their inode-table buffers), the root's file system is synced, then every
- * clean buffer is freed. anvil has no flusher thread writing dirty blocks
- * in the background, so the sync is what makes dirty buffers freeable.
- */
-void
-drop_fs_caches(void)
-{
-	struct super_block *sb = root_dentry ? root_dentry->d_sb : NULL;
-
-	shrink_dcache_all();
-	if (sb && sb->s_op && sb->s_op->sync_fs)
-		sb->s_op->sync_fs(sb, true);
-	buffer_shrink(~0ul);
-}
-
-#define ROOT_NAME_MAX 16
-static char root_device_name[ROOT_NAME_MAX] = "ram0";
-
-/* root=ram0, root=/dev/sda, root=none (the initrd in a ramfs). */
-static int
-parse_root(const char *val)
-{
-	if (strncmp(val, "/dev/", 5) == 0)
-		val += 5;
-	if (!*val || strlen(val) >= ROOT_NAME_MAX)
-		return -1;
-	strcpy(root_device_name, val);
-	return 0;
-}
-KERNEL_PARAM("root", parse_root,
-	     "the root file system's device: ram0 (default), sda...; none: the initrd in a ramfs");
-
 /* The ext2 on the root= device, mounted read-write, or NULL (why is printed). */
 static struct super_block *
 mount_root_device(void)
 {
-	struct file_system_type *ext2 = get_fs_type("ext2");
-	struct block_device *bdev;
+	struct block_device *bdev = root_device();
 	struct super_block *sb;
 
-	if (strcmp(root_device_name, "none") == 0)
-		return NULL;
-	bdev = blkdev_get_by_name(root_device_name);
 	if (!bdev) {
-		printk(KERN_INFO "fs: no /dev/%s: the root is the initrd in a ramfs\n",
+		printk(KERN_INFO "fs: no root device %s: the root is the initrd in a ramfs\n",
 		       root_device_name);
 		return NULL;
 	}
-	sb = ext2->mount(ext2, 0, bdev, NULL);
+	sb = ext2_fs_type.mount(&ext2_fs_type, 0, bdev, NULL);
 	if (IS_ERR(sb)) {
-		printk(KERN_WARNING "fs: /dev/%s holds no ext2 we can mount (error %ld): "
+		printk(KERN_WARNING "fs: %s holds no ext2 we can mount (error %ld): "
 		       "the root is the initrd in a ramfs\n", root_device_name, PTR_ERR(sb));
 		return NULL;
 	}
-	printk(KERN_INFO "fs: root is ext2 on /dev/%s%s\n", root_device_name,
+	printk(KERN_INFO "fs: root is ext2 on /dev/%s%s\n", bdev->bd_name,
 	       sb_rdonly(sb) ? " (read-only)" : "");
 	return sb;
 }
 
-/* /dev: a ramfs with the device nodes, mounted on the root's /dev. */
+/* /dev: a ramfs with the character and block device nodes, on the root's /dev. */
 static void
 mount_dev(void)
 {
@@ -223,6 +178,7 @@ mount_dev(void)
 
 		must(vfs_mknod_path(n->path, S_IFCHR | n->mode, MKDEV(n->major, n->minor)), n->path);
 	}
+	blockdev_nodes_init();
 }
 
 static void
@@ -239,25 +195,24 @@ fs_init(void *initrd, size_t len)
 {
 	struct super_block *root;
 
-	register_filesystem(&ext2_fs_type);
+	must(register_filesystem(&ext2_fs_type), "ext2");
 	root = mount_root_device();
 	if (root) {
 		root_dentry = root->s_root;
 		if (!sb_rdonly(root))
 			make_mount_points();
-		mount_dev();
-		mount_on("/proc", procfs_mount());
-		mount_on("/sys", sysfs_mount());
-		return;
+	} else {
+		root = ramfs_mount();
+		if (!root)
+			panic("fs_init: cannot create the root file system");
+		root_dentry = root->s_root;
+		make_mount_points();
 	}
-	root = ramfs_mount();
-	if (!root)
-		panic("fs_init: cannot create the root file system");
-	root_dentry = root->s_root;
-	make_mount_points();
 	mount_dev();
 	mount_on("/proc", procfs_mount());
 	mount_on("/sys", sysfs_mount());
+	if (root->s_bdev)
+		return;
 	if (initrd && len)
 		unpack_initramfs(initrd, len);
 	else

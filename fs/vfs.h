@@ -15,7 +15,7 @@
  * procfs dentries are D_VOLATILE and go away on their last dput.
  *
  * Locking (uniprocessor, preemptive): namespace_mutex serialises every
- * change to the dentry tree and every path walk; inode->i_mutex serialises
+ * change to the dentry tree, every path walk and the mount table; inode->i_mutex serialises
  * changes to one file's contents and size. Order: namespace_mutex, then
  * i_mutex. Neither is held while sleeping for a pipe or the terminal.
  */
@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <kernel/errno.h>
 #include <kernel/mutex.h>
 #include <kernel/spinlock.h>
 #include <libk/list.h>
@@ -52,6 +53,7 @@ struct block_device;
 #define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
 #define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
 
 /* Device numbers: Linux's new_encode_dev split into major and minor. */
 #define MKDEV(ma, mi) (((uint32_t)(ma) << 8) | (mi))
@@ -121,7 +123,9 @@ struct file_operations {
 	 * wait for other processes or touch user memory. */
 	int (*mmap)(struct file *f, struct vm_area_struct *vma);
 	/* Makes the file's data (and, unless datasync, all its metadata)
-	 * durable: fsync(2), fdatasync(2). NULL: nothing to do (0). */
+	 * durable: fsync(2), fdatasync(2). NULL: nothing to do (0) for a
+	 * regular file or a directory; any other file (pipe, terminal,
+	 * device) cannot be synced: EINVAL, as on Linux (fs/sync.c). */
 	int (*fsync)(struct file *f, bool datasync);
 };
 
@@ -176,6 +180,19 @@ struct kstatfs {
 	uint32_t f_flags;                  /* ST_RDONLY ... */
 };
 
+/* statfs's f_flags (include/linux/statfs.h) */
+#define ST_RDONLY      0x0001u
+#define ST_NOSUID      0x0002u
+#define ST_NODEV       0x0004u
+#define ST_NOEXEC      0x0008u
+#define ST_SYNCHRONOUS 0x0010u
+#define ST_VALID       0x0020u   /* f_flags is filled in */
+#define ST_MANDLOCK    0x0040u
+#define ST_NOATIME     0x0400u
+#define ST_NODIRATIME  0x0800u
+#define ST_RELATIME    0x1000u
+#define ST_NOSYMFOLLOW 0x2000u
+
 /* A kind of file system that mount(2) can name ("ext2", "proc"). */
 struct file_system_type {
 	const char *name;
@@ -186,10 +203,20 @@ struct file_system_type {
 				     struct block_device *bdev, const char *data);
 	struct file_system_type *next;     /* on the list of registered types */
 };
-#define FS_REQUIRES_DEV 1u
+#define FS_REQUIRES_DEV  1u
+/* The file system holds one reference on each positive dentry below its
+ * root until the name is unlinked (ramfs: the dentry tree is the file
+ * system). umount drops these pins; the busy check does not count them. */
+#define FS_PINS_DENTRIES 2u
 
+/* fs/filesystems.c. register_filesystem: 0, or -EBUSY if the name is taken. */
 int register_filesystem(struct file_system_type *type);
+/* The registered type called name, or NULL. */
 struct file_system_type *get_fs_type(const char *name);
+/* An unnamed device number (major 0) for a file system without a device,
+ * or 0 if all are in use; free_anon_dev gives it back. */
+uint32_t get_anon_dev(void);
+void free_anon_dev(uint32_t dev);
 
 struct inode {
 	uint64_t i_ino;                    /* number, unique in its super_block */
@@ -216,7 +243,7 @@ struct inode {
 
 #define I_DIRTY 1u      /* metadata changed since the last write_inode */
 #define I_NEW   2u      /* being read in by iget: not ready yet */
-#define I_FREEING 4u    /* the last reference went: being evicted */
+#define I_FREEING 4u    /* its last reference is gone: being evicted (sync skips it) */
 #define I_BAD   8u      /* iget_failed: never read in, nothing to evict */
 
 /* The inode's metadata must be written at the next sync. */
@@ -255,6 +282,8 @@ struct super_block {
 	void *s_fs_info;                   /* the file system's own */
 	struct list_head s_inodes;         /* every inode of it (i_sb_list) */
 	struct list_head s_list;           /* on the list of all super_blocks */
+	int s_writers;                     /* open files that may write (FMODE_WRITER):
+					    * remount read-only is EBUSY while > 0 */
 };
 
 /* s_flags, and mount(2)'s MS_ flags of the same value */
@@ -266,10 +295,25 @@ struct super_block {
 #define SB_NOATIME     1024u
 #define SB_RELATIME    (1u << 21)
 
+#define SB_MANDLOCK    64u
+#define SB_DIRSYNC     128u
+#define SB_LAZYTIME    (1u << 25)
 /* The largest file the page cache can index (32-bit page offsets), as Linux's. */
 #define MAX_LFS_FILESIZE ((loff_t)0xFFFFFFFFu << PAGE_SHIFT)
 
 static inline bool sb_rdonly(const struct super_block *sb) { return sb->s_flags & SB_RDONLY; }
+
+/*
+ * The one check every change to a file system makes first (Linux's
+ * mnt_want_write): 0, or -EROFS if sb is mounted read-only. Creating,
+ * removing or renaming names, opening for writing or with O_TRUNC,
+ * truncate, chmod and chown all go through it.
+ */
+static inline int
+sb_want_write(const struct super_block *sb)
+{
+	return sb && sb_rdonly(sb) ? -EROFS : 0;
+}
 
 extern struct mutex namespace_mutex;
 extern spinlock_t inode_sb_list_lock;  /* every sb->s_inodes (fs/inode.c; a leaf) */
@@ -300,19 +344,15 @@ struct dentry *dget(struct dentry *d);
 void dput(struct dentry *d);           /* may be called without namespace_mutex */
 /* Writes the absolute path of d (seen from root) into buf; length or -errno. */
 int d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
+/* Mounts sb on the directory mountpoint and records it in the mount table
+ * under sb->s_type's name (fs/namespace.c): the boot mounts. namespace_mutex
+ * held, or the boot thread before anything else runs. */
 void mount_at(struct dentry *mountpoint, struct super_block *sb);
-/* Free the cached dentries nobody uses (and so the inodes only they held):
- * of one file system (unmount) or of all (drop_caches). How many went.
- * Take namespace_mutex: call without it. */
-unsigned long shrink_dcache_sb(struct super_block *sb);
+/* Frees the cached dentries nobody uses (and so the inodes only they
+ * held): drop_caches. How many went. Takes namespace_mutex. */
 unsigned long shrink_dcache_all(void);
-void d_free_root(struct dentry *root);
-/* Ends a file system no longer mounted anywhere: its cached dentries and
- * inodes go, it is synced, put_super runs and the super_block is freed.
- * -EBUSY (and nothing is done but pruning) if a dentry or inode of it is
- * still in use (fs/super.c). */
-int generic_shutdown_super(struct super_block *sb);
-/* Frees a super_block that never got mounted (a failed mount). */
+/* Takes sb off the list of super_blocks and frees it: umount's teardown,
+ * a failed mount (fs/super.c). */
 void destroy_super(struct super_block *sb);
 /* Frees what the file systems cache and can give back: unused dentries
  * and inodes, then, after writing them, the buffers (drop_caches). */
@@ -332,6 +372,36 @@ void iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *
 unsigned long drop_pagecache(void);
 /* Registers drop_pagecache as a shrinker of the page allocator. */
 void drop_caches_init(void);
+
+/* Mount points (fs/dcache.c, for fs/namespace.c; namespace_mutex held). */
+/* Hangs root (a file system's s_root) on mountpoint: each takes a reference. */
+void d_link_mount(struct dentry *mountpoint, struct dentry *root);
+/* Undoes d_link_mount for root: its mountpoint is uncovered. */
+void d_unlink_mount(struct dentry *root);
+/* Whether anything but the tree itself refers to a dentry of root's tree:
+ * an open file, a cwd or root, a path being used, a file system mounted
+ * inside it. pinned: the fs pins its dentries (FS_PINS_DENTRIES). */
+bool d_tree_busy(struct dentry *root, bool pinned);
+/* Frees every dentry of root's unmounted, idle tree (d_tree_busy false),
+ * root included, dropping the file system's pins and the inodes' references. */
+void d_free_tree(struct dentry *root, bool pinned);
+/* d_path for a caller that holds namespace_mutex. */
+int __d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
+
+/* Syncing (fs/sync.c). */
+/* Writes every dirty page and inode of sb and its own metadata, and waits:
+ * what sync, syncfs and umount do for one file system. 0 or the first error. */
+int sync_filesystem(struct super_block *sb);
+/* mount(2) and umount2(2) on kernel strings (fs/namespace.c): for the boot
+ * (a disk root, /dev) and tests. 0 or the errno the system call gives. */
+int do_mount(const char *source, const char *target, const char *type,
+	     unsigned long flags, const char *data);
+int do_umount2(const char *target, int flags);
+/* Frees the lazily unmounted (MNT_DETACH) file systems nobody uses any
+ * more (fs/namespace.c); drop_caches calls it. No lock held. */
+void reap_detached_mounts_unlocked(void);
+/* sync(2) from the kernel: every mounted file system (power-off). */
+void sync_all_filesystems(void);
 
 /* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
 #define AT_FDCWD            (-100)

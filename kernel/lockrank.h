@@ -53,11 +53,14 @@ enum lock_class {
 	LC_ANON_VMA,
 	LC_PAGE_TABLE,
 	LC_TREE_LOCK,
+	LC_INODE_SB_LIST,            /* a top-tree leaf: interrupts stay on under it */
 	LC_EXT2_ALLOC,
 	LC_EXT2_SB,
 	LC_BUFFER,
 	LC_BUFFER_HASH,
 	LC_DCACHE,
+	LC_BDEV,                     /* block_device->lock: one request in a driver */
+	LC_ATA_CHANNEL,
 	/* the bottom: may be taken with any lock above held */
 	LC_ALL_CACHES,
 	LC_KMEM_CACHE,
@@ -68,7 +71,6 @@ enum lock_class {
 	LC_WAITQUEUE,
 	LC_MUTEX_WAIT,
 	LC_RANDOM,
-	LC_INODE_SB_LIST,
 	LC_INODE_HASH,
 	LC_SB_LIST,
 	LC_BLKDEV_LIST,

@@ -23,6 +23,7 @@
 #include <kernel/ktest.h>
 #include <kernel/main.h>
 #include <drivers/block/blkdev.h>
+#include <drivers/block/ata.h>
 #include <libk/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
@@ -103,6 +104,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 	time_init();
 	local_irq_enable();
 	ramdisk_init(mbi);
+	ata_init();
 	find_initrd(mbi, &initrd_start, &initrd_len);
 	fs_init(initrd_start, initrd_len);
 	drop_caches_init();

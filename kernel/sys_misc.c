@@ -4,6 +4,7 @@
  * set_tid_address, reboot.
  */
 #include <kernel/syscall.h>
+#include <fs/vfs.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
@@ -260,10 +261,14 @@ reboot_magic_ok(uint32_t magic1, uint32_t magic2)
 
 /* machine_end - leave the machine: under QEMU the process exits with
  * code's status (the runner's pass code for a power-off); elsewhere halt.
- * The message is an emergency one, as Linux's: shown at any loglevel. */
+ * The message is an emergency one, as Linux's: shown at any loglevel.
+ * Every mounted file system is written first: Linux's reboot(2) writes
+ * nothing itself (reboot(8) calls sync before it), but anvil's power-off
+ * and init's shutdown must never lose a dirty page. */
 static void __attribute__((noreturn))
 machine_end(const char *what, enum qemu_exit_code code)
 {
+	sync_all_filesystems();
 	printk(KERN_EMERG "reboot: %s (pid %d)\n", what, current->pid);
 	qemu_exit(code);
 	halt_forever();

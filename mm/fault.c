@@ -151,6 +151,55 @@ map_private_copy(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct 
 	return map_new_anon_page(vma, ptep, addr, copy);
 }
 
+/* How many pages around a read fault of a file a fault maps at once, if
+ * they are in the page cache already (Linux's fault_around_bytes, 64 KiB):
+ * a program reading through a file takes one fault per 16 pages. */
+#define FAULT_AROUND_PAGES 16
+
+/* Maps, read-only, the cached uptodate pages of the FAULT_AROUND_PAGES-
+ * aligned window around addr (whose own page is mapped) that have an
+ * empty PTE. Under page_table_lock, with preemption off, a page that is
+ * unlocked, still in the cache and inside EOF cannot be in the middle of
+ * a truncate (which locks it, and has moved EOF first) nor a migration. */
+static void
+do_fault_around(struct vm_area_struct *vma, uint32_t addr)
+{
+	const uint32_t window = FAULT_AROUND_PAGES * PAGE_SIZE;
+	struct address_space *mapping = vma_mapping(vma);
+	struct mm_struct *mm = vma->vm_mm;
+	uint32_t start = addr & ~(window - 1), end = start + window;
+	struct page *pages[FAULT_AROUND_PAGES];
+	uint32_t first, eof_index;
+	unsigned n;
+	pte_t *ptep;
+
+	if (start < vma->vm_start)
+		start = vma->vm_start;
+	if (end > vma->vm_end || end < start)
+		end = vma->vm_end;
+	first = linear_page_index(vma, start);
+	n = find_get_pages(mapping, first, (end - start) >> PAGE_SHIFT, pages);
+	ptep = pte_lookup(mm->pgd, start);       /* the window lies in addr's table */
+	spin_lock(&mm->page_table_lock);
+	eof_index = (uint32_t)((mapping->host->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	for (unsigned i = 0; i < n; i++) {
+		struct page *page = pages[i];
+		uint32_t at = start + ((page->index - first) << PAGE_SHIFT);
+		pte_t *slot = ptep + ((at - start) >> PAGE_SHIFT);
+
+		if (at >= end || page->index >= eof_index || !pte_none(*slot) ||
+		    page->mapping != mapping || PageLocked(page) || !PageFlag(page, PG_uptodate))
+			continue;
+		get_page(page);
+		page_dup_rmap(page);
+		set_pte(slot, make_user_pte(vma, page, false));
+		mm->rss++;
+	}
+	spin_unlock(&mm->page_table_lock);
+	while (n)
+		put_page(pages[--n]);
+}
+
 /* The file's page at this offset (SIGBUS wholly past EOF), mapped under
  * its page lock while it is still in the page cache (filemap_fault_page
  * checks): a truncate or migration finished since the lookup sends the
@@ -176,6 +225,8 @@ do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault
 				  (write || !vma_wants_writenotify(vma)));
 	unlock_page(page);
 	put_page(page);
+	if (!write && r == FAULT_HANDLED)
+		do_fault_around(vma, addr);
 	return r;
 }
 

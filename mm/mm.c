@@ -157,6 +157,17 @@ grab_all_mms(struct mm_struct **mms, int max)
 	return n;
 }
 
+/* Whether fork must copy vma's PTEs (Linux's vma_needs_copy): only if it
+ * has anonymous pages (an anon_vma). A file VMA without any — program
+ * text, a shared file or shared anonymous mapping — is filled again from
+ * the page cache by the child's faults, so copying its PTEs would only
+ * cost fork and exit time. */
+static bool
+vma_needs_copy(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma != NULL;
+}
+
 /* A copy of vma for the child: same range, flags and backing; it joins
  * the parent's anon_vmas and gets its own for the pages it will copy. */
 static struct vm_area_struct *
@@ -205,7 +216,7 @@ dup_mm(struct mm_struct *parent)
 			break;
 		}
 		vma_link(child, new);
-		if (vma->vm_flags & VM_WIPEONFORK)
+		if ((vma->vm_flags & VM_WIPEONFORK) || !vma_needs_copy(vma))
 			continue;
 		err = copy_page_range(child, parent, vma);
 		if (err)

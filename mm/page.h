@@ -12,13 +12,14 @@
  *   8       _mapcount    user page: page-table entries mapping it, minus
  *                        one (-1 = unmapped), as on Linux
  *   12      mapping      user page: anon_vma | PAGE_MAPPING_ANON for an
- *                        anonymous page, or the shmem object of a shared
- *                        anonymous page (bit 0 clear); a file's
- *                        address_space will be the third kind (later)
+ *                        anonymous page, or the address_space of the file
+ *                        whose page cache holds it (bit 0 clear; shared
+ *                        anonymous memory is a tmpfs file); NULL once
+ *                        truncate took it out of the cache
  *           slab_cache   PG_slab: the cache the slab belongs to
  *   16      index        user page: offset in the mapping, in pages (an
  *                        anonymous page's linear index, vm_pgoff-based;
- *                        a shmem page's offset in its object)
+ *                        a page-cache page's offset in its file)
  *           freelist     PG_slab: first free object of the slab
  *           first_page   PG_tail: the head page of the compound page
  *   20      private      PG_buddy: order of the free block it heads
@@ -27,15 +28,18 @@
  *           inuse/objects PG_slab: objects allocated / objects in the slab
  *   24      lru          PG_buddy: link on free_area[order].free_list
  *                        PG_slab: link on the cache's partial/full list
- *                        PG_lru: link on an LRU list (later)
+ *                        PG_lru: link on an LRU list (later); unused by
+ *                        page-cache pages until then
  *
  * Locking: PG_buddy and the list links of free pages change under
  * zone.lock (mm/page_alloc.c); slab fields under the cache's lock;
- * PG_locked only in mm/page_lock.c, with interrupts off; a user page's
- * mapping and index are set when it is first mapped and change only under
- * its page lock (migration) or under the page-table lock of its one
- * mapping (page_move_anon_rmap); _refcount and _mapcount are updated with
- * interrupts off (uniprocessor atomics).
+ * PG_locked only in mm/page_lock.c, with interrupts off; an anonymous
+ * page's mapping and index are set when it is first mapped and change only
+ * under its page lock (migration) or under the page-table lock of its one
+ * mapping (page_move_anon_rmap); a page-cache page's change only under its
+ * page lock and its mapping's tree_lock together (mm/filemap.c), as do
+ * PG_dirty and PG_writeback of a cached page; _refcount and _mapcount are
+ * updated with interrupts off (uniprocessor atomics).
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -84,7 +88,7 @@ enum pageflags {
 	PG_slab,         /* first page of a slab */
 	PG_head,         /* first page of a compound (multi-page) allocation */
 	PG_tail,         /* a later page of a compound allocation */
-	PG_locked,       /* page lock: held during migration (and, later, I/O) */
+	PG_locked,       /* page lock: held during migration, page-cache I/O, truncate */
 	PG_referenced,   /* recently used (reclaim) */
 	PG_dirty,        /* contents differ from backing store */
 	PG_lru,          /* on an LRU list */

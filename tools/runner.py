@@ -22,6 +22,27 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           prompt powers off: QEMU's pass code, by PID 1
   boot/poweroff_not_init  the same, typing "poweroff": a process that is not
                           PID 1 powers the machine off (reboot(2))
+  disk/ata_persist        two raw IDE disks attached (the host's pattern on
+                          one, zeros on the other); tests/disk/ata_persist.c
+                          reads the first and writes the second through
+                          /dev/sda and /dev/sdb; after QEMU exits the host
+                          finds exactly those bytes in the image
+  disk/ata_eio            a disk (QEMU's blkdebug, the secondary slave beside
+                          the CD-ROM) fails reads of one sector
+                          and writes of another: the guest gets EIO for
+                          those, the rest of the disk keeps working
+                          (tests/disk/ata_eio.c), the image shows it
+  disk/ext2_root_writes   a copy of root.img as the IDE disk and the root
+                          file system (root=/dev/sda, no initrd):
+                          tests/disk/ext2_writes.c writes a known tree on it
+                          (big, sparse, truncated, mmap-written files,
+                          renames, links, an unlinked file); after QEMU exits
+                          e2fsck -fn finds the image clean and debugfs reads
+                          every file back byte for byte
+  disk/ext2_image_check   host only: the check of an ext2 image a guest
+                          wrote (e2fsck -fn, then debugfs dump of each file)
+                          passes on an image made by mke2fs -d and fails on
+                          a wrong file and on a corrupted image
   <name>                  in-guest test programs (tests/guest/*.c and the
                           EXTRA_TESTS folder), run by init; a crash or hang
                           fails the running test and the rest run in a new boot
@@ -30,8 +51,9 @@ and ends with "N passed, N failed"; the exit status is 1 if anything
 failed. The bench verb (make bench) prints the benchmark figures; an
 EXTRA_BENCH program runs in a boot of its own, which it may end itself with
 reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
-runs only mm_random_stress, with many more seeds and steps than make check
-gives it, and reports it the same way. The fuzz verb (make fuzz) boots
+runs only mm_random_stress and mm_random_stress_files (file mappings, file
+I/O and truncate), with many more seeds and steps than make check gives
+them, and reports them the same way. The fuzz verb (make fuzz) boots
 init with "fuzz": syscall_fuzz runs many seeds of random system calls;
 an oops or a hang ends that boot, is counted with the seed and round that
 caused it, and the remaining seeds run in a new boot. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
@@ -42,12 +64,18 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# e2fsck and debugfs (the ext2 image check) live in /usr/sbin, which is not
+# on an ordinary user's PATH on Debian.
+os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 QEMU_EXIT_PASS = 33   # isa-debug-exit: (0x10 << 1) | 1
 QEMU_EXIT_FAIL = 35   # (0x11 << 1) | 1
 BOOT_TIMEOUT = 240    # seconds of host time per boot
@@ -427,6 +455,284 @@ def run_guest_tests(args, results):
         after = running
 
 
+# ---- disks: raw images attached to a boot, inspected on the host afterwards ----
+
+SECTOR = 512
+MIB = 1 << 20
+
+
+def mix32(x):
+    """tests/guest/guest.h's mix32 (the murmur3 finaliser)."""
+    x ^= x >> 16
+    x = (x * 0x85EBCA6B) & 0xFFFFFFFF
+    x ^= x >> 13
+    x = (x * 0xC2B2AE35) & 0xFFFFFFFF
+    x ^= x >> 16
+    return x
+
+
+def pattern(seed, length):
+    """The bytes pattern_fill(buf, length, seed) writes (tests/guest/guest.h)."""
+    base = (seed * 0x9E3779B9) & 0xFFFFFFFF
+    words = (length + 3) // 4
+    data = struct.pack("<%dI" % words, *(mix32((base + i) & 0xFFFFFFFF) for i in range(words)))
+    return data[:length]
+
+
+def make_disk_image(path, size, contents=()):
+    """A raw disk image of size bytes (sparse: zeros cost nothing), with
+    contents, a list of (offset, bytes), written into it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(size)
+        for offset, data in contents:
+            f.seek(offset)
+            f.write(data)
+
+
+def ide_drive_flags(images):
+    """QEMU flags attaching images as IDE disks 0, 1, ... (sda, sdb, ... in
+    the guest: index 2, the secondary master, is the CD-ROM), booting from
+    the CD-ROM."""
+    flags = []
+    for index, image in enumerate(images):
+        assert index != 2, "index 2 is the CD-ROM"
+        flags += ["-drive", "file=%s,format=raw,if=ide,index=%d" % (image, index)]
+    return flags + ["-boot", "order=d"]
+
+
+def image_mismatches(image, expected):
+    """Compares image with expected, a list of (offset, bytes, what);
+    returns one line per range that differs, naming its first wrong byte."""
+    problems = []
+    with open(image, "rb") as f:
+        for offset, data, what in expected:
+            f.seek(offset)
+            got = f.read(len(data))
+            if got != data:
+                bad = next((i for i in range(min(len(got), len(data))) if got[i] != data[i]),
+                           min(len(got), len(data)))
+                problems.append("%s: byte %d of %d bytes at offset %d is %s, expected %s" % (
+                    what, bad, len(data), offset,
+                    "0x%02x" % got[bad] if bad < len(got) else "past the end",
+                    "0x%02x" % data[bad] if bad < len(data) else "nothing"))
+    return problems
+
+
+def ext2_image_problems(image, files):
+    """The host's check of an ext2 image a guest wrote: e2fsck -fn must find
+    it clean, and each (path, bytes) of files must read back (debugfs dump)
+    exactly. Returns a list of problems (empty: all good)."""
+    fsck = subprocess.run(["e2fsck", "-fn", image], capture_output=True, text=True)
+    problems = []
+    if fsck.returncode != 0:
+        problems.append("e2fsck -fn exited %d: %s" % (
+            fsck.returncode, " / ".join((fsck.stdout + fsck.stderr).strip().splitlines()[-6:])))
+    with tempfile.TemporaryDirectory(prefix="anvil-ext2-") as tmp:
+        for path, data in files:
+            out = os.path.join(tmp, "dump")
+            if os.path.exists(out):
+                os.unlink(out)
+            d = subprocess.run(["debugfs", "-R", "dump %s %s" % (path, out), image],
+                               capture_output=True, text=True)
+            if not os.path.exists(out) or "File not found" in d.stderr:
+                problems.append("%s: not in the image (%s)" % (path, d.stderr.strip().splitlines()[-1:]))
+                continue
+            with open(out, "rb") as f:
+                got = f.read()
+            if got != data:
+                bad = next((i for i in range(min(len(got), len(data))) if got[i] != data[i]),
+                           min(len(got), len(data)))
+                problems.append("%s: %d bytes, expected %d; first difference at byte %d" %
+                                (path, len(got), len(data), bad))
+    return problems
+
+
+def disk_boot(args, name, program, drive_flags):
+    """Boots init running only tests/disk/<program> (from /disk-tests) with
+    the disks of drive_flags attached. Returns the Boot and what went wrong
+    in the guest ("" if the program passed)."""
+    cmdline = TEST_KERNEL_OPTIONS + " -- -d %s tests=%s" % (DISK_TESTS_DIR, program)
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=drive_flags, modules=[args.initrd],
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == program]
+    if b.crash_reason() or not guest:
+        return b, b.crash_reason() or "no verdict from %s" % program
+    return b, "" if guest[0][0] else "in the guest: " + guest[0][1]
+
+
+def report_disk_check(results, name, b, guest_problem, host_problems, workdir=None):
+    """One verdict for a disk check: the guest's problem first, then the
+    host's findings in the image; workdir (the images) goes if it passed."""
+    if guest_problem:
+        results.report(name, False, guest_problem, b.tail())
+    elif host_problems:
+        results.report(name, False, "the image on the host: " + host_problems[0],
+                       "\n".join(host_problems))
+    else:
+        results.report(name, True)
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+# tests/disk/ata_persist.c: keep in step with its tables.
+ATA_READ_BYTES = 4 * MIB
+ATA_READ_SEED = 21
+LBA28_LIMIT_BYTES = (1 << 28) * SECTOR
+ATA_WRITE_BYTES = LBA28_LIMIT_BYTES + 64 * MIB
+ATA_WRITES = [                         # (offset, length, seed) of write_regions[]
+    (1000, 5000, 11),
+    (137 * SECTOR + 510, 3, 12),
+    (8 * MIB, 1 * MIB, 13),
+    (LBA28_LIMIT_BYTES + 4 * MIB + 100, 4096, 14),
+    (LBA28_LIMIT_BYTES - 300, 600, 15),
+    (ATA_WRITE_BYTES - 700, 690, 16),
+]
+ATA_SHORT_WRITE = (ATA_WRITE_BYTES - 10, 10, 17)
+DISK_TESTS_DIR = "/disk-tests"
+
+
+def ata_persist_expected():
+    """What the written disk must hold: each region, and zeros around it."""
+    expected = []
+    for offset, length, seed in ATA_WRITES + [ATA_SHORT_WRITE]:
+        expected.append((offset, pattern(seed, length), "region at %d" % offset))
+    zeros = [(0, 1000), (6000, 137 * SECTOR + 510 - 6000), (137 * SECTOR + 513, 8 * MIB - 137 * SECTOR - 513),
+             (9 * MIB, 4096), (LBA28_LIMIT_BYTES - 300 - 4096, 4096), (LBA28_LIMIT_BYTES + 300, 4096),
+             (LBA28_LIMIT_BYTES + 4 * MIB + 100 + 4096, 4096), (ATA_WRITE_BYTES - 700 - 4096, 4096)]
+    for offset, length in zeros:
+        expected.append((offset, bytes(length), "zeros at %d" % offset))
+    return expected
+
+
+def run_ata_persist(args, results):
+    """disk/ata_persist: see the module comment and tests/disk/ata_persist.c."""
+    name = "disk/ata_persist"
+    workdir = os.path.join(args.build, "disk-check")
+    read_img, write_img = os.path.join(workdir, "sda.img"), os.path.join(workdir, "sdb.img")
+    read_data = pattern(ATA_READ_SEED, ATA_READ_BYTES)
+    make_disk_image(read_img, ATA_READ_BYTES, [(0, read_data)])
+    make_disk_image(write_img, ATA_WRITE_BYTES)
+    b, guest_problem = disk_boot(args, name, "ata_persist", ide_drive_flags([read_img, write_img]))
+    problems = image_mismatches(write_img, ata_persist_expected()) + \
+        image_mismatches(read_img, [(0, read_data, "the read disk")])
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
+# tests/disk/ata_eio.c: keep in step with its numbers.
+ATA_EIO_BYTES = 1 * MIB
+ATA_EIO_IMAGE_SEED, ATA_EIO_WRITE_SEED = 31, 32
+ATA_EIO_BAD_READ, ATA_EIO_BAD_WRITE, ATA_EIO_GOOD_WRITE = 100, 200, 300   # sectors
+
+
+def run_ata_eio(args, results):
+    """disk/ata_eio: a disk behind QEMU's blkdebug driver fails reads of one
+    sector and writes of another; the guest sees EIO for exactly those and
+    the disk keeps working (tests/disk/ata_eio.c); on the host, the good
+    write landed and the failed one changed nothing."""
+    name = "disk/ata_eio"
+    workdir = os.path.join(args.build, "disk-check-eio")
+    image, conf = os.path.join(workdir, "sda.img"), os.path.join(workdir, "blkdebug.conf")
+    data = pattern(ATA_EIO_IMAGE_SEED, ATA_EIO_BYTES)
+    make_disk_image(image, ATA_EIO_BYTES, [(0, data)])
+    with open(conf, "w") as f:
+        for event, sector in (("read_aio", ATA_EIO_BAD_READ), ("write_aio", ATA_EIO_BAD_WRITE)):
+            f.write('[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "%d"\n\n' % (event, sector))
+    # index 3: the secondary slave, next to the CD-ROM (IRQ 15); the only disk, so sda
+    drive = ["-drive", "file=blkdebug:%s:%s,format=raw,if=ide,index=3,rerror=report,werror=report"
+             % (conf, image), "-boot", "order=d"]
+    b, guest_problem = disk_boot(args, name, "ata_eio", drive)
+    good = ATA_EIO_GOOD_WRITE * SECTOR
+    bad = ATA_EIO_BAD_WRITE * SECTOR
+    problems = image_mismatches(image, [
+        (good, pattern(ATA_EIO_WRITE_SEED, SECTOR), "the good write"),
+        (bad, data[bad:bad + SECTOR], "the sector whose write failed"),
+        (0, data[:good], "the disk before the good write")])
+    if not guest_problem and "ata: sda: read at sector" not in b.log:
+        guest_problem = "the kernel did not report the failed read"
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
+# tests/disk/ext2_writes.c: keep in step with its numbers.
+EXT2_WRITES_DIR = "/ext2-writes"
+EXT2_BIG_BYTES = 5 * MIB + 4321
+EXT2_SPARSE_FAR = 3 * MIB + 5
+EXT2_CUT_SIZE, EXT2_CUT_GROWN = 5000, 8000
+
+
+def ext2_writes_expected():
+    """(path, bytes) of every file tests/disk/ext2_writes.c leaves."""
+    d = EXT2_WRITES_DIR
+    sparse = bytearray(EXT2_SPARSE_FAR + 16)
+    sparse[0:16] = pattern(32, 16)
+    sparse[EXT2_SPARSE_FAR:] = pattern(32, EXT2_SPARSE_FAR + 16)[EXT2_SPARSE_FAR:]
+    return [(d + "/small.txt", b"hello, ext2\n"), (d + "/link", b"hello, ext2\n"),
+            (d + "/big.bin", pattern(31, EXT2_BIG_BYTES)),
+            (d + "/sparse.bin", bytes(sparse)),
+            (d + "/cut.bin", pattern(33, EXT2_CUT_SIZE) + bytes(EXT2_CUT_GROWN - EXT2_CUT_SIZE)),
+            (d + "/mapped.bin", pattern(34, 20000)),
+            (d + "/d2/y", b"moved\n")]
+
+
+def run_ext2_root_writes(args, results):
+    """disk/ext2_root_writes: see the module comment and tests/disk/ext2_writes.c."""
+    name = "disk/ext2_root_writes"
+    workdir = os.path.join(args.build, "disk-check-ext2")
+    os.makedirs(workdir, exist_ok=True)
+    image = os.path.join(workdir, "root.img")
+    shutil.copyfile(args.rootfs, image)
+    cmdline = TEST_KERNEL_OPTIONS + " root=/dev/sda -- -d %s tests=ext2_writes" % DISK_TESTS_DIR
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([image]),
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ext2_writes"]
+    guest_problem = b.crash_reason() or ("no verdict from ext2_writes" if not guest else
+                                         "" if guest[0][0] else "in the guest: " + guest[0][1])
+    if not guest_problem and "fs: root is ext2 on /dev/sda" not in b.log:
+        guest_problem = "the root was not the ext2 on /dev/sda"
+    problems = [] if guest_problem else ext2_image_problems(image, ext2_writes_expected())
+    if not guest_problem and not problems:
+        gone = subprocess.run(["debugfs", "-R", "stat %s/gone.bin" % EXT2_WRITES_DIR, image],
+                              capture_output=True, text=True)
+        if "File not found" not in gone.stderr:
+            problems.append("gone.bin, unlinked in the guest, is still in the image")
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
+def run_ext2_image_selftest(args, results):
+    """disk/ext2_image_check: ext2_image_problems on images made here with
+    tools/mkrootfs (mke2fs -d): clean and right passes, a wrong file and a
+    corrupted superblock are both found."""
+    name = "disk/ext2_image_check"
+    with tempfile.TemporaryDirectory(prefix="anvil-ext2-selftest-") as tmp:
+        stage, image = os.path.join(tmp, "stage"), os.path.join(tmp, "img")
+        files = [("/a.txt", b"hello from the host\n"), ("/dir/big", pattern(5, 300000)),
+                 ("/dir/sub/empty", b"")]
+        for path, data in files:
+            os.makedirs(os.path.dirname(stage + path), exist_ok=True)
+            with open(stage + path, "wb") as f:
+                f.write(data)
+        mk = subprocess.run([os.path.join(ROOT, "tools", "mkrootfs"), image, stage, "1"],
+                            capture_output=True, text=True)
+        if mk.returncode != 0:
+            results.report(name, False, "tools/mkrootfs failed", mk.stdout + mk.stderr)
+            return
+        good = ext2_image_problems(image, files)
+        wrong = ext2_image_problems(image, [("/a.txt", b"hello from the guest\n"), ("/missing", b"x")])
+        with open(image, "r+b") as f:           # the superblock's inode count, at 1024
+            f.seek(1024)
+            f.write(b"\xff\xff\xff\x7f")
+        corrupt = ext2_image_problems(image, [])
+    if good:
+        results.report(name, False, "a clean image made by mke2fs -d: " + good[0], "\n".join(good))
+    elif len(wrong) != 2:
+        results.report(name, False, "a wrong and a missing file gave %d problems, expected 2" % len(wrong),
+                       "\n".join(wrong))
+    elif not corrupt or "e2fsck" not in corrupt[0]:
+        results.report(name, False, "e2fsck -fn did not find the corrupted superblock")
+    else:
+        results.report(name, True)
+
+
 def check(args):
     results = Results(args.only)
     run_host_tests(args.build, results)
@@ -446,16 +752,24 @@ def check(args):
         jobs.append((("boot/too_little_memory", TEST_KERNEL_OPTIONS + " ktest=all", "4M"),
                      lambda b: check_too_little_memory(b, results)))
     typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
+    if results.wanted("disk/ext2_image_check"):
+        run_ext2_image_selftest(args, results)
+    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio),
+                                       ("disk/ext2_root_writes", run_ext2_root_writes))
+                   if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
         guest = pool.submit(run_guest_tests, args, results) if guest_wanted(args, results) else None
         futures = [pool.submit(boot, args.build, *spec) for spec, _ in jobs]
         typing = [pool.submit(boot_typing, args.build, name, "-- shell", line, GUEST_MEM,
                               modules=[args.initrd]) for name, line, _ in typing_jobs]
+        disks = [pool.submit(fn, args, results) for fn in disk_checks]
         for (spec, checker), fut in zip(jobs, futures):
             checker(fut.result())
         for (name, _, by_init), fut in zip(typing_jobs, typing):
             check_power_down(fut.result(), name, by_init, results)
+        for fut in disks:
+            fut.result()
         if guest:
             guest.result()
 
@@ -468,14 +782,16 @@ def check(args):
 
 # ---- the stress run --------------------------------------------------------------
 
-STRESS_TEST = "mm_random_stress"
-STRESS_SECONDS_PER_STEP = 0.1   # init's limit: far more guest time than a step takes
+# the random mm stress of anonymous memory, and the same with file mappings,
+# file I/O and truncate (init's STRESS_TESTS runs both, one after the other)
+STRESS_TESTS = ["mm_random_stress", "mm_random_stress_files"]
+STRESS_SECONDS_PER_STEP = 0.2   # init's limit: far more guest time than a step takes
 STRESS_MIN_SECONDS = 600
-STRESS_PROGRESS = re.compile(r"^\(%s\) " % STRESS_TEST)
+STRESS_PROGRESS = re.compile(r"^\((%s)\) " % "|".join(STRESS_TESTS))
 
 
 def stress(args):
-    """Boots init in stress mode: mm_random_stress runs args.seeds seeds of
+    """Boots init in stress mode: each of STRESS_TESTS runs args.seeds seeds of
     args.steps steps from args.first_seed (passed as stress_* words, which
     init turns into STRESS_* environment variables; args.init_words adds
     more, e.g. "stress_trace=1 stress_check_every=1"). Prints the test's
@@ -485,7 +801,7 @@ def stress(args):
              "stress_steps=%d" % args.steps, "stress_seed=%d" % args.first_seed] + \
         (args.init_words or "").split()
     print("# stress: %s, %d seeds from %d, %d steps each (time limit %d s)"
-          % (STRESS_TEST, args.seeds, args.first_seed, args.steps, limit))
+          % (" and ".join(STRESS_TESTS), args.seeds, args.first_seed, args.steps, limit))
     sys.stdout.flush()
     b = boot(args.build, "stress", TEST_KERNEL_OPTIONS + " -- " + " ".join(words), GUEST_MEM,
              timeout=limit + 300,
@@ -494,13 +810,14 @@ def stress(args):
     for line in b.lines():
         if STRESS_PROGRESS.match(line.strip()):
             print("    " + line.strip())
-    verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == STRESS_TEST]
-    if verdict:
-        ok, reason = verdict[0]
-        results.report(STRESS_TEST, ok, reason, "" if ok else b.tail())
-    else:
-        results.report(STRESS_TEST, False, "no verdict: " + (b.crash_reason() or
-                       "boot ended early (QEMU status %d)" % b.status), b.tail())
+    for test in STRESS_TESTS:
+        verdict = [(ok, reason) for ok, name, reason in verdicts(b.log) if name == test]
+        if verdict:
+            ok, reason = verdict[0]
+            results.report(test, ok, reason, "" if ok else b.tail())
+        else:
+            results.report(test, False, "no verdict: " + (b.crash_reason() or
+                           "boot ended early (QEMU status %d)" % b.status), b.tail())
     print("%d passed, %d failed" % (results.passed, results.failed))
     return 1 if results.failed else 0
 
@@ -675,6 +992,7 @@ def main():
     ap.add_argument("verb", choices=["check", "bench", "stress", "fuzz"])
     ap.add_argument("--only")
     ap.add_argument("--initrd")
+    ap.add_argument("--rootfs", help="build/root.img, the ext2 root image (disk checks)")
     ap.add_argument("--test-images", default="",
                     help="disk images (space-separated) the ktest boots get as RAM disks")
     ap.add_argument("--guest-tests")

@@ -1,6 +1,6 @@
 /*
  * arch/x86/cpu.h — thin wrappers around single x86 instructions:
- * port I/O, control registers, TLB invalidation, the time-stamp counter.
+ * port I/O (single and rep insw/outsw), control registers, TLB invalidation, the time-stamp counter.
  */
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
@@ -19,6 +19,22 @@ static inline uint8_t inb(uint16_t port)
 	uint8_t v;
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
+}
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+/* rep insw / rep outsw: count 16-bit words between port and buf (a disk
+ * controller's data register). */
+static inline void insw(uint16_t port, void *buf, uint32_t count)
+{
+	__asm__ volatile("cld; rep insw" : "+D"(buf), "+c"(count) : "d"(port) : "memory");
+}
+static inline void outsw(uint16_t port, const void *buf, uint32_t count)
+{
+	__asm__ volatile("cld; rep outsw" : "+S"(buf), "+c"(count) : "d"(port) : "memory");
 }
 static inline void io_wait(void) { outb(0x80, 0); }
 

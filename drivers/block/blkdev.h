@@ -24,6 +24,7 @@
 #define DRIVERS_BLOCK_BLKDEV_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <kernel/mutex.h>
 #include <libk/list.h>
@@ -94,5 +95,8 @@ int blkdev_rw(struct block_device *bdev, enum req_op op, uint64_t sector,
  * (a cpio archive) becomes /dev/ram0, ram1, ... in module order. */
 struct multiboot_info;
 void ramdisk_init(const struct multiboot_info *mbi);
+/* Fills in bdev (zeroed by the caller) as RAM disk ram<minor> over the len
+ * bytes at start, ready for add_disk (the in-kernel tests make their own). */
+void ramdisk_setup(struct block_device *bdev, unsigned minor, void *start, size_t len);
 
 #endif

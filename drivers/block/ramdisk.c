@@ -43,6 +43,16 @@ is_cpio(const void *start, size_t len)
 	return len >= 6 && memcmp(start, "070701", 6) == 0;
 }
 
+void
+ramdisk_setup(struct block_device *bdev, unsigned minor, void *start, size_t len)
+{
+	snprintf(bdev->bd_name, sizeof(bdev->bd_name), "ram%u", minor);
+	bdev->bd_dev = MKDEV(RAMDISK_MAJOR, minor);
+	bdev->bd_nr_sectors = len >> SECTOR_SHIFT;
+	bdev->bd_ops = &ramdisk_ops;
+	bdev->bd_private = start;
+}
+
 static void
 ramdisk_add(unsigned minor, void *start, size_t len)
 {
@@ -50,11 +60,7 @@ ramdisk_add(unsigned minor, void *start, size_t len)
 
 	if (!bdev)
 		panic("ramdisk: out of memory");
-	snprintf(bdev->bd_name, sizeof(bdev->bd_name), "ram%u", minor);
-	bdev->bd_dev = MKDEV(RAMDISK_MAJOR, minor);
-	bdev->bd_nr_sectors = len >> SECTOR_SHIFT;
-	bdev->bd_ops = &ramdisk_ops;
-	bdev->bd_private = start;
+	ramdisk_setup(bdev, minor, start, len);
 	add_disk(bdev);
 }
 

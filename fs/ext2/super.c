@@ -28,7 +28,6 @@
 #include <mm/slab.h>
 #include <libk/string.h>
 
-#define ST_RDONLY 1u
 
 static const struct super_operations ext2_sops;
 

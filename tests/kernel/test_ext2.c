@@ -81,7 +81,6 @@ write_disk_super(struct block_device *bdev, struct ext2_super_block *es)
 struct mnt {
 	struct block_device *bdev;
 	struct super_block *sb;
-	struct dentry *mp;
 	char dir[32];
 	char buf[PATH_LEN];         /* the last path made by P() */
 };
@@ -94,11 +93,13 @@ P(struct mnt *m, const char *rel)
 	return m->buf;
 }
 
-/* Mounts the image labelled label with flags; 0 or -errno. */
+/* Mounts the image labelled label with flags (mount(2)'s, MS_RDONLY = SB_RDONLY)
+ * on a new directory of the ramfs root; 0 or -errno. */
 static int
 mount_disk(struct mnt *m, const char *label, unsigned flags)
 {
-	struct super_block *sb;
+	char dev[32];
+	struct dentry *root;
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -106,38 +107,33 @@ mount_disk(struct mnt *m, const char *label, unsigned flags)
 	if (!m->bdev)
 		return -ENODEV;
 	snprintf(m->dir, sizeof(m->dir), "/mnt-%s", label);
+	snprintf(dev, sizeof(dev), "/dev/%s", m->bdev->bd_name);
 	err = vfs_mkdir_path(m->dir, 0755);
 	if (err && err != -EEXIST)
 		return err;
-	sb = ext2_fs_type.mount(&ext2_fs_type, flags, m->bdev, NULL);
-	if (IS_ERR(sb)) {
+	err = do_mount(dev, m->dir, "ext2", flags, NULL);
+	if (err) {
 		vfs_rmdir_path(m->dir);
-		return PTR_ERR(sb);
+		return err;
 	}
-	m->sb = sb;
-	m->mp = kern_path(AT_FDCWD, m->dir, LOOKUP_DIRECTORY);
-	if (IS_ERR(m->mp))
-		return PTR_ERR(m->mp);
-	mount_at(m->mp, sb);
+	root = kern_path(AT_FDCWD, m->dir, LOOKUP_DIRECTORY);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	m->sb = root->d_sb;
+	dput(root);
 	return 0;
 }
 
-/* Detaches and shuts the mount down, removes the mount point; 0 or -errno
- * (-EBUSY: something still uses the file system). */
+/* Unmounts and removes the mount point; 0 or -errno (-EBUSY: something
+ * still uses the file system). */
 static int
 umount_disk(struct mnt *m)
 {
-	struct dentry *root = m->sb->s_root;
+	int err = do_umount2(m->dir, 0);
 
-	mutex_lock(&namespace_mutex);
-	m->mp->d_mounted = NULL;
-	root->d_mountpoint = NULL;
-	mutex_unlock(&namespace_mutex);
-	dput(root);
-	dput(m->mp);
-	dput(m->mp);
-	vfs_rmdir_path(m->dir);          /* the test leaves the ramfs root as it found it */
-	return generic_shutdown_super(m->sb);
+	if (!err)
+		vfs_rmdir_path(m->dir);   /* the test leaves the ramfs root as it found it */
+	return err;
 }
 
 /* ---- file helpers ---------------------------------------------------------- */
