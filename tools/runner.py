@@ -44,7 +44,8 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           passes on an image made by mke2fs -d and fails on
                           a wrong file and on a corrupted image
   <name>                  in-guest test programs (tests/guest/*.c and the
-                          EXTRA_TESTS folder), run by init; a crash or hang
+                          EXTRA_TESTS folder), run by init on the ext2 root
+                          (root.img as a RAM disk); a crash or hang
                           fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
@@ -430,8 +431,10 @@ def run_guest_tests(args, results):
         init_args = (["after=" + after] if after else []) + \
             (["tests=" + args.only] if args.only in guest_test_names(args) else [])
         cmdline = TEST_KERNEL_OPTIONS + (" -- " + " ".join(init_args) if init_args else "")
+        # The root is ext2: root.img (the same tree as the initrd) becomes
+        # /dev/ram0 and fs_init mounts it, so every guest test runs on ext2.
         b = boot(args.build, "guest-%d" % boots, cmdline, GUEST_MEM, timeout=GUEST_TIMEOUT,
-                 modules=[args.initrd], silence=GUEST_SILENCE)
+                 modules=[args.rootfs] if args.rootfs else [args.initrd], silence=GUEST_SILENCE)
         running = None
         for line in b.lines():
             m = RUNNING.match(line.strip())
@@ -671,7 +674,7 @@ def ext2_writes_expected():
             (d + "/sparse.bin", bytes(sparse)),
             (d + "/cut.bin", pattern(33, EXT2_CUT_SIZE) + bytes(EXT2_CUT_GROWN - EXT2_CUT_SIZE)),
             (d + "/mapped.bin", pattern(34, 20000)),
-            (d + "/d2/y", b"moved\n")]
+            (d + "/d2/y", b"moved\n"), (d + "/short.bin", pattern(36, 4096))]
 
 
 def run_ext2_root_writes(args, results):
