@@ -352,8 +352,8 @@ bforget_block(struct block_device *bdev, uint64_t block, uint32_t size)
 		free_buffer(to_free);
 }
 
-/* Frees the first unreferenced buffer on the LRU that keep() refuses;
- * false if none is left. */
+/* Frees the first (oldest) unreferenced buffer on the LRU that wanted()
+ * picks; false if there is none. */
 static bool
 free_one(bool (*wanted)(struct buffer_head *bh, void *arg), void *arg)
 {

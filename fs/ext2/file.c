@@ -32,7 +32,10 @@ ext2_writepage(struct address_space *mapping, struct page *page)
 	return block_writepage(mapping, page, ext2_get_block);
 }
 
-/* Blocks allocated for a write that then failed lie past EOF: free them. */
+/* Blocks allocated for a write that then failed lie past EOF: free them
+ * (under i_mutex, which write() holds, so no other writer is between
+ * allocating past EOF and moving i_size; a shared mapping's write fault
+ * never allocates past EOF). */
 static int
 ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned from, unsigned to)
 {
@@ -42,7 +45,7 @@ ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned fr
 	if (sb_rdonly(inode->i_sb))
 		return -EROFS;
 	err = block_prepare_write(mapping, page, from, to, ext2_get_block);
-	if (err)
+	if (err && mutex_owned(&inode->i_mutex))
 		ext2_truncate_blocks(inode, inode->i_size);
 	return err;
 }
@@ -92,12 +95,28 @@ ext2_fsync(struct file *f, bool datasync)
 	return err;
 }
 
+/*
+ * write(): generic_file_write, then, if it stored less than it was given
+ * (the user buffer ran into an unmapped page, or the disk filled), the
+ * blocks it allocated past the new EOF for bytes it never stored are freed
+ * (a file must own no block past its size).
+ */
 static ssize_t
 ext2_file_write(struct file *f, struct iobuf *b, loff_t *pos)
 {
-	if (sb_rdonly(f->f_inode->i_sb))
+	struct inode *inode = f->f_inode;
+	size_t wanted = b->left;
+	ssize_t done;
+
+	if (sb_rdonly(inode->i_sb))
 		return -EROFS;
-	return generic_file_write(f, b, pos);
+	done = generic_file_write(f, b, pos);
+	if (done < 0 || (size_t)done < wanted) {
+		mutex_lock(&inode->i_mutex);
+		ext2_truncate_blocks(inode, inode->i_size);
+		mutex_unlock(&inode->i_mutex);
+	}
+	return done;
 }
 
 const struct file_operations ext2_file_operations = {

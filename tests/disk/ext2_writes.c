@@ -18,6 +18,9 @@
  *   d2/d1moved/   d1 itself, moved into d2 (its ".." follows)
  *   link          a hard link to small.txt; fast and slow symlinks
  *   gone.bin      written then unlinked: its blocks must be free again
+ *   short.bin     one page of pattern 36: a two-page write whose buffer's second
+ *                 page is unmapped (a short write), then a write past EOF from an
+ *                 unmapped buffer (EFAULT); no block may stay allocated past EOF
  * then syncs. Keep the sizes and seeds in step with EXT2_WRITES in
  * tools/runner.py. On a Linux host: `ext2_writes DIR` on any ext2 mount.
  */
@@ -39,6 +42,7 @@
 #define MAPPED_BYTES 20000
 #define MAPPED_SEED  34
 #define GONE_BYTES   (300 * 1024)
+#define SHORT_SEED   36
 #define PIECE        3001                     /* not a divisor of any block size */
 
 static char path_buf[512];
@@ -122,6 +126,19 @@ make_mapped(const char *path)
 }
 
 static void
+make_short(const char *path)
+{
+	int fd = CHECK_OK(open(path, O_CREAT | O_TRUNC | O_RDWR, 0644));
+	char *buf = page_before_hole();
+
+	pattern_fill(buf, PAGE_SIZE, SHORT_SEED);
+	CHECK_EQ("a write running into an unmapped page", (long)PAGE_SIZE,
+		 (long)write(fd, buf, 2 * PAGE_SIZE));
+	CHECK_ERRNO(pwrite(fd, buf + PAGE_SIZE, PAGE_SIZE, 1 * MiB), EFAULT);
+	CHECK_OK(close(fd));
+}
+
+static void
 make_names(const char *dir)
 {
 	char target[300], from[512];
@@ -158,6 +175,7 @@ main(int argc, char **argv)
 	make_cut(at(dir, "cut.bin"));
 	make_mapped(at(dir, "mapped.bin"));
 	make_names(dir);
+	make_short(at(dir, "short.bin"));
 	sync();
 	say("wrote the tree under %s", dir);
 	return 0;
