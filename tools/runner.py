@@ -33,8 +33,9 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           those, the rest of the disk keeps working
                           (tests/disk/ata_eio.c), the image shows it
   disk/ext2_root_writes   a copy of root.img as the IDE disk and the root
-                          file system (root=/dev/sda, no initrd):
-                          tests/disk/ext2_writes.c writes a known tree on it
+                          file system (root=/dev/sda, no initrd), and a
+                          1 KiB-block ext2 as sdb:
+                          tests/disk/ext2_writes.c writes a known tree on each
                           (big, sparse, truncated, mmap-written files,
                           renames, links, an unlinked file); after QEMU exits
                           e2fsck -fn finds the image clean and debugfs reads
@@ -682,22 +683,31 @@ def run_ext2_root_writes(args, results):
     name = "disk/ext2_root_writes"
     workdir = os.path.join(args.build, "disk-check-ext2")
     os.makedirs(workdir, exist_ok=True)
-    image = os.path.join(workdir, "root.img")
+    image, small = os.path.join(workdir, "root.img"), os.path.join(workdir, "small-1k.img")
     shutil.copyfile(args.rootfs, image)
+    # sdb: an ext2 with 1 KiB blocks (the root has 4 KiB ones), mounted by the guest
+    mk = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-L", "anvil-sdb",
+                         small, "16M"], capture_output=True, text=True)
+    if mk.returncode != 0:
+        results.report(name, False, "mke2fs failed", mk.stdout + mk.stderr)
+        return
     cmdline = TEST_KERNEL_OPTIONS + " root=/dev/sda -- -d %s tests=ext2_writes" % DISK_TESTS_DIR
-    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([image]),
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([image, small]),
              silence=GUEST_SILENCE)
     guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ext2_writes"]
     guest_problem = b.crash_reason() or ("no verdict from ext2_writes" if not guest else
                                          "" if guest[0][0] else "in the guest: " + guest[0][1])
     if not guest_problem and "fs: root is ext2 on /dev/sda" not in b.log:
         guest_problem = "the root was not the ext2 on /dev/sda"
-    problems = [] if guest_problem else ext2_image_problems(image, ext2_writes_expected())
-    if not guest_problem and not problems:
-        gone = subprocess.run(["debugfs", "-R", "stat %s/gone.bin" % EXT2_WRITES_DIR, image],
+    problems = []
+    for img, what in ((image, "root.img"), (small, "the 1 KiB-block sdb")):
+        if guest_problem or problems:
+            break
+        problems = ["%s: %s" % (what, p) for p in ext2_image_problems(img, ext2_writes_expected())]
+        gone = subprocess.run(["debugfs", "-R", "stat %s/gone.bin" % EXT2_WRITES_DIR, img],
                               capture_output=True, text=True)
-        if "File not found" not in gone.stderr:
-            problems.append("gone.bin, unlinked in the guest, is still in the image")
+        if not problems and "File not found" not in gone.stderr:
+            problems.append("%s: gone.bin, unlinked in the guest, is still there" % what)
     report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 

@@ -25,6 +25,7 @@
  */
 #include <fs/ext2/ext2.h>
 #include <fs/buffer.h>
+#include <fs/block_dev.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -151,8 +152,11 @@ ext2_set_inode_ops(struct inode *inode)
 	case S_IFCHR:
 		inode->i_fop = &chrdev_open_operations;
 		break;
+	case S_IFBLK:
+		inode->i_fop = &blkdev_open_operations;
+		break;
 	default:
-		break;          /* FIFOs, sockets, block devices: open gives ENXIO */
+		break;          /* FIFOs, sockets: open gives ENXIO */
 	}
 }
 

@@ -21,13 +21,16 @@
  *   short.bin     one page of pattern 36: a two-page write whose buffer's second
  *                 page is unmapped (a short write), then a write past EOF from an
  *                 unmapped buffer (EFAULT); no block may stay allocated past EOF
- * then syncs. Keep the sizes and seeds in step with EXT2_WRITES in
+ * then syncs. If there is a /dev/sdb (the runner attaches an ext2 with 1 KiB
+ * blocks there), it mounts it on /mnt-sdb, makes the same tree in it and
+ * unmounts it. Keep the sizes and seeds in step with ext2_writes_expected in
  * tools/runner.py. On a Linux host: `ext2_writes DIR` on any ext2 mount.
  */
 #define TEST_NAME "ext2_writes"
 #include "guest.h"
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #define BIG_BYTES    (5 * MiB + 4321)
@@ -163,11 +166,9 @@ make_names(const char *dir)
 	CHECK_OK(unlink(at(dir, "gone.bin")));
 }
 
-int
-main(int argc, char **argv)
+static void
+make_tree(const char *dir)
 {
-	const char *dir = argc > 1 ? argv[1] : "/ext2-writes";
-
 	CHECK_OK(mkdir(dir, 0755));
 	put_string(at(dir, "small.txt"), "hello, ext2\n");
 	write_file(at(dir, "big.bin"), BIG_SEED, BIG_BYTES);
@@ -178,5 +179,20 @@ main(int argc, char **argv)
 	make_short(at(dir, "short.bin"));
 	sync();
 	say("wrote the tree under %s", dir);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct stat st;
+
+	make_tree(argc > 1 ? argv[1] : "/ext2-writes");
+	if (argc > 1 || stat("/dev/sdb", &st) != 0)
+		return 0;
+	CHECK_OK(mkdir("/mnt-sdb", 0755));
+	CHECK_OK(mount("/dev/sdb", "/mnt-sdb", "ext2", 0, NULL));
+	make_tree("/mnt-sdb/ext2-writes");
+	CHECK_OK(umount("/mnt-sdb"));
+	CHECK_OK(rmdir("/mnt-sdb"));
 	return 0;
 }
