@@ -76,6 +76,7 @@
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 #include <drivers/block/blkdev.h>
+#include <fs/buffer.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <stdarg.h>
@@ -273,7 +274,7 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "MemTotal:", total);
 	meminfo_line(pb, "MemFree:", free);
 	meminfo_line(pb, "MemAvailable:", free + (cached > shmem ? cached - shmem : 0));
-	meminfo_line(pb, "Buffers:", 0);
+	meminfo_line(pb, "Buffers:", buffer_cache_bytes() / PAGE_SIZE);   /* fs/buffer.c */
 	meminfo_line(pb, "Cached:", cached);
 	meminfo_line(pb, "SwapCached:", 0);
 	meminfo_line(pb, "SwapTotal:", 0);

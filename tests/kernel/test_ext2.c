@@ -845,3 +845,28 @@ KTEST(ext2_unknown_features)
 	poke_features(bdev, 0, UNKNOWN_RO_COMPAT, false);
 	KT_CHECK(err == 0, "umount: %d", err);
 }
+
+#define MS_REMOUNT 32u
+
+/* Remounting read-only writes everything and puts the valid bit back on the
+ * disk; read-write again clears it and changes work again. */
+KTEST(ext2_remount_ro_rw)
+{
+	struct mnt m;
+	int err = mount_disk(&m, "anvil-test-4k", 0);
+
+	KT_CHECK(err == 0, "mount: %d", err);
+	KT_CHECK(write_pattern(P(&m, "r.bin"), 21, 0, 10000) == 10000, "write r.bin");
+	err = do_mount(NULL, m.dir, NULL, MS_REMOUNT | SB_RDONLY, NULL);
+	KT_CHECK(err == 0, "remount read-only: %d", err);
+	check_valid_bit(&m, true, "remounted read-only");
+	KT_CHECK(sb_rdonly(m.sb), "the super_block is not read-only");
+	KT_CHECK(write_string(P(&m, "new"), "x") == -EROFS, "create on a read-only remount");
+	KT_CHECK(file_matches(P(&m, "r.bin"), 21, 10000, 0, 0), "r.bin after remounting read-only");
+	err = do_mount(NULL, m.dir, NULL, MS_REMOUNT, NULL);
+	KT_CHECK(err == 0, "remount read-write: %d", err);
+	check_valid_bit(&m, false, "remounted read-write");
+	KT_CHECK(vfs_unlink_path(P(&m, "r.bin")) == 0, "unlink after remounting read-write");
+	err = umount_disk(&m);
+	KT_CHECK(err == 0, "umount: %d", err);
+}
