@@ -1,7 +1,8 @@
 /*
  * fs/sync.c — making what was written durable: sync, syncfs, fsync,
  * fdatasync, and sync_filesystem, which umount, remount read-only and
- * power-off use too.
+ * power-off use too; and the flusher, a kernel thread that every 5 s
+ * writes back every file system if a page or an inode was dirtied.
  *
  * sync_filesystem(sb) writes one file system: for each of its inodes the
  * dirty pages of its page cache (filemap_write_and_wait, mm/filemap.h),
@@ -27,6 +28,9 @@
 #include <kernel/errno.h>
 #include <kernel/syscall.h>
 #include <kernel/spinlock.h>
+#include <kernel/sched.h>
+#include <kernel/printk.h>
+#include <mm/vmstat.h>
 
 /* The first of two results that is an error. */
 static int
@@ -111,6 +115,50 @@ static long sys_fsync(int fd) { return do_fsync(fd, false); }
 static long sys_fdatasync(int fd) { return do_fsync(fd, true); }
 SYSCALL_DEFINE(fsync, sys_fsync);
 SYSCALL_DEFINE(fdatasync, sys_fdatasync);
+
+/* ---- the flusher ---------------------------------------------------------- */
+
+/* How often the flusher looks for dirty data (Linux's
+ * dirty_writeback_centisecs, 5 s). */
+#define FLUSH_INTERVAL_MS 5000
+
+unsigned long inode_dirty_events;
+
+/* Whether anything was dirtied since the flusher last looked: a page of a
+ * file with backing store (NR_FILE_DIRTY) or an inode's metadata. */
+static bool
+writeback_wanted(unsigned long *seen_events)
+{
+	unsigned long events = inode_dirty_events;
+	bool wanted = global_node_page_state(NR_FILE_DIRTY) || events != *seen_events;
+
+	*seen_events = events;
+	return wanted;
+}
+
+/* Every FLUSH_INTERVAL_MS, if something is dirty, writes back every file
+ * system, as Linux's flusher threads do: a QEMU killed without sync or
+ * power-off loses only the last few seconds of writes to a disk. */
+static int
+flusher_thread(void *arg)
+{
+	unsigned long seen = 0;
+
+	(void)arg;
+	for (;;) {
+		msleep(FLUSH_INTERVAL_MS);
+		if (writeback_wanted(&seen))
+			sync_all_filesystems();
+	}
+	return 0;
+}
+
+void
+flusher_init(void)
+{
+	if (!kthread_run(flusher_thread, NULL, "flush"))
+		printk(KERN_WARNING "fs: no flusher thread: dirty data waits for sync\n");
+}
 
 /* sync(2): every mounted file system; it cannot fail. */
 static long

@@ -246,8 +246,15 @@ struct inode {
 #define I_FREEING 4u    /* its last reference is gone: being evicted (sync skips it) */
 #define I_BAD   8u      /* iget_failed: never read in, nothing to evict */
 
+/* Times any inode was marked dirty: the flusher (fs/sync.c) writes back
+ * when it moved. */
+extern unsigned long inode_dirty_events;
 /* The inode's metadata must be written at the next sync. */
-static inline void mark_inode_dirty(struct inode *inode) { inode->i_state |= I_DIRTY; }
+static inline void mark_inode_dirty(struct inode *inode)
+{
+	inode->i_state |= I_DIRTY;
+	inode_dirty_events++;
+}
 
 struct dentry {
 	char *d_name;                      /* component name (kmalloc'd) */
@@ -402,6 +409,9 @@ int do_umount2(const char *target, int flags);
 void reap_detached_mounts_unlocked(void);
 /* sync(2) from the kernel: every mounted file system (power-off). */
 void sync_all_filesystems(void);
+/* Starts the flusher: a kernel thread that writes back every few seconds
+ * whatever was dirtied (fs/sync.c). */
+void flusher_init(void);
 
 /* Path walk (fs/namei.c). dirfd is AT_FDCWD or an open directory. */
 #define AT_FDCWD            (-100)

@@ -73,6 +73,7 @@ init_thread(void *arg)
 	printk(KERN_INFO "anvil: kernel init done (%lu free pages, %u tasks)\n",
 	       nr_free_pages(), nr_tasks());
 	ktest_run_requested();
+	flusher_init();                          /* after init: it is PID 1, the flusher 2 */
 	start_init_process();
 }
 

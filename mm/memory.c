@@ -60,8 +60,9 @@ vma_set_page_prot(struct vm_area_struct *vma)
 	vma->vm_page_prot = prot;
 }
 
-/* Empties one PTE: a page mapping drops its reference and mapcount. */
-static void
+/* Empties one PTE: a page mapping drops its reference and mapcount.
+ * Inline in both zap loops: munmap and exit run it once per page. */
+static inline __attribute__((always_inline)) void
 zap_pte(struct mm_struct *mm, pte_t *ptep)
 {
 	pte_t pte = *ptep;

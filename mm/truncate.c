@@ -107,7 +107,7 @@ truncate_page_range(struct address_space *mapping, uint32_t first, uint32_t last
 			}
 			put_page(page);
 		}
-		if (!index || pages[n - 1]->index > last)
+		if (!index || index > last)
 			break;                       /* wrapped, or past the range */
 	}
 }
@@ -196,7 +196,7 @@ invalidate_mapping_pages(struct address_space *mapping, uint32_t start, uint32_t
 			}
 			put_page(page);
 		}
-		if (!index || pages[n - 1]->index > end)
+		if (!index || index > end)
 			break;
 	}
 	return gone;
