@@ -382,7 +382,7 @@ proc_store_rmap_check(int pid, const char *text, size_t len)
 /* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: 1 (and 3)
  * drop the clean page cache (fs/drop_caches.c); then the unused dentries
  * and inodes of disk file systems go and the clean buffers with them
- * (drop_fs_caches, fs/super.c: it syncs first, as anvil has no flusher);
+ * (drop_fs_caches, fs/super.c: it syncs first, not waiting for the flusher);
  * then the slab caches give their empty slabs back to the buddy
  * allocator. init writes it before counting free pages, so a cache that
  * grew during a test is not a "lost" page. */

@@ -107,9 +107,9 @@ sync_one(struct super_block *sb, void *arg)
 /*
  * drop_caches: unused dentries go (their inodes are evicted: dirty pages
  * written, the inode copied into its inode-table buffer), every disk file
- * system is synced, then every clean buffer is freed. anvil has no flusher
- * thread writing dirty blocks in the background, so the sync is what makes
- * dirty buffers freeable.
+ * system is synced, then every clean buffer is freed. The flusher writes
+ * dirty blocks only every few seconds, so the sync is what makes the
+ * buffers of the last changes freeable now.
  */
 void
 drop_fs_caches(void)
