@@ -271,13 +271,28 @@ $(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*.h test
 
 host-tests: $(HOST_TESTS)
 
-RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) --rootfs $(ROOTFS) \
-          --guest-tests $(BUILD)/guest $(if $(EXTRA_TESTS),--extra-tests $(BUILD)/extra)
+# Small ext2 images for the in-kernel ext2 tests (tests/kernel/test_ext2.c),
+# handed to the ktest boots as RAM disks: 1 KiB blocks with 128-byte inodes,
+# 4 KiB blocks, and a revision 0 file system (no features at all).
+TEST_FS := $(BUILD)/testfs/ext2-1k.img $(BUILD)/testfs/ext2-4k.img $(BUILD)/testfs/ext2-rev0.img
+$(BUILD)/testfs/ext2-1k.img: tools/mktestfs | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@PATH="$$PATH:/sbin:/usr/sbin" ./tools/mktestfs $@ 1024 3072 anvil-test-1k -I 128 2>/dev/null
+$(BUILD)/testfs/ext2-4k.img: tools/mktestfs | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@PATH="$$PATH:/sbin:/usr/sbin" ./tools/mktestfs $@ 4096 12288 anvil-test-4k
+$(BUILD)/testfs/ext2-rev0.img: tools/mktestfs | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@PATH="$$PATH:/sbin:/usr/sbin" ./tools/mktestfs $@ 1024 1536 anvil-test-rev0 -r 0 -N 512
 
-check: $(ISO) host-tests
+RUNNER := $(PYTHON) tools/runner.py --build $(BUILD) --initrd $(INITRD) --rootfs $(ROOTFS) \
+          --guest-tests $(BUILD)/guest $(if $(EXTRA_TESTS),--extra-tests $(BUILD)/extra) \
+          --test-images "$(TEST_FS)"
+
+check: $(ISO) host-tests $(TEST_FS)
 	@$(RUNNER) check
 
-check-one: $(ISO) host-tests
+check-one: $(ISO) host-tests $(TEST_FS)
 	@test -n "$(T)" || { echo "usage: make check-one T=name"; exit 2; }
 	@$(RUNNER) check --only $(T)
 

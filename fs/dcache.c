@@ -6,6 +6,11 @@
  * (i_op->lookup) only when it is missing. ramfs keeps every name here for
  * good (it pins its dentries); procfs makes D_VOLATILE dentries that are
  * freed on their last dput, so /proc/PID disappears with the process.
+ * A disk file system's (ext2) positive dentries stay cached with no
+ * reference once their users are gone, and shrink_dcache_* frees them
+ * (and so the inodes they hold) at drop_caches (umount frees the whole
+ * tree: d_free_tree); a
+ * negative dentry is never kept (the next lookup asks the disk again).
  *
  * Invariants: a dentry on a d_subdirs list has a reference on its parent;
  * a deleted (unlinked, D_DELETED) dentry is on no list but keeps its
@@ -187,6 +192,77 @@ dput(struct dentry *d)
 		dentry_free(d);
 		d = parent;
 	}
+}
+
+/* Drops the reference taken by the pruning walk; frees d if nothing else
+ * uses it (no reference, no cached child, no mount on it). Whether it went. */
+static bool
+dput_prune(struct dentry *d)
+{
+	struct dentry *parent;
+
+	spin_lock(&dcache_lock);
+	BUG_ON(d->d_count <= 0);
+	if (--d->d_count > 0 || d->d_parent == d || d->d_mounted || !list_empty(&d->d_subdirs)) {
+		spin_unlock(&dcache_lock);
+		return false;
+	}
+	list_del_init(&d->d_child);
+	parent = d->d_parent;
+	spin_unlock(&dcache_lock);
+
+	dentry_free(d);
+	dput(parent);
+	return true;
+}
+
+/* The first child of dir at position pos or later, with a reference, or NULL.
+ * Children are kept in d_pos order (d_alloc and d_move append). */
+static struct dentry *
+next_child(struct dentry *dir, uint32_t pos)
+{
+	struct dentry *d, *found = NULL;
+
+	spin_lock(&dcache_lock);
+	list_for_each_entry(d, &dir->d_subdirs, d_child)
+		if (d->d_pos >= pos) {
+			d->d_count++;
+			found = d;
+			break;
+		}
+	spin_unlock(&dcache_lock);
+	return found;
+}
+
+/* Frees the unused dentries under dir, deepest first, crossing into the
+ * file systems mounted there; how many went. namespace_mutex held. */
+static unsigned long
+prune_dir(struct dentry *dir)
+{
+	unsigned long freed = 0;
+	struct dentry *d;
+	uint32_t pos = 0;
+
+	while ((d = next_child(dir, pos)) != NULL) {
+		pos = d->d_pos + 1;
+		if (d->d_mounted)
+			freed += prune_dir(d->d_mounted);
+		else if (!list_empty(&d->d_subdirs))
+			freed += prune_dir(d);
+		freed += dput_prune(d);
+	}
+	return freed;
+}
+
+unsigned long
+shrink_dcache_all(void)
+{
+	unsigned long freed;
+
+	mutex_lock(&namespace_mutex);
+	freed = root_dentry ? prune_dir(root_dentry) : 0;
+	mutex_unlock(&namespace_mutex);
+	return freed;
 }
 
 void

@@ -397,6 +397,13 @@ begin_create_user(int dirfd, const char *upath, struct create_ctx *c)
 	return err;
 }
 
+/* begin_create for a user-space path (user) or a kernel one. */
+static int
+begin_create_from(int dirfd, const char *path, struct create_ctx *c, bool user)
+{
+	return user ? begin_create_user(dirfd, path, c) : begin_create(dirfd, path, c);
+}
+
 static uint32_t
 apply_umask(uint32_t mode)
 {
@@ -531,19 +538,20 @@ SYSCALL_DEFINE(symlinkat, sys_symlinkat);
 SYSCALL_DEFINE(symlink, sys_symlink);
 
 static long
-sys_linkat(int olddirfd, const char *uold, int newdirfd, const char *unew, int flags)
+do_linkat(int olddirfd, const char *uold, int newdirfd, const char *unew, int flags, bool user)
 {
 	struct dentry *old;
 	struct create_ctx c;
+	unsigned lookup = (flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0) |
+			  (flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0);
 	long err;
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	old = user_path(olddirfd, uold, (flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0) |
-			(flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0));
+	old = user ? user_path(olddirfd, uold, lookup) : kern_path(olddirfd, uold, lookup);
 	if (IS_ERR(old))
 		return PTR_ERR(old);
-	err = begin_create_user(newdirfd, unew, &c);
+	err = begin_create_from(newdirfd, unew, &c, user);
 	if (err) {
 		dput(old);
 		return err;
@@ -566,7 +574,9 @@ sys_linkat(int olddirfd, const char *uold, int newdirfd, const char *unew, int f
 	dput(old);
 	return err;
 }
+static long sys_linkat(int od, const char *o, int nd, const char *n, int flags) { return do_linkat(od, o, nd, n, flags, true); }
 static long sys_link(const char *o, const char *n) { return sys_linkat(AT_FDCWD, o, AT_FDCWD, n, 0); }
+int vfs_link_path(const char *old, const char *new) { return (int)do_linkat(AT_FDCWD, old, AT_FDCWD, new, 0, false); }
 SYSCALL_DEFINE(linkat, sys_linkat);
 SYSCALL_DEFINE(link, sys_link);
 
@@ -590,10 +600,10 @@ is_mount_point_or_root(struct dentry *d)
 }
 
 static long
-do_rmdir(int dirfd, const char *upath)
+do_rmdir(int dirfd, const char *upath, bool user)
 {
 	struct create_ctx c;
-	long err = begin_create_user(dirfd, upath, &c);
+	long err = begin_create_from(dirfd, upath, &c, user);
 
 	if (err)
 		return err;
@@ -620,10 +630,10 @@ do_rmdir(int dirfd, const char *upath)
 }
 
 static long
-do_unlink(int dirfd, const char *upath)
+do_unlink(int dirfd, const char *upath, bool user)
 {
 	struct create_ctx c;
-	long err = begin_create_user(dirfd, upath, &c);
+	long err = begin_create_from(dirfd, upath, &c, user);
 
 	if (err)
 		return err;
@@ -654,10 +664,12 @@ sys_unlinkat(int dirfd, const char *path, int flags)
 {
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	return flags & AT_REMOVEDIR ? do_rmdir(dirfd, path) : do_unlink(dirfd, path);
+	return flags & AT_REMOVEDIR ? do_rmdir(dirfd, path, true) : do_unlink(dirfd, path, true);
 }
-static long sys_unlink(const char *path) { return do_unlink(AT_FDCWD, path); }
-static long sys_rmdir(const char *path) { return do_rmdir(AT_FDCWD, path); }
+static long sys_unlink(const char *path) { return do_unlink(AT_FDCWD, path, true); }
+static long sys_rmdir(const char *path) { return do_rmdir(AT_FDCWD, path, true); }
+int vfs_unlink_path(const char *path) { return (int)do_unlink(AT_FDCWD, path, false); }
+int vfs_rmdir_path(const char *path) { return (int)do_rmdir(AT_FDCWD, path, false); }
 SYSCALL_DEFINE(unlinkat, sys_unlinkat);
 SYSCALL_DEFINE(unlink, sys_unlink);
 SYSCALL_DEFINE(rmdir, sys_rmdir);
@@ -702,14 +714,15 @@ rename_checks(struct dentry *old, struct dentry *new, struct dentry *new_parent)
 #define RENAME_NOREPLACE 1u
 
 static long
-sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew, unsigned flags)
+do_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew, unsigned flags,
+	     bool user)
 {
 	struct create_ctx o, n;
 	long err;
 
 	if (flags & ~RENAME_NOREPLACE)
 		return -EINVAL;
-	err = begin_create_user(olddirfd, uold, &o);
+	err = begin_create_from(olddirfd, uold, &o, user);
 	if (err)
 		return err;
 	/* Both lookups must hold the mutex at once: take the old one's
@@ -718,7 +731,7 @@ sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew, un
 	bool odots = o.dots, o_dir_only = o.dir_only;
 
 	end_create(&o);
-	err = begin_create_user(newdirfd, unew, &n);
+	err = begin_create_from(newdirfd, unew, &n, user);
 	if (err) {
 		dput(oc);
 		dput(op);
@@ -750,7 +763,9 @@ sys_renameat2(int olddirfd, const char *uold, int newdirfd, const char *unew, un
 	dput(op);
 	return err;
 }
+static long sys_renameat2(int od, const char *o, int nd, const char *n, unsigned flags) { return do_renameat2(od, o, nd, n, flags, true); }
 static long sys_renameat(int od, const char *o, int nd, const char *n) { return sys_renameat2(od, o, nd, n, 0); }
+int vfs_rename_path(const char *old, const char *new) { return (int)do_renameat2(AT_FDCWD, old, AT_FDCWD, new, 0, false); }
 static long sys_rename(const char *o, const char *n) { return sys_renameat2(AT_FDCWD, o, AT_FDCWD, n, 0); }
 SYSCALL_DEFINE(renameat2, sys_renameat2);
 SYSCALL_DEFINE(renameat, sys_renameat);

@@ -244,7 +244,7 @@ teardown_mount(struct mount *mnt)
 		       mnt->mnt_fstype, mnt->mnt_devname);
 	} else {
 		free_anon_dev(sb->s_dev);
-		kfree(sb);
+		destroy_super(sb);       /* off the list iterate_supers walks, then freed */
 	}
 	free_mount(mnt);
 }

@@ -76,6 +76,7 @@
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 #include <drivers/block/blkdev.h>
+#include <fs/buffer.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <stdarg.h>
@@ -273,7 +274,7 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "MemTotal:", total);
 	meminfo_line(pb, "MemFree:", free);
 	meminfo_line(pb, "MemAvailable:", free + (cached > shmem ? cached - shmem : 0));
-	meminfo_line(pb, "Buffers:", 0);
+	meminfo_line(pb, "Buffers:", buffer_cache_bytes() / PAGE_SIZE);   /* fs/buffer.c */
 	meminfo_line(pb, "Cached:", cached);
 	meminfo_line(pb, "SwapCached:", 0);
 	meminfo_line(pb, "SwapTotal:", 0);
@@ -379,10 +380,12 @@ proc_store_rmap_check(int pid, const char *text, size_t len)
 }
 
 /* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: 1 (and 3)
- * drop the clean page cache (fs/drop_caches.c); then the slab caches give
- * their empty slabs back to the buddy allocator (anvil's dentries are not
- * a cache to drop). init writes it before counting free pages, so a cache
- * that grew during a test is not a "lost" page. */
+ * drop the clean page cache (fs/drop_caches.c); then the unused dentries
+ * and inodes of disk file systems go and the clean buffers with them
+ * (drop_fs_caches, fs/super.c: it syncs first, not waiting for the flusher);
+ * then the slab caches give their empty slabs back to the buddy
+ * allocator. init writes it before counting free pages, so a cache that
+ * grew during a test is not a "lost" page. */
 static int
 proc_store_drop_caches(int pid, const char *text, size_t len)
 {
@@ -391,6 +394,7 @@ proc_store_drop_caches(int pid, const char *text, size_t len)
 	if (text[0] == '1' || text[0] == '3')
 		drop_pagecache();
 	reap_detached_mounts_unlocked();         /* the dentries of lazily unmounted file systems */
+	drop_fs_caches();
 	kmem_cache_shrink_all();
 	return 0;
 }

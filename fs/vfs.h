@@ -243,7 +243,8 @@ struct inode {
 
 #define I_DIRTY 1u      /* metadata changed since the last write_inode */
 #define I_NEW   2u      /* being read in by iget: not ready yet */
-#define I_FREEING 4u    /* its last reference is gone: being freed (sync skips it) */
+#define I_FREEING 4u    /* its last reference is gone: being evicted (sync skips it) */
+#define I_BAD   8u      /* iget_failed: never read in, nothing to evict */
 
 /* Times any inode was marked dirty: the flusher (fs/sync.c) writes back
  * when it moved. */
@@ -328,6 +329,15 @@ extern spinlock_t inode_sb_list_lock;  /* every sb->s_inodes (fs/inode.c; a leaf
 struct inode *new_inode(struct super_block *sb, uint32_t mode);
 struct inode *igrab(struct inode *inode);
 void iput(struct inode *inode);
+/* The inode cache of disk file systems (fs/inode.c). iget_locked gives
+ * the cached inode of (sb, ino) with a reference, or a new one that is
+ * I_NEW: the caller reads it in, then unlock_new_inode, or iget_failed
+ * (which drops it without evicting anything). NULL if out of memory. */
+struct inode *iget_locked(struct super_block *sb, uint64_t ino);
+void unlock_new_inode(struct inode *inode);
+void iget_failed(struct inode *inode);
+/* Puts a new inode (from new_inode, i_ino set by its fs) into the cache. */
+void insert_inode_hash(struct inode *inode);
 int64_t current_time_ns(void);
 
 /* dentries (fs/dcache.c); namespace_mutex held unless said otherwise */
@@ -345,6 +355,15 @@ int d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
  * under sb->s_type's name (fs/namespace.c): the boot mounts. namespace_mutex
  * held, or the boot thread before anything else runs. */
 void mount_at(struct dentry *mountpoint, struct super_block *sb);
+/* Frees the cached dentries nobody uses (and so the inodes only they
+ * held): drop_caches. How many went. Takes namespace_mutex. */
+unsigned long shrink_dcache_all(void);
+/* Takes sb off the list of super_blocks and frees it: umount's teardown,
+ * a failed mount (fs/super.c). */
+void destroy_super(struct super_block *sb);
+/* Frees what the file systems cache and can give back: unused dentries
+ * and inodes, then, after writing them, the buffers (drop_caches). */
+void drop_fs_caches(void);
 /* A zeroed super_block of type with device number dev, on the list of all
  * super_blocks (fs/super.c). */
 struct super_block *alloc_super(const char *type, uint32_t dev);
@@ -410,6 +429,10 @@ struct dentry *user_path(int dirfd, const char *upath, unsigned flags);
 int vfs_mkdir_path(const char *path, uint32_t mode);
 int vfs_mknod_path(const char *path, uint32_t mode, uint32_t rdev);
 int vfs_symlink_path(const char *target, const char *path);
+int vfs_unlink_path(const char *path);
+int vfs_rmdir_path(const char *path);
+int vfs_rename_path(const char *old, const char *new);
+int vfs_link_path(const char *old, const char *new);
 
 /* Checks permission bits (root may do anything but execute non-executables). */
 #define MAY_EXEC  1

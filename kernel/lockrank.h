@@ -54,6 +54,10 @@ enum lock_class {
 	LC_PAGE_TABLE,
 	LC_TREE_LOCK,
 	LC_INODE_SB_LIST,            /* a top-tree leaf: interrupts stay on under it */
+	LC_EXT2_ALLOC,
+	LC_EXT2_SB,
+	LC_BUFFER,
+	LC_BUFFER_HASH,
 	LC_DCACHE,
 	LC_BDEV,                     /* block_device->lock: one request in a driver */
 	LC_ATA_CHANNEL,
@@ -67,6 +71,7 @@ enum lock_class {
 	LC_WAITQUEUE,
 	LC_MUTEX_WAIT,
 	LC_RANDOM,
+	LC_INODE_HASH,
 	LC_SB_LIST,
 	LC_BLKDEV_LIST,
 	LC_RQ,

@@ -32,12 +32,21 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           and writes of another: the guest gets EIO for
                           those, the rest of the disk keeps working
                           (tests/disk/ata_eio.c), the image shows it
+  disk/ext2_root_writes   a copy of root.img as the IDE disk and the root
+                          file system (root=/dev/sda, no initrd), and a
+                          1 KiB-block ext2 as sdb:
+                          tests/disk/ext2_writes.c writes a known tree on each
+                          (big, sparse, truncated, mmap-written files,
+                          renames, links, an unlinked file); after QEMU exits
+                          e2fsck -fn finds the image clean and debugfs reads
+                          every file back byte for byte
   disk/ext2_image_check   host only: the check of an ext2 image a guest
                           wrote (e2fsck -fn, then debugfs dump of each file)
                           passes on an image made by mke2fs -d and fails on
                           a wrong file and on a corrupted image
   <name>                  in-guest test programs (tests/guest/*.c and the
-                          EXTRA_TESTS folder), run by init; a crash or hang
+                          EXTRA_TESTS folder), run by init on the ext2 root
+                          (root.img as a RAM disk); a crash or hang
                           fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
@@ -423,8 +432,10 @@ def run_guest_tests(args, results):
         init_args = (["after=" + after] if after else []) + \
             (["tests=" + args.only] if args.only in guest_test_names(args) else [])
         cmdline = TEST_KERNEL_OPTIONS + (" -- " + " ".join(init_args) if init_args else "")
+        # The root is ext2: root.img (the same tree as the initrd) becomes
+        # /dev/ram0 and fs_init mounts it, so every guest test runs on ext2.
         b = boot(args.build, "guest-%d" % boots, cmdline, GUEST_MEM, timeout=GUEST_TIMEOUT,
-                 modules=[args.initrd], silence=GUEST_SILENCE)
+                 modules=[args.rootfs] if args.rootfs else [args.initrd], silence=GUEST_SILENCE)
         running = None
         for line in b.lines():
             m = RUNNING.match(line.strip())
@@ -646,6 +657,60 @@ def run_ata_eio(args, results):
     report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
+# tests/disk/ext2_writes.c: keep in step with its numbers.
+EXT2_WRITES_DIR = "/ext2-writes"
+EXT2_BIG_BYTES = 5 * MIB + 4321
+EXT2_SPARSE_FAR = 3 * MIB + 5
+EXT2_CUT_SIZE, EXT2_CUT_GROWN = 5000, 8000
+
+
+def ext2_writes_expected():
+    """(path, bytes) of every file tests/disk/ext2_writes.c leaves."""
+    d = EXT2_WRITES_DIR
+    sparse = bytearray(EXT2_SPARSE_FAR + 16)
+    sparse[0:16] = pattern(32, 16)
+    sparse[EXT2_SPARSE_FAR:] = pattern(32, EXT2_SPARSE_FAR + 16)[EXT2_SPARSE_FAR:]
+    return [(d + "/small.txt", b"hello, ext2\n"), (d + "/link", b"hello, ext2\n"),
+            (d + "/big.bin", pattern(31, EXT2_BIG_BYTES)),
+            (d + "/sparse.bin", bytes(sparse)),
+            (d + "/cut.bin", pattern(33, EXT2_CUT_SIZE) + bytes(EXT2_CUT_GROWN - EXT2_CUT_SIZE)),
+            (d + "/mapped.bin", pattern(34, 20000)),
+            (d + "/d2/y", b"moved\n"), (d + "/short.bin", pattern(36, 4096))]
+
+
+def run_ext2_root_writes(args, results):
+    """disk/ext2_root_writes: see the module comment and tests/disk/ext2_writes.c."""
+    name = "disk/ext2_root_writes"
+    workdir = os.path.join(args.build, "disk-check-ext2")
+    os.makedirs(workdir, exist_ok=True)
+    image, small = os.path.join(workdir, "root.img"), os.path.join(workdir, "small-1k.img")
+    shutil.copyfile(args.rootfs, image)
+    # sdb: an ext2 with 1 KiB blocks (the root has 4 KiB ones), mounted by the guest
+    mk = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-L", "anvil-sdb",
+                         small, "16M"], capture_output=True, text=True)
+    if mk.returncode != 0:
+        results.report(name, False, "mke2fs failed", mk.stdout + mk.stderr)
+        return
+    cmdline = TEST_KERNEL_OPTIONS + " root=/dev/sda -- -d %s tests=ext2_writes" % DISK_TESTS_DIR
+    b = boot(args.build, name, cmdline, GUEST_MEM, extra_qemu=ide_drive_flags([image, small]),
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "ext2_writes"]
+    guest_problem = b.crash_reason() or ("no verdict from ext2_writes" if not guest else
+                                         "" if guest[0][0] else "in the guest: " + guest[0][1])
+    if not guest_problem and "fs: root is ext2 on /dev/sda" not in b.log:
+        guest_problem = "the root was not the ext2 on /dev/sda"
+    problems = []
+    for img, what in ((image, "root.img"), (small, "the 1 KiB-block sdb")):
+        if guest_problem or problems:
+            break
+        problems = ["%s: %s" % (what, p) for p in ext2_image_problems(img, ext2_writes_expected())]
+        gone = subprocess.run(["debugfs", "-R", "stat %s/gone.bin" % EXT2_WRITES_DIR, img],
+                              capture_output=True, text=True)
+        if not problems and "File not found" not in gone.stderr:
+            problems.append("%s: gone.bin, unlinked in the guest, is still there" % what)
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
 def run_ext2_image_selftest(args, results):
     """disk/ext2_image_check: ext2_image_problems on images made here with
     tools/mkrootfs (mke2fs -d): clean and right passes, a wrong file and a
@@ -685,9 +750,12 @@ def check(args):
     results = Results(args.only)
     run_host_tests(args.build, results)
 
-    jobs = []   # ((boot name, cmdline, mem), checker of the Boot)
+    jobs = []   # ((boot name, cmdline, mem[, extra_qemu, timeout, modules]), checker of the Boot)
     for mem, ktests in kernel_boot_jobs(args.only, results, args):
-        jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " ktest=" + ktests, mem),
+        # The ext2 test images are RAM disks the tests find by label; root=none
+        # keeps the root in a ramfs so that none of them is mounted as /.
+        jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " root=none ktest=" + ktests, mem,
+                      (), BOOT_TIMEOUT, args.test_images.split()),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
     for name, ktest, expected in OOPS_TESTS:
         if results.wanted(name):
@@ -699,7 +767,8 @@ def check(args):
     typing_jobs = [(name, line, by_init) for name, line, by_init in SHELL_BOOTS if results.wanted(name)]
     if results.wanted("disk/ext2_image_check"):
         run_ext2_image_selftest(args, results)
-    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio))
+    disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio),
+                                       ("disk/ext2_root_writes", run_ext2_root_writes))
                    if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
@@ -937,6 +1006,8 @@ def main():
     ap.add_argument("--only")
     ap.add_argument("--initrd")
     ap.add_argument("--rootfs", help="build/root.img, the ext2 root image (disk checks)")
+    ap.add_argument("--test-images", default="",
+                    help="disk images (space-separated) the ktest boots get as RAM disks")
     ap.add_argument("--guest-tests")
     ap.add_argument("--extra-tests")
     ap.add_argument("--extra-bench")

@@ -1,0 +1,131 @@
+/*
+ * fs/ext2/file.c — regular files of ext2: read, write, mmap and fsync
+ * through the page cache (mm/filemap.c), the address_space operations that
+ * move its pages to and from the disk (fs/mpage.c with ext2_get_block),
+ * and changing a file's size.
+ *
+ * Invariants: the blocks of a file past i_size are freed by every
+ * truncate, and a write that fails to allocate frees what it allocated
+ * past EOF, so e2fsck never finds blocks beyond the size; the tail of the
+ * last block past EOF is zero on the disk after a truncate (growing the
+ * file again shows zeros).
+ *
+ * Locks: i_mutex (held by write() and truncate) → page lock → ext2_alloc
+ * → ext2_sb → buffer; see mm/LOCKING.md.
+ */
+#include <fs/ext2/ext2.h>
+#include <fs/buffer.h>
+#include <fs/file.h>
+#include <fs/mpage.h>
+#include <kernel/errno.h>
+#include <mm/filemap.h>
+
+static int
+ext2_readpage(struct address_space *mapping, struct page *page)
+{
+	return block_readpage(mapping, page, ext2_get_block);
+}
+
+static int
+ext2_writepage(struct address_space *mapping, struct page *page)
+{
+	return block_writepage(mapping, page, ext2_get_block);
+}
+
+/* Blocks allocated for a write that then failed lie past EOF: free them
+ * (under i_mutex, which write() holds, so no other writer is between
+ * allocating past EOF and moving i_size; a shared mapping's write fault
+ * never allocates past EOF). */
+static int
+ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned from, unsigned to)
+{
+	struct inode *inode = mapping->host;
+	int err;
+
+	if (sb_rdonly(inode->i_sb))
+		return -EROFS;
+	err = block_prepare_write(mapping, page, from, to, ext2_get_block);
+	if (err && mutex_owned(&inode->i_mutex))
+		ext2_truncate_blocks(inode, inode->i_size);
+	return err;
+}
+
+const struct address_space_operations ext2_aops = {
+	.readpage = ext2_readpage,
+	.writepage = ext2_writepage,
+	.prepare_write = ext2_prepare_write,
+};
+
+/* i_op->truncate: i_mutex held. */
+int
+ext2_setsize(struct inode *inode, loff_t size)
+{
+	struct super_block *sb = inode->i_sb;
+	int err;
+
+	if (sb_rdonly(sb))
+		return -EROFS;
+	if (size > sb->s_maxbytes)
+		return -EFBIG;
+	if (size < inode->i_size) {
+		err = block_truncate_page(inode->i_mapping, size, ext2_get_block);
+		if (err)
+			return err;
+	}
+	truncate_setsize(inode, size);
+	return ext2_truncate_blocks(inode, size);
+}
+
+/* The file's pages and inode (generic_file_fsync), then the metadata its
+ * blocks hang from: indirect blocks, bitmaps, descriptors (all the dirty
+ * buffers of the device). */
+static int
+ext2_fsync(struct file *f, bool datasync)
+{
+	struct super_block *sb = f->f_inode->i_sb;
+	int err;
+
+	if (sb_rdonly(sb))
+		return 0;
+	err = generic_file_fsync(f, datasync);
+	if (!err)
+		err = ext2_write_inode(f->f_inode, false);
+	if (!err)
+		err = sync_blockdev(sb->s_bdev);
+	return err;
+}
+
+/*
+ * write(): generic_file_write, then, if it stored less than it was given
+ * (the user buffer ran into an unmapped page, or the disk filled), the
+ * blocks it allocated past the new EOF for bytes it never stored are freed
+ * (a file must own no block past its size).
+ */
+static ssize_t
+ext2_file_write(struct file *f, struct iobuf *b, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	size_t wanted = b->left;
+	ssize_t done;
+
+	if (sb_rdonly(inode->i_sb))
+		return -EROFS;
+	done = generic_file_write(f, b, pos);
+	if (done < 0 || (size_t)done < wanted) {
+		mutex_lock(&inode->i_mutex);
+		ext2_truncate_blocks(inode, inode->i_size);
+		mutex_unlock(&inode->i_mutex);
+	}
+	return done;
+}
+
+const struct file_operations ext2_file_operations = {
+	.read = generic_file_read,
+	.write = ext2_file_write,
+	.mmap = generic_file_mmap,
+	.fsync = ext2_fsync,
+};
+
+const struct inode_operations ext2_file_inode_operations = {
+	.truncate = ext2_setsize,
+};
