@@ -60,8 +60,7 @@ CMDLINE    ?= -- shell
 # (primary master = /dev/sda); the ISO stays on the CD-ROM, which boots.
 RUN_DISK_FLAGS := -drive file=$(DISK_IMG),format=raw,if=ide,index=0 -boot order=d
 
-.PHONY: all run debug check check-one host-tests bench stress fuzz deps clean userland guest guest-on-host \
-        guest-files guest-files-on-host FORCE
+.PHONY: all run debug check check-one host-tests bench stress fuzz deps clean userland guest guest-on-host FORCE
 all: $(ISO)
 
 # ---- dependencies: tools/install-deps installs whatever is missing --------
@@ -195,20 +194,6 @@ run_on_host = @pass=0; fail=0; for t in $(1); do n=$$(basename $$t); \
 # there is a wrong test, not an anvil bug. Same verdict lines as make check.
 guest-on-host: $(GUEST_TESTS)
 	$(call run_on_host,$(GUEST_TESTS))
-
-# The file tests waiting for their kernel side (tests/guest-files/README.md):
-# not in make check; they run on the host here, and in anvil with
-# make check EXTRA_TESTS=$(CURDIR)/tests/guest-files.
-GUEST_FILES := $(patsubst tests/guest-files/%.c,$(BUILD)/guest-files/%,$(wildcard tests/guest-files/*.c))
-
-$(BUILD)/guest-files/%: tests/guest-files/%.c $(wildcard tests/guest-files/*.h tests/guest/*.h) $(SYSROOT)/.stamp
-	@mkdir -p $(dir $@)
-	@echo "  USERCC  $<"
-	@$(CC) $(USER_CFLAGS) -Itests/guest-files -Itests/guest -o $@ $(call USER_LINK,$<)
-
-guest-files: $(GUEST_FILES)
-guest-files-on-host: $(GUEST_FILES)
-	$(call run_on_host,$(GUEST_FILES))
 
 # The root tree (tools/mkstage): /sbin/init, /bin/*, /tests/*, /bench/*,
 # /disk-tests/*, packed twice from one staging folder: as the initial RAM

@@ -16,6 +16,7 @@
  * under the file system's locks, and the driver's bd_lock nests inside it.
  */
 #include <fs/buffer.h>
+#include <fs/vfs.h>
 #include <drivers/block/blkdev.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -78,7 +79,7 @@ alloc_buffer(struct block_device *bdev, uint64_t block, uint32_t size)
 
 	if (!bh)
 		return NULL;
-	bh->b_data = kmalloc(size, GFP_KERNEL);
+	bh->b_data = kmalloc(size, GFP_NOFS);        /* under the file system's locks */
 	if (!bh->b_data) {
 		kmem_cache_free(bh_cache, bh);
 		return NULL;
@@ -224,6 +225,7 @@ mark_buffer_dirty(struct buffer_head *bh)
 {
 	BUG_ON(!buffer_uptodate(bh));
 	set_state(bh, BH_Dirty, true);
+	dirty_events++;                          /* the flusher will write it */
 }
 
 void
@@ -298,7 +300,7 @@ sync_blockdev(struct block_device *bdev)
 
 	if (!bdev || !bh_cache)
 		return 0;
-	batch = kmalloc(SYNC_BATCH * sizeof(*batch), GFP_KERNEL);
+	batch = kmalloc(SYNC_BATCH * sizeof(*batch), GFP_NOFS);
 	if (!batch)
 		return -ENOMEM;
 	/* Each round writes what is dirty; a round that finds only buffers

@@ -11,6 +11,10 @@
  * can be read and written: clean pages of the part already done make
  * room for the next.
  *
+ * Reclaim may run under a file system's locks (an allocation in ext2), so
+ * its walk never evicts an inode: a reference it held that turns out to be
+ * the last waits on the deferred iputs for the flusher (iput_no_evict).
+ *
  * Locks: inode_sb_list_lock around the walk of each super_block's
  * inodes (dropped around each inode, which is held by a reference), then
  * the page cache's (a trylock of each page).
@@ -18,6 +22,7 @@
 #include <fs/vfs.h>
 #include <mm/filemap.h>
 #include <mm/vmscan.h>
+#include <fs/buffer.h>
 
 static void
 drop_inode_pages(struct inode *inode, void *arg)
@@ -27,30 +32,51 @@ drop_inode_pages(struct inode *inode, void *arg)
 	*gone += invalidate_mapping_pages(inode->i_mapping, 0, 0xFFFFFFFFu);
 }
 
+struct drop_walk {
+	unsigned long gone;
+	bool may_evict;
+};
+
+static void
+drop_inode_walk(struct inode *inode, void *arg)
+{
+	drop_inode_pages(inode, &((struct drop_walk *)arg)->gone);
+}
+
 static void
 drop_sb_pages(struct super_block *sb, void *arg)
 {
-	iterate_inodes_with_pages(sb, drop_inode_pages, arg);
+	iterate_inodes_with_pages(sb, drop_inode_walk, arg, ((struct drop_walk *)arg)->may_evict);
 }
 
 unsigned long
-drop_pagecache(void)
+drop_pagecache(bool may_evict)
 {
-	unsigned long gone = 0;
+	struct drop_walk w = { 0, may_evict };
 
-	iterate_supers(drop_sb_pages, &gone);
-	return gone;
+	if (may_evict)
+		run_deferred_iputs();
+	iterate_supers(drop_sb_pages, &w);
+	return w.gone;
 }
 
-/* The shrinker the allocator calls when it runs out of pages. */
+/* The shrinkers the allocator calls when it runs out of pages: the clean
+ * page cache, and the clean buffers of the buffer cache (fs/buffer.c). */
 static unsigned long
 pagecache_shrink(void)
 {
-	return drop_pagecache();
+	return drop_pagecache(false);    /* never evicts: see iput_no_evict */
+}
+
+static unsigned long
+buffer_cache_shrink(void)
+{
+	return buffer_shrink(~0ul);
 }
 
 void
 drop_caches_init(void)
 {
-	register_shrinker(pagecache_shrink);
+	register_shrinker(pagecache_shrink, false);
+	register_shrinker(buffer_cache_shrink, false);
 }

@@ -81,6 +81,7 @@ alloc_inode(struct super_block *sb, uint32_t mode)
 	address_space_init(&inode->i_data, inode);
 	inode->i_mapping = &inode->i_data;
 	INIT_LIST_HEAD(&inode->i_hash);
+	INIT_LIST_HEAD(&inode->i_deferred);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	if (sb) {
 		uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
@@ -292,10 +293,44 @@ inode_permission(struct inode *inode, int mask)
 	return 0;
 }
 
+/* Inodes whose last reference reclaim held: iput_no_evict. */
+static LIST_HEAD(deferred_iputs);
+static DEFINE_SPINLOCK(deferred_iput_lock);
+
+void
+iput_no_evict(struct inode *inode)
+{
+	uint32_t flags = spin_lock_irqsave(&deferred_iput_lock);
+
+	if (inode->i_count > 1)
+		inode->i_count--;                /* not the last: nothing to evict */
+	else
+		list_add_tail(&inode->i_deferred, &deferred_iputs);   /* keeps the reference */
+	spin_unlock_irqrestore(&deferred_iput_lock, flags);
+}
+
+void
+run_deferred_iputs(void)
+{
+	for (;;) {
+		uint32_t flags = spin_lock_irqsave(&deferred_iput_lock);
+		struct inode *inode = list_empty(&deferred_iputs) ? NULL :
+			list_first_entry(&deferred_iputs, struct inode, i_deferred);
+
+		if (inode)
+			list_del_init(&inode->i_deferred);
+		spin_unlock_irqrestore(&deferred_iput_lock, flags);
+		if (!inode)
+			return;
+		iput(inode);
+	}
+}
+
 void
 iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
-			  void *arg)
+			  void *arg, bool may_evict)
 {
+	void (*put)(struct inode *) = may_evict ? iput : iput_no_evict;
 	struct inode *inode, *prev = NULL;
 	uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
 
@@ -305,11 +340,13 @@ iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode
 			continue;
 		igrab(inode);                    /* keeps it, and our place in the list */
 		spin_unlock_irqrestore(&inode_sb_list_lock, flags);
-		iput(prev);
+		if (prev)
+			put(prev);
 		fn(inode, arg);
 		prev = inode;
 		flags = spin_lock_irqsave(&inode_sb_list_lock);
 	}
 	spin_unlock_irqrestore(&inode_sb_list_lock, flags);
-	iput(prev);
+	if (prev)
+		put(prev);
 }

@@ -392,7 +392,7 @@ proc_store_drop_caches(int pid, const char *text, size_t len)
 	if (len < 1 || text[0] < '1' || text[0] > '4' || (len > 1 && text[1] != '\n'))
 		return -EINVAL;
 	if (text[0] == '1' || text[0] == '3')
-		drop_pagecache();
+		drop_pagecache(true);
 	reap_detached_mounts_unlocked();         /* the dentries of lazily unmounted file systems */
 	drop_fs_caches();
 	kmem_cache_shrink_all();

@@ -122,14 +122,14 @@ SYSCALL_DEFINE(fdatasync, sys_fdatasync);
  * dirty_writeback_centisecs, 5 s). */
 #define FLUSH_INTERVAL_MS 5000
 
-unsigned long inode_dirty_events;
+unsigned long dirty_events;
 
 /* Whether anything was dirtied since the flusher last looked: a page of a
- * file with backing store (NR_FILE_DIRTY) or an inode's metadata. */
+ * file with backing store (NR_FILE_DIRTY), an inode or a metadata buffer. */
 static bool
 writeback_wanted(unsigned long *seen_events)
 {
-	unsigned long events = inode_dirty_events;
+	unsigned long events = dirty_events;
 	bool wanted = global_node_page_state(NR_FILE_DIRTY) || events != *seen_events;
 
 	*seen_events = events;
@@ -147,6 +147,7 @@ flusher_thread(void *arg)
 	(void)arg;
 	for (;;) {
 		msleep(FLUSH_INTERVAL_MS);
+		run_deferred_iputs();            /* inodes reclaim could not evict */
 		if (writeback_wanted(&seen))
 			sync_all_filesystems();
 	}

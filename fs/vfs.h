@@ -239,6 +239,7 @@ struct inode {
 	struct address_space i_data;       /* (mm/filemap.h) */
 	struct list_head i_sb_list;        /* on i_sb->s_inodes */
 	struct list_head i_hash;           /* in the inode hash (iget), if the fs uses it */
+	struct list_head i_deferred;       /* on the deferred iputs (iput_no_evict) */
 };
 
 #define I_DIRTY 1u      /* metadata changed since the last write_inode */
@@ -246,14 +247,14 @@ struct inode {
 #define I_FREEING 4u    /* its last reference is gone: being evicted (sync skips it) */
 #define I_BAD   8u      /* iget_failed: never read in, nothing to evict */
 
-/* Times any inode was marked dirty: the flusher (fs/sync.c) writes back
- * when it moved. */
-extern unsigned long inode_dirty_events;
+/* Times an inode or a metadata buffer (fs/buffer.c) was dirtied: the
+ * flusher (fs/sync.c) writes back when it moved. */
+extern unsigned long dirty_events;
 /* The inode's metadata must be written at the next sync. */
 static inline void mark_inode_dirty(struct inode *inode)
 {
 	inode->i_state |= I_DIRTY;
-	inode_dirty_events++;
+	dirty_events++;
 }
 
 struct dentry {
@@ -371,12 +372,21 @@ struct super_block *alloc_super(const char *type, uint32_t dev);
  * fn may sleep. */
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
 /* Calls fn for every inode of sb that has page-cache pages, holding a
- * reference on it (fn may sleep). Takes inode_sb_list_lock around the walk. */
+ * reference on it (fn may sleep). Takes inode_sb_list_lock around the walk.
+ * Unless may_evict, a reference that turns out to be the last is not
+ * dropped here but handed to iput_no_evict. */
 void iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
-			       void *arg);
+			       void *arg, bool may_evict);
+/* Drops a reference to inode unless it is the last one: that one is kept
+ * on a list of deferred iputs, for a context that may evict the inode
+ * (run_deferred_iputs: the flusher, drop_caches). For reclaim, which may
+ * run under a file system's locks, where eviction could wait on them. */
+void iput_no_evict(struct inode *inode);
+void run_deferred_iputs(void);
 /* Drops every clean, unmapped page-cache page (drop_caches, and memory
- * pressure: fs/drop_caches.c); how many pages went. */
-unsigned long drop_pagecache(void);
+ * pressure: fs/drop_caches.c); how many pages went. may_evict: whether
+ * an inode whose last reference the walk held may be evicted now. */
+unsigned long drop_pagecache(bool may_evict);
 /* Registers drop_pagecache as a shrinker of the page allocator. */
 void drop_caches_init(void);
 

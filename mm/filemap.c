@@ -466,6 +466,8 @@ generic_file_write(struct file *f, struct iobuf *b, loff_t *pos)
 	if (b->left) {
 		inode->i_mtime = inode->i_ctime = current_time_ns();
 		mark_inode_dirty(inode);
+		if (*pos > inode->i_size)
+			pagecache_isize_extended(inode, inode->i_size);
 	}
 	while (b->left) {
 		n = write_one_chunk(f, b, *pos);

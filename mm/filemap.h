@@ -187,6 +187,10 @@ void truncate_inode_pages(struct address_space *mapping, loff_t start);
  * punched in the file (MADV_REMOVE on tmpfs). The caller keeps write()
  * and truncate of the file away (i_mutex, or a file that has neither). */
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend);
+/* The file is about to grow past oldsize: the bytes past oldsize in its
+ * old last page become zeros (a mapping's stores there never count).
+ * i_mutex held. */
+void pagecache_isize_extended(struct inode *inode, loff_t oldsize);
 /* Sets i_size to newsize and, if it shrank, unmaps and drops the pages
  * past it: what a file system's truncate calls before freeing blocks.
  * i_mutex held. */

@@ -9,9 +9,13 @@ typedef unsigned gfp_t;
 
 #define __GFP_ZERO  0x01u   /* return zeroed memory */
 #define __GFP_COMP  0x02u   /* mark a multi-page block as one compound page */
-#define __GFP_WAIT  0x04u   /* the caller may sleep (reclaim, later) */
+#define __GFP_WAIT  0x04u   /* the caller may sleep: reclaim may run */
+#define __GFP_FS    0x08u   /* reclaim may call into file systems (drop and
+			     * evict inodes): not while holding a file
+			     * system's own locks (Linux's __GFP_FS) */
 
 #define GFP_ATOMIC  0u                /* interrupt context: never sleeps */
-#define GFP_KERNEL  (__GFP_WAIT)
+#define GFP_NOFS    (__GFP_WAIT)      /* file system code under its locks */
+#define GFP_KERNEL  (__GFP_WAIT | __GFP_FS)
 
 #endif

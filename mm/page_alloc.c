@@ -189,7 +189,7 @@ alloc_pages(gfp_t gfp, unsigned order)
 		if (page)
 			break;
 		/* out of free blocks: let the caches give some back, once */
-		if (retried || !(gfp & __GFP_WAIT) || !try_to_free_pages())
+		if (retried || !try_to_free_pages(gfp))
 			return NULL;
 	}
 

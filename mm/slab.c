@@ -90,7 +90,8 @@ kmem_cache_create(const char *name, size_t size, size_t align)
 static struct page *
 new_slab(struct kmem_cache *c)
 {
-	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, c->order);
+	/* GFP_NOFS: whoever asked for an object may hold a file system's locks */
+	struct page *page = alloc_pages(GFP_NOFS | __GFP_COMP, c->order);
 	char *base;
 
 	if (!page)

@@ -21,8 +21,10 @@
  *      page between 2 and 3 (Linux's truncate_pagecache does the same).
  * The file system then frees its blocks past the end.
  *
- * Growing a file zeroes the bytes past the old end in its last page (a
- * shared mapping may have stored there: such stores never reach the file).
+ * Growing a file — by truncate, or by a write() past the end — zeroes the
+ * bytes past the old end in its last page (pagecache_isize_extended: a
+ * shared mapping may have stored there, and such stores never reach the
+ * file).
  *
  * Locks: i_mutex (held by the caller of truncate_setsize and of hole
  * punching) → page lock → i_mmap_lock → page_table_lock. The page lock
@@ -150,6 +152,15 @@ truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 }
 
 void
+pagecache_isize_extended(struct inode *inode, loff_t oldsize)
+{
+	lockdep_assert_held(&inode->i_mutex);
+	if (oldsize & ~PAGE_MASK)
+		zero_page_range(inode->i_mapping, pos_to_index(oldsize), (unsigned)oldsize & ~PAGE_MASK,
+				PAGE_SIZE);
+}
+
+void
 truncate_setsize(struct inode *inode, loff_t newsize)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -158,9 +169,7 @@ truncate_setsize(struct inode *inode, loff_t newsize)
 	lockdep_assert_held(&inode->i_mutex);
 	inode->i_size = newsize;
 	if (newsize > oldsize) {
-		if (oldsize & ~PAGE_MASK)
-			zero_page_range(mapping, pos_to_index(oldsize), (unsigned)oldsize & ~PAGE_MASK,
-					PAGE_SIZE);
+		pagecache_isize_extended(inode, oldsize);
 		return;
 	}
 	if (newsize == oldsize)

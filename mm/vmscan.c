@@ -8,35 +8,46 @@
  *
  * Locks: none of its own; what each shrinker takes (page locks by
  * trylock, so a caller holding a page lock cannot deadlock on it).
+ * A shrinker that calls into a file system (needs_fs) runs only for
+ * allocations with __GFP_FS; a file system allocating under its own locks
+ * asks with GFP_NOFS (the buffer cache does), and the slab grows its
+ * caches with GFP_NOFS, since any caller may be under such a lock. The
+ * page-cache shrinker does not: it never evicts an inode (iput_no_evict).
  */
 #include <mm/vmscan.h>
+#include <mm/gfp.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <arch/x86/irqflags.h>
 
 #define MAX_SHRINKERS 4
 
-static unsigned long (*shrinkers[MAX_SHRINKERS])(void);
+static struct {
+	unsigned long (*shrink)(void);
+	bool needs_fs;
+} shrinkers[MAX_SHRINKERS];
 static unsigned nr_shrinkers;
 static bool reclaiming;             /* one CPU: set while shrinkers run */
 
 void
-register_shrinker(unsigned long (*shrink)(void))
+register_shrinker(unsigned long (*shrink)(void), bool needs_fs)
 {
 	BUG_ON(nr_shrinkers == MAX_SHRINKERS);
-	shrinkers[nr_shrinkers++] = shrink;
+	shrinkers[nr_shrinkers].shrink = shrink;
+	shrinkers[nr_shrinkers++].needs_fs = needs_fs;
 }
 
 unsigned long
-try_to_free_pages(void)
+try_to_free_pages(unsigned gfp)
 {
 	unsigned long freed = 0;
 
-	if (reclaiming || preempt_count || irqs_disabled())
+	if (!(gfp & __GFP_WAIT) || reclaiming || preempt_count || irqs_disabled())
 		return 0;
 	reclaiming = true;
 	for (unsigned i = 0; i < nr_shrinkers; i++)
-		freed += shrinkers[i]();
+		if (!shrinkers[i].needs_fs || (gfp & __GFP_FS))
+			freed += shrinkers[i].shrink();
 	reclaiming = false;
 	return freed;
 }

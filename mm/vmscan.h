@@ -12,10 +12,12 @@
 
 #include <stdbool.h>
 
-/* Adds a shrinker: it frees what it can and returns how many pages. */
-void register_shrinker(unsigned long (*shrink)(void));
-/* Runs every shrinker, unless the caller cannot sleep or is reclaiming
- * already; the number of pages they freed. */
-unsigned long try_to_free_pages(void);
+/* Adds a shrinker: it frees what it can and returns how many pages (or
+ * objects: non-zero means progress). needs_fs: it calls into file systems
+ * (it may evict an inode), so it runs only for __GFP_FS allocations. */
+void register_shrinker(unsigned long (*shrink)(void), bool needs_fs);
+/* Runs the shrinkers gfp allows, unless the caller cannot sleep or is
+ * reclaiming already; what they freed. */
+unsigned long try_to_free_pages(unsigned gfp);
 
 #endif

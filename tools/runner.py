@@ -40,6 +40,10 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           renames, links, an unlinked file); after QEMU exits
                           e2fsck -fn finds the image clean and debugfs reads
                           every file back byte for byte
+  disk/file_bigger_than_memory  48 MiB of RAM, the ext2 root on an IDE disk:
+                          tests/disk/file_bigger_than_memory.c writes a file
+                          1.5 x MemTotal, reads it back, stores through a
+                          MAP_SHARED window (checksums); e2fsck -fn is clean
   disk/ext2_image_check   host only: the check of an ext2 image a guest
                           wrote (e2fsck -fn, then debugfs dump of each file)
                           passes on an image made by mke2fs -d and fails on
@@ -711,6 +715,37 @@ def run_ext2_root_writes(args, results):
     report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
+FILE_BIG_MEM = "48M"          # guest RAM of the boot: the file is 1.5 x MemTotal
+FILE_BIG_FREE_MIB = 128       # room on the ext2 root for it
+
+
+def run_file_bigger_than_memory(args, results):
+    """disk/file_bigger_than_memory: a file 1.5 times the guest's memory is
+    written, read back and stored to through a MAP_SHARED window, all
+    checksummed (tests/disk/file_bigger_than_memory.c), on the ext2 root on
+    an IDE disk (root=/dev/sda, 48 MiB of RAM): clean page cache is dropped
+    and dirty pages written back to make room as it goes. The image must
+    be clean for e2fsck -fn afterwards."""
+    name = "disk/file_bigger_than_memory"
+    workdir = os.path.join(args.build, "disk-check-big")
+    image = os.path.join(workdir, "root.img")
+    os.makedirs(workdir, exist_ok=True)
+    mk = subprocess.run([os.path.join(ROOT, "tools", "mkrootfs"), image,
+                         os.path.join(args.build, "stage"), str(FILE_BIG_FREE_MIB)],
+                        capture_output=True, text=True)
+    if mk.returncode != 0:
+        results.report(name, False, "tools/mkrootfs failed", mk.stdout + mk.stderr)
+        return
+    cmdline = TEST_KERNEL_OPTIONS + " root=/dev/sda -- -d %s tests=file_bigger_than_memory" % DISK_TESTS_DIR
+    b = boot(args.build, name, cmdline, FILE_BIG_MEM, extra_qemu=ide_drive_flags([image]),
+             silence=GUEST_SILENCE)
+    guest = [(ok, reason) for ok, n, reason in verdicts(b.log) if n == "file_bigger_than_memory"]
+    guest_problem = b.crash_reason() or ("no verdict from file_bigger_than_memory" if not guest else
+                                         "" if guest[0][0] else "in the guest: " + guest[0][1])
+    problems = [] if guest_problem else ext2_image_problems(image, [])
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
 def run_ext2_image_selftest(args, results):
     """disk/ext2_image_check: ext2_image_problems on images made here with
     tools/mkrootfs (mke2fs -d): clean and right passes, a wrong file and a
@@ -768,7 +803,8 @@ def check(args):
     if results.wanted("disk/ext2_image_check"):
         run_ext2_image_selftest(args, results)
     disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio),
-                                       ("disk/ext2_root_writes", run_ext2_root_writes))
+                                       ("disk/ext2_root_writes", run_ext2_root_writes),
+                                       ("disk/file_bigger_than_memory", run_file_bigger_than_memory))
                    if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
