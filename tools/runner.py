@@ -975,7 +975,8 @@ ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,cloc
 
 def bench(args):
     """Three boots: the in-kernel benchmarks, the guest benchmark programs
-    (tests/bench/guest), and the EXTRA_BENCH program alone, if there is one:
+    (tests/bench/guest) on the ext2 root (root.img as /dev/ram0, as the ISO
+    boots), and the EXTRA_BENCH program alone, if there is one:
     it may end its boot itself with reboot(RB_POWER_OFF), as a program
     written for a Linux initramfs does, and must not cut the others short."""
     boots = [("bench=all loglevel=4", [], None)]
@@ -983,9 +984,9 @@ def bench(args):
     if args.extra_bench:
         ours = sorted(os.listdir(os.path.join(args.build, "bench")))
         programs += " tests=" + ",".join(ours)
-    boots.append((programs, [args.initrd], None))
+    boots.append((programs, [args.rootfs], None))
     if args.extra_bench:
-        boots.append(("loglevel=4 -- bench tests=" + args.extra_bench, [args.initrd], args.extra_bench))
+        boots.append(("loglevel=4 -- bench tests=" + args.extra_bench, [args.rootfs], args.extra_bench))
     good = sum(run_bench_boot(args, cmdline, modules, extra) for cmdline, modules, extra in boots)
     return 0 if good == len(boots) else 1
 

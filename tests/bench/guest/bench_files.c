@@ -1,5 +1,5 @@
 /*
- * tests/bench/guest-files/bench_files.c — what files cost user space, in
+ * tests/bench/guest/bench_files.c — what files cost user space, in
  * guest instructions under make bench (QEMU -icount shift=0; cycles on a
  * host): issue 10's figures, beside bench_vm.c's.
  *
@@ -18,10 +18,10 @@
  * MAP_SHARED file mapping before the page cache exists, say) prints
  * "# <name>: unsupported (<call>: <error>)" and that figure is skipped;
  * the others still run. Files go in $TMPDIR or /tmp and are removed.
- * It runs on Linux too: make bench EXTRA_BENCH=$PWD/tests/bench/guest-files/bench_files.c
- * in anvil, or build/extra-bench/bench_files on the host.
+ * make bench runs it with the others, on the ext2 root; it is an ordinary
+ * program and runs on Linux too (build/bench/bench_files).
  */
-#include "../guest/bench.h"
+#include "bench.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
