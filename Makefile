@@ -284,8 +284,8 @@ check-one: $(ISO) host-tests $(TEST_FS)
 bench: $(ISO)
 	@$(RUNNER) bench $(if $(EXTRA_BENCH),--extra-bench $(notdir $(EXTRA_BENCH_BIN)))
 
-# The long random mm stress in the guest: mm_random_stress and
-# mm_random_stress_files (file mappings and truncate) with many seeds
+# The long random mm stress in the guest: mm_random_stress (anonymous and
+# file mappings, file I/O, truncate) with many seeds
 # (make check runs it with its 3 short default seeds). A failure names the
 # seed and step; repeat one with make stress STRESS_SEED=s STRESS_SEEDS=1,
 # adding STRESS_ARGS="stress_trace=1 stress_check_every=1" to see each step.

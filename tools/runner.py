@@ -57,9 +57,9 @@ and ends with "N passed, N failed"; the exit status is 1 if anything
 failed. The bench verb (make bench) prints the benchmark figures; an
 EXTRA_BENCH program runs in a boot of its own, which it may end itself with
 reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
-runs only mm_random_stress and mm_random_stress_files (file mappings, file
-I/O and truncate), with many more seeds and steps than make check gives
-them, and reports them the same way. The fuzz verb (make fuzz) boots
+runs only mm_random_stress (anonymous and file mappings, file I/O,
+truncate), with many more seeds and steps than make check gives it, and
+reports it the same way. The fuzz verb (make fuzz) boots
 init with "fuzz": syscall_fuzz runs many seeds of random system calls;
 an oops or a hang ends that boot, is counted with the seed and round that
 caused it, and the remaining seeds run in a new boot. Each QEMU boot has a time limit; a hung or crashed guest is a FAIL
@@ -831,9 +831,9 @@ def check(args):
 
 # ---- the stress run --------------------------------------------------------------
 
-# the random mm stress of anonymous memory, and the same with file mappings,
-# file I/O and truncate (init's STRESS_TESTS runs both, one after the other)
-STRESS_TESTS = ["mm_random_stress", "mm_random_stress_files"]
+# the random mm stress (anonymous and file mappings, file I/O, truncate);
+# init's STRESS_TESTS
+STRESS_TESTS = ["mm_random_stress"]
 STRESS_SECONDS_PER_STEP = 0.2   # init's limit: far more guest time than a step takes
 STRESS_MIN_SECONDS = 600
 STRESS_PROGRESS = re.compile(r"^\((%s)\) " % "|".join(STRESS_TESTS))

@@ -72,7 +72,7 @@
 #define EXEC_FAILED_STATUS  127
 #define ANY_EXEC_BIT        (S_IXUSR | S_IXGRP | S_IXOTH)
 #define MAX_EXIT_STATUS     255
-#define STRESS_TESTS        "mm_random_stress,mm_random_stress_files"
+#define STRESS_TESTS        "mm_random_stress"
 #define STRESS_TIMEOUT_S    3600
 #define STRESS_PREFIX       "stress_"
 #define FUZZ_TESTS          "syscall_fuzz"

@@ -1,6 +1,36 @@
 /*
  * mm_random_stress — a seeded random walk through the mm system calls by a
- * changing family of processes, every page checked against a model.
+ * changing family of processes, every page checked against a model, where
+ * mappings may be anonymous or of files (shared or private, at a page
+ * offset, of a file other workers map too) and the coordinator also
+ * writes, reads and truncates those files. The file operations (issue 10)
+ * on top of the anonymous ones:
+ *
+ *   mmap       also MAP_SHARED or MAP_PRIVATE of a file in $TMPDIR or
+ *              /tmp (a new one, or one already in use), at a page offset;
+ *              the mapping may reach past the end of the file
+ *   write      through a shared file mapping: the file's page (every
+ *              mapping of it and read() see it); through a private one:
+ *              the process's own copy from then on
+ *   dontneed   private file pages read the file again
+ *   mremap     file mappings grow too (the new pages show the file)
+ *   fwrite     the coordinator pwrite()s 1-4 pages of a file: shared views
+ *              and private pages never written see it, private copies not
+ *   fread      the coordinator pread()s a whole file and checks every page
+ *              and the size (so stores through shared mappings are there)
+ *   truncate   the coordinator ftruncate()s a file to 0..MAX_FILE_PAGES
+ *              pages: pages past the new end are SIGBUS in every mapping,
+ *              private copies there are gone, growing gives zeros
+ *   msync      MS_SYNC, MS_ASYNC, MS_INVALIDATE or 0 on part of a file
+ *              mapping: 0, no byte changes
+ *   bus        touching a page past the end of its file is SIGBUS
+ *              BUS_ADRERR at the exact address
+ * Pages past the end of their file are never read by the checks (the
+ * bus operation probes them). Every full check also reads every file back.
+ * Run and options as mm_random_stress (STRESS_SEEDS, STRESS_STEPS,
+ * STRESS_SEED, STRESS_TRACE, STRESS_CHECK_EVERY, or "SEED STEPS").
+ *
+ * The walk itself:
  *
  * One coordinator (this program's first process) holds the model and
  * decides every step; the workers only execute. Worker 0 is forked by the
@@ -47,6 +77,7 @@
 #define TEST_NAME "mm_random_stress"
 #include "guest.h"
 #include "vm_probe.h"
+#include "file_test.h"
 #include <stdarg.h>
 
 #define DEFAULT_SEEDS        3
@@ -60,11 +91,15 @@
 #define MAX_MAP_PAGES        16                /* pages of one mmap */
 #define MAX_REGION_PAGES     24                /* pages of a region after growing */
 #define MAX_WRITE_PAGES      4
-#define MAX_OBJECTS          512               /* shared mappings per seed */
+#define MAX_OBJECTS          512               /* shared mappings and files per seed */
+#define MAX_FILE_PAGES       24                /* pages of a file, and the last mapped index + 1 */
+#define MAX_FWRITE_PAGES     4
 #define HISTORY              8                 /* operations shown on failure */
 
 #define TAG_MAGIC            0x7a6e0b0bu
 #define SHARED_PAGE_ID_BASE  0x40000000u
+#define GEN_SKIP             0xFFFFFFFFu       /* a page past the end of its file: not read */
+#define COORDINATOR_UID      0                 /* the writer of the coordinator's pwrite()s */
 
 /* ---- the protocol ------------------------------------------------------------- */
 
@@ -78,19 +113,21 @@ struct tag {
 
 enum op {
 	OP_MMAP, OP_WRITE, OP_VERIFY, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_DONTNEED,
-	OP_FORK, OP_EXIT, OP_OFFLINE, OP_PROBE, OP_COUNT
+	OP_FORK, OP_EXIT, OP_OFFLINE, OP_PROBE, OP_FWRITE, OP_FREAD, OP_TRUNCATE, OP_MSYNC,
+	OP_BUS, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"mmap", "write", "verify", "munmap", "mprotect", "mremap", "dontneed",
-	"fork", "exit", "offline", "probe",
+	"fork", "exit", "offline", "probe", "fwrite", "fread", "truncate", "msync", "bus",
 };
 
 /* How often each operation is drawn (out of the sum). */
 static const int op_weights[OP_COUNT] = {
 	[OP_MMAP] = 14, [OP_WRITE] = 22, [OP_VERIFY] = 6, [OP_MUNMAP] = 8,
 	[OP_MPROTECT] = 8, [OP_MREMAP] = 10, [OP_DONTNEED] = 6, [OP_FORK] = 7,
-	[OP_EXIT] = 5, [OP_OFFLINE] = 8, [OP_PROBE] = 4,
+	[OP_EXIT] = 5, [OP_OFFLINE] = 8, [OP_PROBE] = 4, [OP_FWRITE] = 6, [OP_FREAD] = 3,
+	[OP_TRUNCATE] = 5, [OP_MSYNC] = 4, [OP_BUS] = 4,
 };
 
 enum remap_kind { REMAP_SHRINK, REMAP_GROW, REMAP_FIXED };
@@ -123,14 +160,19 @@ struct reply {
 
 /* ---- the model (the coordinator's) ------------------------------------------- */
 
-enum backing { BACKING_PRIVATE, BACKING_SHARED };
+enum backing { BACKING_PRIVATE, BACKING_SHARED, BACKING_FILE_SHARED, BACKING_FILE_PRIVATE };
+
+static const char *const backing_names[] = { "private", "shared", "file-shared", "file-private" };
 
 /* A page of a region: a private page holds its own tag; a shared page is
- * page `index` of object `obj`. */
+ * page `index` of object `obj` (a shared anonymous object or a file); a
+ * private file page is the file's page until the process writes it (cow),
+ * then its own tag. */
 struct mpage {
 	struct tag tag;
 	int obj;
 	int index;
+	int cow;
 	uint32_t id;
 };
 
@@ -152,10 +194,12 @@ struct worker {
 	struct region region[MAX_REGIONS];
 };
 
-/* A shared anonymous mapping's pages. */
+/* A shared anonymous mapping's pages, or a file's: npages is the file's
+ * size in pages (pages at and past it have gen 0: zeros when it grows). */
 struct object {
+	int is_file;
 	int npages;
-	struct tag tag[MAX_MAP_PAGES];
+	struct tag tag[MAX_FILE_PAGES];
 };
 
 static struct {
@@ -174,6 +218,7 @@ static struct {
 } m;
 
 static int on_anvil;
+static pid_t coordinator_pid;                   /* names the files, in every worker */
 static int trace;                               /* STRESS_TRACE=1: print every step */
 static int check_every = CHECK_EVERY;           /* STRESS_CHECK_EVERY */
 static int cmd_pipe[MAX_ALIVE][2];              /* coordinator -> worker slot */
@@ -247,9 +292,21 @@ static struct {
 	const struct command *cmd;              /* being executed, for messages */
 	volatile sig_atomic_t expecting_fault;
 	sigjmp_buf probe_jump;
+	volatile int fault_signo;
 	volatile int fault_code;
 	void *volatile fault_addr;
 } self;
+
+/* stress_file - the path of file object obj of this seed. */
+static const char *
+stress_file(int obj)
+{
+	static char path[200];
+
+	snprintf(path, sizeof(path), "%s/anvil-" TEST_NAME "-%d-%u-%d", tmp_dir(),
+		 (int)coordinator_pid, m.seed, obj);
+	return path;
+}
 
 /* worker_fail - print a FAIL line naming the step, tell the coordinator,
  * and end this worker. */
@@ -276,7 +333,8 @@ send_reply(int status, uint32_t value)
 static void
 crash_handler(int sig, siginfo_t *info, void *context)
 {
-	if (self.expecting_fault && sig == SIGSEGV) {
+	if (self.expecting_fault && (sig == SIGSEGV || sig == SIGBUS)) {
+		self.fault_signo = sig;
 		self.fault_code = info->si_code;
 		self.fault_addr = info->si_addr;
 		siglongjmp(self.probe_jump, 1);
@@ -300,6 +358,8 @@ check_pages(uint32_t addr, uint32_t n, const struct tag *t, const char *when)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		const uint32_t *p = (const uint32_t *)(uintptr_t)(addr + i * PAGE_SIZE);
+		if (t[i].gen == GEN_SKIP)
+			continue;                       /* past the end of its file */
 		long bad = tag_mismatch(p, &t[i]);
 
 		if (bad >= 0)
@@ -359,27 +419,80 @@ do_offline(const struct command *c)
 	}
 }
 
+/* probe_access - read or write the byte at p, which must fault: the
+ * fault's signal, code and address land in self. */
+static void
+probe_access(volatile char *p, int write)
+{
+	self.fault_signo = self.fault_code = 0;
+	if (sigsetjmp(self.probe_jump, 1) == 0) {
+		self.expecting_fault = 1;
+		if (!write)
+			(void)*p;
+		else
+			*p = 1;
+		self.expecting_fault = 0;
+		worker_fail("%s of %p did not fault", write ? "write" : "read", (void *)p);
+	}
+	self.expecting_fault = 0;
+}
+
 /* do_probe - an access the protection forbids must fault (SEGV_ACCERR). */
 static void
 do_probe(const struct command *c)
 {
 	volatile char *p = (volatile char *)(uintptr_t)c->addr;
 
-	self.fault_code = 0;
-	if (sigsetjmp(self.probe_jump, 1) == 0) {
-		self.expecting_fault = 1;
-		if (c->arg[0] == PROBE_READ)
-			(void)*p;
-		else
-			*p = 1;
-		self.expecting_fault = 0;
-		worker_fail("%s of 0x%x did not fault", c->arg[0] == PROBE_READ ? "read" : "write",
-			    c->addr);
+	probe_access(p, c->arg[0] == PROBE_WRITE);
+	if (self.fault_signo != SIGSEGV || self.fault_code != SEGV_ACCERR ||
+	    self.fault_addr != (void *)p)
+		worker_fail("fault at 0x%x: signal %d code %d address %p (expected SIGSEGV "
+			    "SEGV_ACCERR at the page)", c->addr, self.fault_signo, self.fault_code,
+			    self.fault_addr);
+}
+
+#define BUS_PROBE_OFFSET 8                      /* si_addr must be exact, not the page */
+
+/* do_bus - a page past the end of its file must be SIGBUS BUS_ADRERR at the
+ * address touched. arg[0]: 1 to write. */
+static void
+do_bus(const struct command *c)
+{
+	volatile char *p = (volatile char *)(uintptr_t)(c->addr + BUS_PROBE_OFFSET);
+
+	probe_access(p, (int)c->arg[0]);
+	if (self.fault_signo != SIGBUS || self.fault_code != BUS_ADRERR ||
+	    self.fault_addr != (void *)p)
+		worker_fail("fault at %p: signal %d code %d address %p (expected SIGBUS BUS_ADRERR "
+			    "there)", (void *)p, self.fault_signo, self.fault_code, self.fault_addr);
+}
+
+/* do_mmap - the mapping of an OP_MMAP command: arg[0] the backing, arg[1]
+ * the file object, arg[2] the file page offset. Returns its address. */
+static void *
+do_mmap(const struct command *c)
+{
+	size_t len = c->npages * PAGE_SIZE;
+	int backing = (int)c->arg[0], fd;
+	void *addr;
+
+	if (backing == BACKING_PRIVATE || backing == BACKING_SHARED) {
+		addr = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    (backing == BACKING_SHARED ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+		if (addr == MAP_FAILED)
+			worker_fail("mmap of %u pages: %s", c->npages, err_text(errno));
+		return addr;
 	}
-	self.expecting_fault = 0;
-	if (self.fault_code != SEGV_ACCERR || self.fault_addr != (void *)p)
-		worker_fail("fault at 0x%x: code %d address %p (expected SEGV_ACCERR at the page)",
-			    c->addr, self.fault_code, self.fault_addr);
+	if ((fd = open(stress_file((int)c->arg[1]), O_RDWR)) < 0)
+		worker_fail("open %s: %s", stress_file((int)c->arg[1]), err_text(errno));
+	addr = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    backing == BACKING_FILE_SHARED ? MAP_SHARED : MAP_PRIVATE, fd,
+		    (off_t)c->arg[2] * PAGE_SIZE);
+	if (addr == MAP_FAILED)
+		worker_fail("mmap %s of %u pages of file %u at page %u: %s", backing_names[backing],
+			    c->npages, c->arg[1], c->arg[2], err_text(errno));
+	close(fd);
+	return addr;
 }
 
 /* do_mremap - shrink, grow (MAYMOVE) or move onto a placeholder (FIXED);
@@ -425,11 +538,7 @@ execute(const struct command *c)
 		check_pages(c->addr, c->npages, c->before, "before");
 	switch (c->op) {
 	case OP_MMAP:
-		addr = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			    (c->arg[0] == BACKING_SHARED ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS,
-			    -1, 0);
-		if (addr == MAP_FAILED)
-			worker_fail("mmap of %u pages: %s", c->npages, err_text(errno));
+		addr = do_mmap(c);
 		value = after_addr = (uint32_t)(uintptr_t)addr;
 		break;
 	case OP_WRITE:
@@ -459,6 +568,14 @@ execute(const struct command *c)
 		break;
 	case OP_PROBE:
 		do_probe(c);
+		break;
+	case OP_BUS:
+		do_bus(c);
+		break;
+	case OP_MSYNC:
+		if (msync(addr, len, (int)c->arg[0]))
+			worker_fail("msync(0x%x, %u pages, %#x): %s", c->addr, c->npages, c->arg[0],
+				    err_text(errno));
 		break;
 	default:
 		break;                              /* OP_VERIFY: the checks are all */
@@ -545,6 +662,9 @@ print_model(void)
 {
 	static const char *const prot_names[] = { "---", "r--", "-w-", "rw-" };
 
+	for (int o = 0; o < m.nobjects; o++)
+		if (m.object[o].is_file)
+			printf("(" TEST_NAME ") file %d: %d pages\n", o, m.object[o].npages);
 	for (int w = 0; w < MAX_ALIVE; w++) {
 		const struct worker *wk = &m.worker[w];
 
@@ -554,8 +674,8 @@ print_model(void)
 		for (int i = 0; i < wk->nregions; i++) {
 			const struct region *r = &wk->region[i];
 			printf(" %x-%x %s %s", r->addr, r->addr + (uint32_t)r->npages * PAGE_SIZE,
-			       prot_names[r->prot & 3], r->backing == BACKING_SHARED ? "shared" : "private");
-			if (r->backing == BACKING_SHARED)
+			       prot_names[r->prot & 3], backing_names[r->backing]);
+			if (r->backing != BACKING_PRIVATE)
 				printf("(object %d from page %d)", r->page[0].obj, r->page[0].index);
 		}
 		printf("\n");
@@ -624,21 +744,52 @@ writable(const struct region *r)
 	return (r->prot & PROT_WRITE) != 0;
 }
 
-/* page_tag - what page i of region r holds. */
+static int
+is_file(const struct region *r)
+{
+	return r->backing == BACKING_FILE_SHARED || r->backing == BACKING_FILE_PRIVATE;
+}
+
+/* object_page_id - the page id of page index of object obj (the same in
+ * every mapping of it). */
+static uint32_t
+object_page_id(int obj, int index)
+{
+	return SHARED_PAGE_ID_BASE + (uint32_t)(obj * MAX_FILE_PAGES + index);
+}
+
+/* page_tag - what page i of region r holds: its own tag (private pages,
+ * private file pages once written) or its object's page. */
 static struct tag *
 page_tag(struct region *r, int i)
 {
 	struct mpage *p = &r->page[i];
 
-	return r->backing == BACKING_SHARED ? &m.object[p->obj].tag[p->index] : &p->tag;
+	if (r->backing == BACKING_PRIVATE || (r->backing == BACKING_FILE_PRIVATE && p->cow))
+		return &p->tag;
+	return &m.object[p->obj].tag[p->index];
 }
 
-/* fill_tags - the current tags of pages [first, first+n) of r into out[]. */
+/* past_eof - page i of r maps a file page at or past the end of the file
+ * (touching it is SIGBUS). */
+static int
+past_eof(const struct region *r, int i)
+{
+	const struct mpage *p = &r->page[i];
+
+	return is_file(r) && !p->cow && p->index >= m.object[p->obj].npages;
+}
+
+/* fill_tags - the current tags of pages [first, first+n) of r into out[];
+ * GEN_SKIP for pages past the end of their file. */
 static void
 fill_tags(struct region *r, int first, int n, struct tag *out)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		out[i] = *page_tag(r, first + i);
+		if (past_eof(r, first + i))
+			out[i].gen = GEN_SKIP;
+	}
 }
 
 static uint32_t
@@ -789,20 +940,86 @@ verify_region(int w, struct region *r)
 		transact(w, new_command(OP_VERIFY, r, 0, r->npages));
 }
 
+/* pick_file - a random file object, or -1 if there is none. */
+static int
+pick_file(void)
+{
+	int files = 0;
+
+	for (int o = 0; o < m.nobjects; o++)
+		files += m.object[o].is_file;
+	if (files == 0)
+		return -1;
+	for (int o = 0, k = (int)rnd((uint32_t)files); o < m.nobjects; o++)
+		if (m.object[o].is_file && k-- == 0)
+			return o;
+	return -1;
+}
+
+/* new_file - a new file object of 1..MAX_FILE_PAGES zero pages, created
+ * by the coordinator; its number. */
+static int
+new_file(void)
+{
+	int obj = m.nobjects++;
+	struct object *o = &m.object[obj];
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->is_file = 1;
+	o->npages = 1 + (int)rnd(MAX_FILE_PAGES);
+	fd = open(stress_file(obj), O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0 || ftruncate(fd, (off_t)o->npages * PAGE_SIZE))
+		coordinator_fail("create %s: %s", stress_file(obj), err_text(errno));
+	close(fd);
+	return obj;
+}
+
+/* draw_backing - private or shared anonymous memory, or a file shared or
+ * private; falls back to private memory when the objects run out. */
+static enum backing
+draw_backing(void)
+{
+	static const enum backing draws[] = {
+		BACKING_PRIVATE, BACKING_PRIVATE, BACKING_SHARED, BACKING_SHARED,
+		BACKING_FILE_SHARED, BACKING_FILE_SHARED, BACKING_FILE_PRIVATE, BACKING_FILE_PRIVATE,
+	};
+	enum backing b = draws[rnd(sizeof(draws) / sizeof(draws[0]))];
+
+	return b != BACKING_PRIVATE && m.nobjects >= MAX_OBJECTS ? BACKING_PRIVATE : b;
+}
+
 static int
 op_mmap(int w)
 {
 	int npages = 1 + (int)rnd(MAX_MAP_PAGES);
-	int shared = rnd(3) == 0 && m.nobjects < MAX_OBJECTS;
+	enum backing backing = draw_backing();
+	int obj = -1, pgoff = 0;
 	struct command *c;
 	struct region *r;
 
 	if (free_region_slots(w) == 0)
 		return 0;
+	if (backing == BACKING_SHARED) {
+		obj = m.nobjects++;
+		memset(&m.object[obj], 0, sizeof(m.object[obj]));
+		m.object[obj].npages = npages;
+	} else if (backing != BACKING_PRIVATE) {
+		obj = rnd(2) ? pick_file() : -1;
+		if (obj < 0)
+			obj = new_file();
+		pgoff = (int)rnd((uint32_t)(MAX_FILE_PAGES - npages + 1));
+	}
 	c = new_command(OP_MMAP, NULL, 0, 0);
 	c->npages = (uint32_t)npages;
-	c->arg[0] = shared ? BACKING_SHARED : BACKING_PRIVATE;
-	note(w, "mmap %d %s pages", npages, shared ? "shared" : "private");
+	c->arg[0] = backing;
+	c->arg[1] = (uint32_t)obj;
+	c->arg[2] = (uint32_t)pgoff;
+	if (is_file(&(struct region){ .backing = backing }))
+		note(w, "mmap %d %s pages of file %d (%d pages) at page %d", npages,
+		     backing_names[backing], obj, m.object[obj].npages, pgoff);
+	else
+		note(w, "mmap %d %s pages", npages, backing_names[backing]);
 	uint32_t addr = transact(w, c);
 	check_no_overlap(w, addr, npages, NULL);
 	r = add_region(w);
@@ -810,16 +1027,13 @@ op_mmap(int w)
 	r->addr = addr;
 	r->npages = npages;
 	r->prot = PROT_READ | PROT_WRITE;
-	r->backing = shared ? BACKING_SHARED : BACKING_PRIVATE;
-	if (shared)
-		m.object[m.nobjects].npages = npages;
+	r->backing = backing;
 	for (int i = 0; i < npages; i++) {
-		r->page[i].obj = shared ? m.nobjects : -1;
-		r->page[i].index = i;
-		r->page[i].id = shared ? SHARED_PAGE_ID_BASE + (uint32_t)(m.nobjects * MAX_MAP_PAGES + i)
-				       : ++m.next_page_id;
+		r->page[i].obj = obj;
+		r->page[i].index = pgoff + i;
+		r->page[i].id = backing == BACKING_SHARED || backing == BACKING_FILE_SHARED
+				? object_page_id(obj, pgoff + i) : ++m.next_page_id;
 	}
-	m.nobjects += shared;
 	return 1;
 }
 
@@ -832,16 +1046,22 @@ op_write(int w)
 	if (!r)
 		return 0;
 	pick_range(r, MAX_WRITE_PAGES, 1, &first, &n);
+	for (int i = 0; i < n; i++)
+		if (past_eof(r, first + i))
+			n = i;                  /* stop before the end of the file */
+	if (n == 0)
+		return 0;
 	struct command *c = new_command(OP_WRITE, r, first, n);
 	for (int i = 0; i < n; i++) {
+		if (r->backing == BACKING_FILE_PRIVATE)
+			r->page[first + i].cow = 1;             /* its own copy from now on */
 		struct tag *t = page_tag(r, first + i);
 		t->gen = ++m.next_gen;
 		t->writer = m.worker[w].uid;
 		t->page_id = r->page[first + i].id;
 		c->after[i] = *t;
 	}
-	note(w, "write %d pages at 0x%x (%s)", n, c->addr,
-	     r->backing == BACKING_SHARED ? "shared" : "private");
+	note(w, "write %d pages at 0x%x (%s)", n, c->addr, backing_names[r->backing]);
 	transact(w, c);
 	return 1;
 }
@@ -901,16 +1121,35 @@ op_mprotect(int w)
 	return 1;
 }
 
-/* remap_plan - how to mremap n pages of r: kind and new size. */
+/* grow_room - how many pages mremap may add after pages [first, first+n)
+ * of r: none for shared anonymous memory (past its object is SIGBUS, as
+ * tests/guest/shmem_grown_past_object_sigbus checks), up to the last file
+ * page the model tracks for a file. */
+static int
+grow_room(const struct region *r, int first, int n)
+{
+	int room = MAX_REGION_PAGES - n;
+
+	if (r->backing == BACKING_SHARED)
+		return 0;
+	if (is_file(r)) {
+		int file_room = MAX_FILE_PAGES - (r->page[first + n - 1].index + 1);
+		if (file_room < room)
+			room = file_room;
+	}
+	return room;
+}
+
+/* remap_plan - how to mremap pages [first, first+n) of r: kind and new size. */
 static enum remap_kind
-remap_plan(const struct region *r, int n, int *new_n)
+remap_plan(const struct region *r, int first, int n, int *new_n)
 {
 	enum remap_kind kind = (enum remap_kind)rnd(3);
-	int room = MAX_REGION_PAGES - n;
+	int room = grow_room(r, first, n);
 
 	if (kind == REMAP_SHRINK && n == 1)
 		kind = REMAP_FIXED;
-	if (kind == REMAP_GROW && (r->backing == BACKING_SHARED || room == 0))
+	if (kind == REMAP_GROW && room == 0)
 		kind = REMAP_FIXED;
 	switch (kind) {
 	case REMAP_SHRINK:
@@ -919,9 +1158,9 @@ remap_plan(const struct region *r, int n, int *new_n)
 	case REMAP_GROW:
 		*new_n = n + 1 + (int)rnd((uint32_t)(room < 4 ? room : 4));
 		break;
-	default:                                /* private pages may grow on the way */
+	default:                                /* and may grow on the way */
 		*new_n = n;
-		if (r->backing == BACKING_PRIVATE && room > 0 && rnd(2))
+		if (room > 0 && rnd(2))
 			*new_n = n + 1 + (int)rnd((uint32_t)(room < 4 ? room : 4));
 		break;
 	}
@@ -937,28 +1176,31 @@ op_mremap(int w)
 	if (!r)
 		return 0;
 	pick_range(r, r->npages, free_region_slots(w) >= 2, &first, &n);
-	enum remap_kind kind = remap_plan(r, n, &new_n);
+	enum remap_kind kind = remap_plan(r, first, n, &new_n);
 	struct command *c = new_command(OP_MREMAP, r, first, n);
-	c->arg[0] = kind;
-	c->arg[1] = (uint32_t)new_n;
-	c->check_after = readable(r);
-	for (int i = 0; i < new_n; i++)
-		c->after[i] = i < n ? c->before[i] : (struct tag){ 0, 0, 0 };
-	note(w, "mremap %d of %d %s pages at 0x%x to %d pages (%s)", n, r->npages,
-	     r->backing == BACKING_SHARED ? "shared" : "private", c->addr, new_n,
-	     kind == REMAP_SHRINK ? "shrink" : kind == REMAP_GROW ? "grow" : "fixed");
-	uint32_t addr = transact(w, c);
 
-	/* The model: the moved pages become their own region (at addr). */
+	/* The model: the moved pages become their own region (at the address
+	 * mremap returns); grown pages are zero, or the file's next pages. */
 	struct region moved = *r;
 	cut_region(&moved, first, n < new_n ? n : new_n);
 	for (int i = n; i < new_n; i++) {
-		memset(&moved.page[i], 0, sizeof(moved.page[i]));
-		moved.page[i].obj = -1;
-		moved.page[i].id = ++m.next_page_id;
+		struct mpage *pg = &moved.page[i];
+		memset(pg, 0, sizeof(*pg));
+		pg->obj = is_file(r) ? moved.page[i - 1].obj : -1;
+		pg->index = is_file(r) ? moved.page[i - 1].index + 1 : 0;
+		pg->id = r->backing == BACKING_FILE_SHARED ? object_page_id(pg->obj, pg->index)
+							   : ++m.next_page_id;
 	}
-	moved.addr = addr;
 	moved.npages = new_n;
+	c->arg[0] = kind;
+	c->arg[1] = (uint32_t)new_n;
+	c->check_after = readable(r);
+	fill_tags(&moved, 0, new_n, c->after);
+	note(w, "mremap %d of %d %s pages at 0x%x to %d pages (%s)", n, r->npages,
+	     backing_names[r->backing], c->addr, new_n,
+	     kind == REMAP_SHRINK ? "shrink" : kind == REMAP_GROW ? "grow" : "fixed");
+	uint32_t addr = transact(w, c);
+	moved.addr = addr;
 	remove_pages(w, r, first, n);
 	check_no_overlap(w, addr, new_n, NULL);
 	*add_region(w) = moved;
@@ -975,13 +1217,14 @@ op_dontneed(int w)
 		return 0;
 	pick_range(r, r->npages, 1, &first, &n);
 	struct command *c = new_command(OP_DONTNEED, r, first, n);
-	if (r->backing == BACKING_PRIVATE)
-		for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (r->backing == BACKING_PRIVATE)
 			memset(&r->page[first + i].tag, 0, sizeof(struct tag));
+		r->page[first + i].cow = 0;     /* a private file page reads the file again */
+	}
 	fill_tags(r, first, n, c->after);
 	c->check_after = readable(r);
-	note(w, "dontneed %d pages at 0x%x (%s)", n, c->addr,
-	     r->backing == BACKING_SHARED ? "shared" : "private");
+	note(w, "dontneed %d pages at 0x%x (%s)", n, c->addr, backing_names[r->backing]);
 	transact(w, c);
 	return 1;
 }
@@ -1081,8 +1324,7 @@ op_offline(int w)
 	c->arg[0] = rnd(4) == 0 ? OFFLINE_SYSFS : OFFLINE_MADVISE;
 	fill_tags(r, first, n, c->after);
 	c->check_after = 1;
-	note(w, "offline %d %s pages at 0x%x by %s%s", n,
-	     r->backing == BACKING_SHARED ? "shared" : "private", c->addr,
+	note(w, "offline %d %s pages at 0x%x by %s%s", n, backing_names[r->backing], c->addr,
 	     c->arg[0] == OFFLINE_SYSFS ? "sysfs" : "madvise", on_anvil ? "" : " (host: verify)");
 	transact(w, c);
 	return 1;
@@ -1110,11 +1352,171 @@ op_probe(int w)
 	return 1;
 }
 
+static int
+file_region(const struct region *r)
+{
+	return is_file(r);
+}
+
+static int
+op_msync(int w)
+{
+	static const int flag_sets[] = { MS_SYNC, MS_ASYNC, MS_INVALIDATE, 0 };
+	struct region *r = pick_region(w, file_region);
+	int first, n;
+
+	if (!r)
+		return 0;
+	pick_range(r, r->npages, 1, &first, &n);
+	struct command *c = new_command(OP_MSYNC, r, first, n);
+	c->arg[0] = (uint32_t)flag_sets[rnd(sizeof(flag_sets) / sizeof(flag_sets[0]))];
+	fill_tags(r, first, n, c->after);
+	c->check_after = readable(r);
+	note(w, "msync %d %s pages at 0x%x, flags %#x", n, backing_names[r->backing], c->addr,
+	     c->arg[0]);
+	transact(w, c);
+	return 1;
+}
+
+/* bus_probeable - a readable region with a page past the end of its file. */
+static int
+bus_probeable(const struct region *r)
+{
+	if (!readable(r))
+		return 0;
+	for (int i = 0; i < r->npages; i++)
+		if (past_eof(r, i))
+			return 1;
+	return 0;
+}
+
+static int
+op_bus(int w)
+{
+	struct region *r = pick_region(w, bus_probeable);
+	int page = -1;
+
+	if (!r)
+		return 0;
+	for (int start = (int)rnd((uint32_t)r->npages), i = 0; page < 0 && i < r->npages; i++)
+		if (past_eof(r, (start + i) % r->npages))
+			page = (start + i) % r->npages;
+	struct command *c = new_command(OP_BUS, r, page, 1);
+	c->arg[0] = writable(r) && rnd(2);
+	note(w, "bus: %s page %d of file %d (%d pages) at 0x%x", c->arg[0] ? "write" : "read",
+	     r->page[page].index, r->page[page].obj, m.object[r->page[page].obj].npages, c->addr);
+	transact(w, c);
+	return 1;
+}
+
+/* ---- the coordinator: its own file operations -------------------------------- */
+
+/* check_file - file obj read back with pread: its size and every page are
+ * what the model says. */
+static void
+check_file(int obj)
+{
+	static uint32_t page[PAGE_WORDS];
+	const struct object *o = &m.object[obj];
+	int fd = open(stress_file(obj), O_RDONLY);
+	struct stat st;
+
+	if (fd < 0)
+		coordinator_fail("open %s: %s", stress_file(obj), err_text(errno));
+	if (fstat(fd, &st) || st.st_size != (off_t)o->npages * PAGE_SIZE)
+		coordinator_fail("file %d: size %lld (expected %d pages)", obj, (long long)st.st_size,
+				 o->npages);
+	for (int i = 0; i < o->npages; i++) {
+		ssize_t got = pread(fd, page, PAGE_SIZE, (off_t)i * PAGE_SIZE);
+		if (got != PAGE_SIZE)
+			coordinator_fail("file %d: pread of page %d gave %zd (%s)", obj, i, got,
+					 err_text(errno));
+		long bad = tag_mismatch(page, &o->tag[i]);
+		if (bad >= 0)
+			coordinator_fail("file %d page %d, word %ld is 0x%08x (expected gen %u writer "
+					 "%u page %u; page holds magic 0x%08x gen %u writer %u page %u)",
+					 obj, i, bad, page[bad], o->tag[i].gen, o->tag[i].writer,
+					 o->tag[i].page_id, page[0], page[1], page[2], page[3]);
+	}
+	close(fd);
+}
+
+static int
+op_fread(int w)
+{
+	int obj = pick_file();
+
+	if (obj < 0)
+		return 0;
+	note(w, "fread file %d (%d pages)", obj, m.object[obj].npages);
+	check_file(obj);
+	return 1;
+}
+
+/* op_fwrite - the coordinator pwrite()s 1-4 pages of a file. */
+static int
+op_fwrite(int w)
+{
+	static uint32_t page[PAGE_WORDS];
+	int obj = pick_file(), fd;
+
+	if (obj < 0 || m.object[obj].npages == 0)
+		return 0;
+	struct object *o = &m.object[obj];
+	int max = o->npages < MAX_FWRITE_PAGES ? o->npages : MAX_FWRITE_PAGES;
+	int n = 1 + (int)rnd((uint32_t)max), first = (int)rnd((uint32_t)(o->npages - n + 1));
+	note(w, "fwrite %d pages of file %d at page %d", n, obj, first);
+	if ((fd = open(stress_file(obj), O_RDWR)) < 0)
+		coordinator_fail("open %s: %s", stress_file(obj), err_text(errno));
+	for (int i = first; i < first + n; i++) {
+		struct tag *t = &o->tag[i];
+		t->gen = ++m.next_gen;
+		t->writer = COORDINATOR_UID;
+		t->page_id = object_page_id(obj, i);
+		write_tag(page, t);
+		if (pwrite(fd, page, PAGE_SIZE, (off_t)i * PAGE_SIZE) != PAGE_SIZE)
+			coordinator_fail("pwrite page %d of file %d: %s", i, obj, err_text(errno));
+	}
+	close(fd);
+	return 1;
+}
+
+/* op_truncate - the coordinator truncates a file to 0..MAX_FILE_PAGES
+ * pages: pages past the new end read zero if it grows again, and the
+ * private copies of those pages, in every worker, are gone (as Linux's
+ * truncate unmaps them). */
+static int
+op_truncate(int w)
+{
+	int obj = pick_file();
+
+	if (obj < 0)
+		return 0;
+	struct object *o = &m.object[obj];
+	int size = (int)rnd(MAX_FILE_PAGES + 1);
+	note(w, "truncate file %d from %d to %d pages", obj, o->npages, size);
+	if (truncate(stress_file(obj), (off_t)size * PAGE_SIZE))
+		coordinator_fail("truncate %s: %s", stress_file(obj), err_text(errno));
+	for (int i = size; i < MAX_FILE_PAGES; i++)
+		memset(&o->tag[i], 0, sizeof(o->tag[i]));
+	for (int v = 0; v < MAX_ALIVE; v++)
+		for (int k = 0; m.worker[v].alive && k < m.worker[v].nregions; k++) {
+			struct region *r = &m.worker[v].region[k];
+			for (int i = 0; r->backing == BACKING_FILE_PRIVATE && i < r->npages; i++)
+				if (r->page[i].obj == obj && r->page[i].index >= size)
+					r->page[i].cow = 0;
+		}
+	o->npages = size;
+	return 1;
+}
+
 static int (*const op_fns[OP_COUNT])(int) = {
 	[OP_MMAP] = op_mmap, [OP_WRITE] = op_write, [OP_VERIFY] = op_verify,
 	[OP_MUNMAP] = op_munmap, [OP_MPROTECT] = op_mprotect, [OP_MREMAP] = op_mremap,
 	[OP_DONTNEED] = op_dontneed, [OP_FORK] = op_fork, [OP_EXIT] = op_exit,
-	[OP_OFFLINE] = op_offline, [OP_PROBE] = op_probe,
+	[OP_OFFLINE] = op_offline, [OP_PROBE] = op_probe, [OP_FWRITE] = op_fwrite,
+	[OP_FREAD] = op_fread, [OP_TRUNCATE] = op_truncate, [OP_MSYNC] = op_msync,
+	[OP_BUS] = op_bus,
 };
 
 /* ---- the coordinator: a run ------------------------------------------------------ */
@@ -1157,14 +1559,27 @@ rmap_check(void)
 				 RMAP_CHECK_PATH, text);
 }
 
-/* full_check - every worker checks every page; the kernel checks its rmap. */
+/* full_check - every worker checks every page, the coordinator every
+ * file; the kernel checks its rmap. */
 static void
 full_check(void)
 {
 	for (int w = 0; w < MAX_ALIVE; w++)
 		if (m.worker[w].alive)
 			verify_all(w);
+	for (int o = 0; o < m.nobjects; o++)
+		if (m.object[o].is_file)
+			check_file(o);
 	rmap_check();
+}
+
+/* remove_files - unlink every file of the seed. */
+static void
+remove_files(void)
+{
+	for (int o = 0; o < m.nobjects; o++)
+		if (m.object[o].is_file && unlink(stress_file(o)))
+			fail("seed %u: unlink %s: %s", m.seed, stress_file(o), err_text(errno));
 }
 
 /* open_pipes - a command pipe per worker slot and the shared reply pipe. */
@@ -1235,6 +1650,7 @@ run_seed(uint32_t seed, int steps)
 	m.steps = steps;
 	m.rng = mix32(seed) | 1;
 	m.next_uid = 1;
+	coordinator_pid = getpid();
 	open_pipes();
 	start_first_worker();
 	for (m.step = 1; m.step <= steps; m.step++) {
@@ -1257,12 +1673,14 @@ run_seed(uint32_t seed, int steps)
 	}
 	full_check();
 	stop_workers();
+	remove_files();
 	rmap_check();
 	say("seed %u: %d steps: %d mmap %d write %d munmap %d mprotect %d mremap %d dontneed "
-	    "%d fork %d exit %d offline %d probe", seed, steps, m.counts[OP_MMAP],
-	    m.counts[OP_WRITE], m.counts[OP_MUNMAP], m.counts[OP_MPROTECT], m.counts[OP_MREMAP],
-	    m.counts[OP_DONTNEED], m.counts[OP_FORK], m.counts[OP_EXIT], m.counts[OP_OFFLINE],
-	    m.counts[OP_PROBE]);
+	    "%d fork %d exit %d offline %d probe %d fwrite %d fread %d truncate %d msync %d bus",
+	    seed, steps, m.counts[OP_MMAP], m.counts[OP_WRITE], m.counts[OP_MUNMAP],
+	    m.counts[OP_MPROTECT], m.counts[OP_MREMAP], m.counts[OP_DONTNEED], m.counts[OP_FORK],
+	    m.counts[OP_EXIT], m.counts[OP_OFFLINE], m.counts[OP_PROBE], m.counts[OP_FWRITE],
+	    m.counts[OP_FREAD], m.counts[OP_TRUNCATE], m.counts[OP_MSYNC], m.counts[OP_BUS]);
 }
 
 int
