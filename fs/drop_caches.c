@@ -24,29 +24,22 @@
 #include <mm/vmscan.h>
 #include <fs/buffer.h>
 
-static void
-drop_inode_pages(struct inode *inode, void *arg)
-{
-	unsigned long *gone = arg;
-
-	*gone += invalidate_mapping_pages(inode->i_mapping, 0, 0xFFFFFFFFu);
-}
-
 struct drop_walk {
 	unsigned long gone;
 	bool may_evict;
 };
 
 static void
-drop_inode_walk(struct inode *inode, void *arg)
+drop_inode_pages(struct inode *inode, void *arg)
 {
-	drop_inode_pages(inode, &((struct drop_walk *)arg)->gone);
+	((struct drop_walk *)arg)->gone += invalidate_mapping_pages(inode->i_mapping, 0, 0xFFFFFFFFu);
 }
 
 static void
 drop_sb_pages(struct super_block *sb, void *arg)
 {
-	iterate_inodes_with_pages(sb, drop_inode_walk, arg, ((struct drop_walk *)arg)->may_evict);
+	iterate_inodes(sb, ITER_CACHED | (((struct drop_walk *)arg)->may_evict ? 0 : ITER_NO_EVICT),
+		       drop_inode_pages, arg);
 }
 
 unsigned long

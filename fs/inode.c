@@ -27,6 +27,7 @@
  * (it sleeps for I/O) and takes the file system's own locks.
  */
 #include <fs/vfs.h>
+#include <fs/block_dev.h>
 #include <kernel/errno.h>
 #include <kernel/time.h>
 #include <kernel/spinlock.h>
@@ -100,6 +101,15 @@ new_inode(struct super_block *sb, uint32_t mode)
 	if (inode && sb)
 		inode->i_ino = ++sb->s_next_ino;
 	return inode;
+}
+
+void
+init_special_inode(struct inode *inode)
+{
+	if (S_ISCHR(inode->i_mode))
+		inode->i_fop = &chrdev_open_operations;
+	else if (S_ISBLK(inode->i_mode))
+		inode->i_fop = &blkdev_open_operations;
 }
 
 struct inode *
@@ -327,16 +337,17 @@ run_deferred_iputs(void)
 }
 
 void
-iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
-			  void *arg, bool may_evict)
+iterate_inodes(struct super_block *sb, unsigned how, void (*fn)(struct inode *inode, void *arg),
+	       void *arg)
 {
-	void (*put)(struct inode *) = may_evict ? iput : iput_no_evict;
+	void (*put)(struct inode *) = how & ITER_NO_EVICT ? iput_no_evict : iput;
 	struct inode *inode, *prev = NULL;
 	uint32_t flags = spin_lock_irqsave(&inode_sb_list_lock);
 
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		/* i_count 0: its last iput is freeing it right now */
-		if (!inode->i_data.nrpages || !inode->i_count || (inode->i_state & I_NEW))
+		if (!inode->i_count || (inode->i_state & (I_NEW | I_FREEING)) ||
+		    ((how & ITER_CACHED) && !inode->i_data.nrpages))
 			continue;
 		igrab(inode);                    /* keeps it, and our place in the list */
 		spin_unlock_irqrestore(&inode_sb_list_lock, flags);

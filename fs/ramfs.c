@@ -16,7 +16,6 @@
 #include <fs/vfs.h>
 #include <fs/file.h>
 #include <fs/internal.h>
-#include <fs/block_dev.h>
 #include <kernel/errno.h>
 #include <mm/slab.h>
 #include <libk/string.h>
@@ -88,14 +87,9 @@ ramfs_new_inode(struct super_block *sb, uint32_t mode, uint32_t rdev)
 	case S_IFLNK:
 		inode->i_op = &ramfs_symlink_iops;
 		break;
-	case S_IFCHR:
-		inode->i_fop = &chrdev_open_operations;
-		break;
-	case S_IFBLK:
-		inode->i_fop = &blkdev_open_operations;
-		break;
 	default:
-		break;                  /* FIFOs, sockets: open gives ENXIO */
+		init_special_inode(inode);
+		break;
 	}
 	return inode;
 }

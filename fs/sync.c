@@ -13,13 +13,10 @@
  * write (0); anything else cannot be synced (EINVAL), as on Linux.
  *
  * Invariant: an inode is only written while this code holds a reference
- * to it (igrab), so it cannot be freed under the write. An inode whose
- * last reference is being dropped (I_FREEING) or that is still being read
- * in (I_NEW) is skipped: iput and iget deal with it.
- *
- * Locking: sb->s_inodes is walked under inode_sb_list_lock (a leaf spin
- * lock), dropped around each inode's writing, which may sleep; the
- * reference held keeps the walk's place on the list. sync(2) holds
+ * to it, so it cannot be freed under the write. The walk of sb's inodes is
+ * iterate_inodes (fs/inode.c): it skips an inode whose last reference is
+ * being dropped (I_FREEING) or that is still being read in (I_NEW), and
+ * holds inode_sb_list_lock only between inodes. sync(2) holds
  * namespace_mutex (fs/namespace.c) so the set of mounted file systems
  * stays put.
  */
@@ -42,7 +39,7 @@ first_error(int err, int next)
 /* Writes inode's dirty pages and waits for them, then its metadata if it
  * is dirty; 0 or the first error (the inode is dirty again after a failed
  * write_inode). The caller holds a reference. */
-static int
+int
 write_inode_now(struct inode *inode)
 {
 	const struct super_operations *sop = inode->i_sb ? inode->i_sb->s_op : NULL;
@@ -62,29 +59,33 @@ write_inode_now(struct inode *inode)
 	return err;
 }
 
+/* iterate_inodes' step of sync_filesystem: the first error in *arg. */
+static void
+sync_one_inode(struct inode *inode, void *arg)
+{
+	int *err = arg;
+
+	*err = first_error(*err, write_inode_now(inode));
+}
+
 int
 sync_filesystem(struct super_block *sb)
 {
-	struct inode *inode, *done = NULL;
 	int err = 0;
 
 	might_sleep();
-	spin_lock(&inode_sb_list_lock);
-	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
-		if (inode->i_state & (I_NEW | I_FREEING))
-			continue;
-		igrab(inode);
-		spin_unlock(&inode_sb_list_lock);
-		iput(done);                      /* may free it: the walk is past it */
-		done = inode;
-		err = first_error(err, write_inode_now(inode));
-		spin_lock(&inode_sb_list_lock);
-	}
-	spin_unlock(&inode_sb_list_lock);
-	iput(done);
+	iterate_inodes(sb, 0, sync_one_inode, &err);
 	if (sb->s_op && sb->s_op->sync_fs)
 		err = first_error(err, sb->s_op->sync_fs(sb, true));
 	return err;
+}
+
+int
+generic_file_fsync(struct file *f, bool datasync)
+{
+	struct inode *inode = f->f_inode;
+
+	return datasync ? filemap_write_and_wait(inode->i_mapping) : write_inode_now(inode);
 }
 
 int

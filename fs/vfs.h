@@ -329,6 +329,9 @@ extern spinlock_t inode_sb_list_lock;  /* every sb->s_inodes (fs/inode.c; a leaf
 /* inodes (fs/inode.c) */
 struct inode *new_inode(struct super_block *sb, uint32_t mode);
 struct inode *igrab(struct inode *inode);
+/* Gives a device node the open of its kind (character or block device,
+ * by i_mode and i_rdev); FIFOs and sockets get none (open is ENXIO). */
+void init_special_inode(struct inode *inode);
 void iput(struct inode *inode);
 /* The inode cache of disk file systems (fs/inode.c). iget_locked gives
  * the cached inode of (sb, ino) with a reference, or a new one that is
@@ -371,12 +374,15 @@ struct super_block *alloc_super(const char *type, uint32_t dev);
 /* Calls fn for every super_block made so far (they are never freed yet).
  * fn may sleep. */
 void iterate_supers(void (*fn)(struct super_block *sb, void *arg), void *arg);
-/* Calls fn for every inode of sb that has page-cache pages, holding a
- * reference on it (fn may sleep). Takes inode_sb_list_lock around the walk.
- * Unless may_evict, a reference that turns out to be the last is not
- * dropped here but handed to iput_no_evict. */
-void iterate_inodes_with_pages(struct super_block *sb, void (*fn)(struct inode *inode, void *arg),
-			       void *arg, bool may_evict);
+/* Calls fn for every inode of sb in use (not being read in or freed),
+ * holding a reference on it across fn, which may sleep; the one walk of
+ * sb->s_inodes (sync, drop_caches, reclaim). Takes inode_sb_list_lock
+ * around the walk, dropped around each fn. how: ITER_* below. */
+#define ITER_CACHED   1u   /* only inodes with page-cache pages */
+#define ITER_NO_EVICT 2u   /* a reference that turns out to be the last goes to
+			    * iput_no_evict: reclaim, which must not evict */
+void iterate_inodes(struct super_block *sb, unsigned how, void (*fn)(struct inode *inode, void *arg),
+		    void *arg);
 /* Drops a reference to inode unless it is the last one: that one is kept
  * on a list of deferred iputs, for a context that may evict the inode
  * (run_deferred_iputs: the flusher, drop_caches). For reclaim, which may
@@ -406,6 +412,12 @@ void d_free_tree(struct dentry *root, bool pinned);
 int __d_path(struct dentry *d, struct dentry *root, char *buf, size_t size);
 
 /* Syncing (fs/sync.c). */
+/* Writes inode's dirty pages and waits for them, then its metadata if it
+ * is dirty (s_op->write_inode): 0 or the first error. A reference held. */
+int write_inode_now(struct inode *inode);
+/* f_op->fsync of a file whose data is its page cache: the data (and,
+ * unless datasync, the inode, write_inode_now). */
+int generic_file_fsync(struct file *f, bool datasync);
 /* Writes every dirty page and inode of sb and its own metadata, and waits:
  * what sync, syncfs and umount do for one file system. 0 or the first error. */
 int sync_filesystem(struct super_block *sb);

@@ -488,7 +488,7 @@ out:
 	return done ? (ssize_t)done : n;
 }
 
-/* ---- mmap() and fsync() ---------------------------------------------- */
+/* ---- mmap() ---------------------------------------------------------- */
 
 /* Any file whose pages live in its page cache can be mapped, shared or
  * private (mm/fault.c maps them: filemap_fault_page below). */
@@ -498,24 +498,6 @@ generic_file_mmap(struct file *f, struct vm_area_struct *vma)
 	(void)f;
 	(void)vma;
 	return 0;
-}
-
-int
-generic_file_fsync(struct file *f, bool datasync)
-{
-	struct inode *inode = f->f_inode;
-	int err = filemap_write_and_wait(inode->i_mapping);
-	const struct super_operations *sop = inode->i_sb ? inode->i_sb->s_op : NULL;
-
-	if (!datasync && (inode->i_state & I_DIRTY) && sop && sop->write_inode) {
-		int e;
-
-		inode->i_state &= ~I_DIRTY;
-		e = sop->write_inode(inode, true);
-		if (!err)
-			err = e;
-	}
-	return err;
 }
 
 /* ---- page faults ----------------------------------------------------- */

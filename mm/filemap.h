@@ -139,12 +139,12 @@ unsigned find_get_pages_tag(struct address_space *mapping, uint32_t *index, unsi
 
 /* ---- the generic file operations built on it ------------------------ */
 
-/* read(), write(), mmap() and fsync() of a file whose contents live in
- * its page cache; a file system points its file_operations at them. */
+/* read(), write() and mmap() of a file whose contents live in its page
+ * cache; a file system points its file_operations at them (and at
+ * generic_file_fsync, fs/sync.c). */
 ssize_t generic_file_read(struct file *f, struct iobuf *b, loff_t *pos);
 ssize_t generic_file_write(struct file *f, struct iobuf *b, loff_t *pos);
 int generic_file_mmap(struct file *f, struct vm_area_struct *vma);
-int generic_file_fsync(struct file *f, bool datasync);
 
 /* ---- page faults (mm/fault.c calls them) ----------------------------- */
 

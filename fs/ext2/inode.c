@@ -25,7 +25,6 @@
  */
 #include <fs/ext2/ext2.h>
 #include <fs/buffer.h>
-#include <fs/block_dev.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -149,14 +148,9 @@ ext2_set_inode_ops(struct inode *inode)
 		inode->i_op = is_fast_symlink(inode) ? &ext2_fast_symlink_inode_operations
 						     : &ext2_symlink_inode_operations;
 		break;
-	case S_IFCHR:
-		inode->i_fop = &chrdev_open_operations;
-		break;
-	case S_IFBLK:
-		inode->i_fop = &blkdev_open_operations;
-		break;
 	default:
-		break;          /* FIFOs, sockets: open gives ENXIO */
+		init_special_inode(inode);
+		break;
 	}
 }
 
