@@ -256,8 +256,9 @@ read_page_sync(struct address_space *mapping, struct page *page)
 	return 0;
 }
 
-struct page *
-read_mapping_page(struct address_space *mapping, uint32_t index)
+/* read_mapping_page, telling in *read_in whether it had to read the page. */
+static struct page *
+get_uptodate_page(struct address_space *mapping, uint32_t index, bool *read_in)
 {
 	for (;;) {
 		struct page *page = find_get_page(mapping, index);
@@ -286,8 +287,17 @@ read_mapping_page(struct address_space *mapping, uint32_t index)
 			put_page(page);
 			return ERR_PTR(err);
 		}
+		*read_in = true;
 		return page;
 	}
+}
+
+struct page *
+read_mapping_page(struct address_space *mapping, uint32_t index)
+{
+	bool read_in;
+
+	return get_uptodate_page(mapping, index, &read_in);
 }
 
 /* ---- read() --------------------------------------------------------- */
@@ -510,24 +520,20 @@ filemap_fault_page(struct vm_area_struct *vma, uint32_t pgoff, struct page **pag
 	struct page *page;
 
 	for (;;) {
+		bool read_in = false;
+
 		if ((loff_t)pgoff << PAGE_SHIFT >= inode->i_size)
 			return FAULT_SIGBUS;         /* wholly past the end of the file */
-		page = find_lock_page(mapping, pgoff);
-		if (page && PageFlag(page, PG_uptodate))
+		page = get_uptodate_page(mapping, pgoff, &read_in);
+		if (IS_ERR(page))                /* an I/O error reads as SIGBUS, as Linux */
+			return PTR_ERR(page) == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS;
+		if (read_in)
+			count_vm_event(PGMAJFAULT);
+		lock_page(page);
+		if (page->mapping == mapping)
 			break;
-		if (!page) {
-			page = find_or_create_page(mapping, pgoff);
-			if (!page)
-				return FAULT_OOM;
-			if (PageFlag(page, PG_uptodate))
-				break;
-		}
-		if (read_page_sync(mapping, page)) {
-			put_page(page);
-			return FAULT_SIGBUS;         /* an I/O error reads as SIGBUS, as Linux */
-		}
-		count_vm_event(PGMAJFAULT);
-		put_page(page);                  /* and look again, locked */
+		unlock_page(page);               /* truncated meanwhile: look again */
+		put_page(page);
 	}
 	if ((loff_t)pgoff << PAGE_SHIFT >= inode->i_size) {
 		unlock_page(page);               /* truncated while we read it */

@@ -97,6 +97,12 @@ struct address_space {
 					       * last fsync reported one (-EIO, -ENOSPC) */
 };
 
+/* The page offset of file byte pos, clamped to the largest index. */
+static inline uint32_t page_index_of(loff_t pos)
+{
+	return pos >= ((loff_t)0xFFFFFFFFu << PAGE_SHIFT) ? 0xFFFFFFFFu : (uint32_t)(pos >> PAGE_SHIFT);
+}
+
 /* Sets up an empty address_space for host (new_inode does it for i_data). */
 void address_space_init(struct address_space *mapping, struct inode *host);
 

@@ -182,12 +182,6 @@ filemap_check_errors(struct address_space *mapping)
 	return err;
 }
 
-static uint32_t
-byte_to_index(loff_t pos)
-{
-	return pos >= MAX_LFS_FILESIZE ? 0xFFFFFFFFu : (uint32_t)(pos >> PAGE_SHIFT);
-}
-
 int
 filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end)
 {
@@ -196,7 +190,7 @@ filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t
 	if (start < 0 || end < start)
 		return 0;
 	if (mapping_can_writeback(mapping) && radix_tree_tagged(&mapping->page_tree, PAGECACHE_TAG_DIRTY))
-		err = write_cache_pages(mapping, byte_to_index(start), byte_to_index(end));
+		err = write_cache_pages(mapping, page_index_of(start), page_index_of(end));
 	/* writepage is synchronous: when it returns the page is on disk */
 	if (!err)
 		err = filemap_check_errors(mapping);

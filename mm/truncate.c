@@ -55,18 +55,11 @@ zap_vma_pgoffs(struct vm_area_struct *vma, uint32_t first, uint32_t last, bool e
 				    even_cows);
 }
 
-/* The page offset of byte pos, clamped to the largest index. */
-static uint32_t
-pos_to_index(loff_t pos)
-{
-	return pos >= MAX_LFS_FILESIZE ? 0xFFFFFFFFu : (uint32_t)(pos >> PAGE_SHIFT);
-}
-
 void
 unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len, bool even_cows)
 {
-	uint32_t first = pos_to_index(start);
-	uint32_t last = len ? pos_to_index(start + len - 1) : 0xFFFFFFFFu;
+	uint32_t first = page_index_of(start);
+	uint32_t last = len ? page_index_of(start + len - 1) : 0xFFFFFFFFu;
 	struct vm_area_struct *vma;
 
 	if (!mapping->nr_mapped_vmas)
@@ -88,9 +81,12 @@ truncate_locked_page(struct page *page)
 	delete_from_page_cache(page);
 }
 
-/* Takes out every cached page with offset in [first, last]. */
+/* Calls fn for each cached page of mapping with offset in [first, last],
+ * in order, holding a reference on it (not its lock) across fn, which may
+ * sleep. The pages are looked up TRUNCATE_BATCH at a time. */
 static void
-truncate_page_range(struct address_space *mapping, uint32_t first, uint32_t last)
+for_each_cached_page(struct address_space *mapping, uint32_t first, uint32_t last,
+		     void (*fn)(struct address_space *mapping, struct page *page, void *arg), void *arg)
 {
 	struct page *pages[TRUNCATE_BATCH];
 	uint32_t index = first;
@@ -98,20 +94,31 @@ truncate_page_range(struct address_space *mapping, uint32_t first, uint32_t last
 
 	while (index <= last && (n = find_get_pages(mapping, index, TRUNCATE_BATCH, pages))) {
 		for (unsigned i = 0; i < n; i++) {
-			struct page *page = pages[i];
-
-			index = page->index + 1;
-			if (page->index >= first && page->index <= last) {
-				lock_page(page);
-				if (page->mapping == mapping)
-					truncate_locked_page(page);
-				unlock_page(page);
-			}
-			put_page(page);
+			index = pages[i]->index + 1;
+			if (pages[i]->index <= last)
+				fn(mapping, pages[i], arg);
+			put_page(pages[i]);
 		}
-		if (!index || index > last)
-			break;                       /* wrapped, or past the range */
+		if (!index)
+			break;                       /* wrapped past offset 0xFFFFFFFF */
 	}
+}
+
+static void
+truncate_one(struct address_space *mapping, struct page *page, void *arg)
+{
+	(void)arg;
+	lock_page(page);
+	if (page->mapping == mapping)
+		truncate_locked_page(page);
+	unlock_page(page);
+}
+
+/* Takes out every cached page with offset in [first, last]. */
+static void
+truncate_page_range(struct address_space *mapping, uint32_t first, uint32_t last)
+{
+	for_each_cached_page(mapping, first, last, truncate_one, NULL);
 }
 
 /* Zeroes bytes [from, to) of the cached page at index, if there is one. */
@@ -135,9 +142,9 @@ truncate_inode_pages(struct address_space *mapping, loff_t start)
 
 	if (!mapping->nrpages)
 		return;
-	truncate_page_range(mapping, pos_to_index(start + PAGE_SIZE - 1), 0xFFFFFFFFu);
+	truncate_page_range(mapping, page_index_of(start + PAGE_SIZE - 1), 0xFFFFFFFFu);
 	if (partial)
-		zero_page_range(mapping, pos_to_index(start), partial, PAGE_SIZE);
+		zero_page_range(mapping, page_index_of(start), partial, PAGE_SIZE);
 }
 
 void
@@ -147,7 +154,7 @@ truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 
 	BUG_ON(lstart & ~PAGE_MASK || (lend + 1) & ~PAGE_MASK || lend < lstart);
 	unmap_mapping_range(mapping, lstart, lend - lstart + 1, true);
-	truncate_page_range(mapping, pos_to_index(lstart), pos_to_index(lend));
+	truncate_page_range(mapping, page_index_of(lstart), page_index_of(lend));
 	unmap_mapping_range(mapping, lstart, lend - lstart + 1, true);
 }
 
@@ -156,7 +163,7 @@ pagecache_isize_extended(struct inode *inode, loff_t oldsize)
 {
 	lockdep_assert_held(&inode->i_mutex);
 	if (oldsize & ~PAGE_MASK)
-		zero_page_range(inode->i_mapping, pos_to_index(oldsize), (unsigned)oldsize & ~PAGE_MASK,
+		zero_page_range(inode->i_mapping, page_index_of(oldsize), (unsigned)oldsize & ~PAGE_MASK,
 				PAGE_SIZE);
 }
 
@@ -181,32 +188,26 @@ truncate_setsize(struct inode *inode, loff_t newsize)
 	unmap_mapping_range(mapping, holebegin, 0, true);
 }
 
+/* Drops page if no one needs it: clean, unmapped, unlocked, referenced
+ * by the cache and the walk only. Counts it in *arg. */
+static void
+invalidate_one(struct address_space *mapping, struct page *page, void *arg)
+{
+	if (!trylock_page(page))
+		return;
+	if (page->mapping == mapping && !page_mapcount(page) && !PageFlag(page, PG_dirty) &&
+	    !PageFlag(page, PG_writeback) && page_count(page) == 2) {   /* the cache's and ours */
+		delete_from_page_cache(page);
+		(*(unsigned long *)arg)++;
+	}
+	unlock_page(page);
+}
+
 unsigned long
 invalidate_mapping_pages(struct address_space *mapping, uint32_t start, uint32_t end)
 {
-	struct page *pages[TRUNCATE_BATCH];
 	unsigned long gone = 0;
-	uint32_t index = start;
-	unsigned n;
 
-	while (index <= end && (n = find_get_pages(mapping, index, TRUNCATE_BATCH, pages))) {
-		for (unsigned i = 0; i < n; i++) {
-			struct page *page = pages[i];
-
-			index = page->index + 1;
-			if (page->index <= end && trylock_page(page)) {
-				if (page->mapping == mapping && !page_mapcount(page) &&
-				    !PageFlag(page, PG_dirty) && !PageFlag(page, PG_writeback) &&
-				    page_count(page) == 2) {     /* the cache's and ours */
-					delete_from_page_cache(page);
-					gone++;
-				}
-				unlock_page(page);
-			}
-			put_page(page);
-		}
-		if (!index || index > end)
-			break;
-	}
+	for_each_cached_page(mapping, start, end, invalidate_one, &gone);
 	return gone;
 }
