@@ -27,67 +27,6 @@
 #define GUARD_PAGES     1               /* PROT_NONE on each side: no VMA merging */
 #define CAP_SYS_ADMIN   21
 
-/* One parsed maps line. */
-struct map_line {
-	unsigned long start, end, offset, inode;
-	char perms[8];
-	unsigned major, minor;
-	char name[256];                 /* "" when the line has none */
-};
-
-/* read_file - the whole of a /proc file, NUL-terminated, malloc'd. */
-static char *
-read_file(const char *path)
-{
-	int fd = CHECK_OK(open(path, O_RDONLY));
-	size_t cap = 16384, len = 0;
-	char *buf = malloc(cap);
-	long n;
-
-	CHECK(buf != NULL, "malloc");
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 4096) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			CHECK(buf != NULL, "realloc");
-		}
-	}
-	CHECK(n == 0, "read %s: %s", path, strerror(errno));
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* parse_map_line - fills *m from the maps line at text (up to its newline);
- * false if it is not one. */
-static int
-parse_map_line(const char *text, struct map_line *m)
-{
-	size_t len = strcspn(text, "\n");
-	char line[512];
-	int used = 0;
-
-	memset(m, 0, sizeof(*m));
-	if (len >= sizeof(line))
-		return 0;
-	memcpy(line, text, len);
-	line[len] = '\0';
-	if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu %n", &m->start, &m->end, m->perms,
-		   &m->offset, &m->major, &m->minor, &m->inode, &used) != 7)
-		return 0;
-	snprintf(m->name, sizeof(m->name), "%s", line + used);
-	return 1;
-}
-
-/* next_line - the line after the one at p, or NULL at the end. */
-static const char *
-next_line(const char *p)
-{
-	p = strchr(p, '\n');
-	return p && p[1] ? p + 1 : NULL;
-}
-
 /* count_maps_in - how many maps lines overlap [lo, hi); the first such in *first. */
 static int
 count_maps_in(const char *maps, unsigned long lo, unsigned long hi, struct map_line *first)
@@ -103,18 +42,6 @@ count_maps_in(const char *maps, unsigned long lo, unsigned long hi, struct map_l
 	return n;
 }
 
-/* find_map - the maps line that starts at start, or fail. */
-static struct map_line
-find_map(const char *maps, unsigned long start)
-{
-	struct map_line m;
-
-	for (const char *p = maps; p; p = next_line(p))
-		if (parse_map_line(p, &m) && m.start == start)
-			return m;
-	fail("no maps line starts at 0x%lx", start);
-}
-
 static void
 check_anon_rw_line(const struct map_line *m, unsigned long start, unsigned long end)
 {
@@ -125,26 +52,6 @@ check_anon_rw_line(const struct map_line *m, unsigned long start, unsigned long 
 	CHECK(m->major == 0 && m->minor == 0, "device %02x:%02x, expected 00:00", m->major, m->minor);
 	CHECK_EQ("inode", 0, m->inode);
 	CHECK(m->name[0] == '\0', "anonymous line named \"%s\"", m->name);
-}
-
-/* smaps_value - the kB value of key in the smaps record of the VMA at start. */
-static unsigned long
-smaps_value(const char *smaps, unsigned long start, const char *key)
-{
-	struct map_line m;
-	const char *p = smaps;
-	size_t klen = strlen(key);
-	unsigned long kb;
-
-	for (; p; p = next_line(p))
-		if (parse_map_line(p, &m) && m.start == start)
-			break;
-	CHECK(p != NULL, "smaps has no record for 0x%lx", start);
-	for (p = next_line(p); p && !parse_map_line(p, &m); p = next_line(p))
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':' &&
-		    sscanf(p + klen + 1, "%lu kB", &kb) == 1)
-			return kb;
-	fail("smaps record of 0x%lx has no %s line", start, key);
 }
 
 /* may_see_pfns - whether pagemap shows us PFNs: on Linux only with
