@@ -21,7 +21,7 @@
  * ENOMEM, as on Linux.
  *
  * Locks: mmap_lock for the whole call (dropped for SOFT_OFFLINE); REMOVE
- * also takes the pages' locks and the object's i_mmap_lock (mm/shmem.c).
+ * also takes the pages' locks and the file's i_mmap_lock (mm/truncate.c).
  */
 #include <mm/mman.h>
 #include <mm/vma.h>
@@ -78,7 +78,7 @@ madvise_remove(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 	return shmem_punch_hole(vma->vm_file->f_inode, first, end - start);
 }
 
-/* Drops the PTEs of [start, end); REMOVE also frees the shmem pages. */
+/* Drops the PTEs of [start, end); REMOVE also frees the tmpfs pages. */
 static int
 madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int advice)
 {

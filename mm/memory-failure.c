@@ -4,7 +4,7 @@
  * errors), without anyone who uses it noticing.
  *
  *   free frame            taken out of the buddy allocator
- *   user page (anon/shmem) migrated to a new frame under all its
+ *   user page (anon/file)  migrated to a new frame under all its
  *                          mappings (mm/migrate.c), then kept
  *   anything else          -EIO: the kernel's own pages cannot move
  *

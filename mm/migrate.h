@@ -20,7 +20,7 @@ extern struct mutex migrate_mutex;
  * (in normal running the window is a few instructions wide). */
 extern void (*migrate_unmapped_test_hook)(struct page *page);
 
-/* Moves the contents and every mapping of page (anonymous or shmem, mapped
+/* Moves the contents and every mapping of page (anonymous or page cache, mapped
  * by user space; the caller holds one reference) to newpage, a fresh page
  * with one reference. Sleeps for the page lock. On success the old page
  * is left with the caller's reference only (no mapping, no mapcount); the

@@ -2,8 +2,8 @@
  * mm/mincore.c — mincore: which pages of a range are resident.
  *
  * A page is resident if its PTE maps it (present, PROT_NONE, or being
- * migrated), or — shared memory — if its shmem object holds it even
- * though this process has not touched it. One byte per page, bit 0.
+ * migrated), or — a file or shared memory — if its page cache holds it
+ * even though this process has not touched it. One byte per page, bit 0.
  *
  * Locks: mmap_lock while a chunk of the answer is computed, dropped
  * before it is copied out (the copy may fault); page_table_lock around

@@ -15,12 +15,12 @@
  * so no range wraps around the top of the address space.
  *
  * Moving keeps every page findable by rmap: the new VMA has the same
- * backing (it joins the old VMA's anon_vmas, or shmem object), and a
+ * backing (it joins the old VMA's anon_vmas and its file's i_mmap), and a
  * vm_pgoff chosen so that each page's index still names its address.
- * The PTEs move with the anon_vma (or shmem) lock held, so a walker sees
- * each PTE in exactly one of the two places.
+ * The PTEs move with the file's i_mmap_lock and the anon_vma lock held,
+ * so a walker sees each PTE in exactly one of the two places.
  *
- * Locks: mmap_lock for the whole call → anon_vma root lock / i_mmap_lock
+ * Locks: mmap_lock for the whole call → i_mmap_lock → anon_vma root lock
  * → page_table_lock while PTEs move.
  */
 #include <mm/mman.h>

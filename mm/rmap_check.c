@@ -5,17 +5,18 @@
  *
  *   forward:  every mm's VMAs and page tables, scanned PTE by PTE, give
  *             for each frame the number of PTEs that map it;
- *   reverse:  rmap_walk(page), from the page's anon_vma or shmem object,
+ *   reverse:  rmap_walk(page), from the page's anon_vma or address_space,
  *             finds the PTEs that map it.
  *
  * For every frame: page_mapcount == forward count; a mapped page has an
- * anon_vma or shmem object, its reference count covers its mappings, and
+ * anon_vma or address_space, its reference count covers its mappings (and
+ * the page cache's reference), and
  * the reverse walk finds exactly as many PTEs as the scan (since a walk
  * visits each (VMA, address) once and only counts PTEs that really map
  * the page, equal counts mean equal sets). Each disagreement is one
  * mismatch; 0 means consistent.
  *
- * The walk trusts the interval trees (an anon_vma's, a shmem object's) to
+ * The walk trusts the interval trees (an anon_vma's, a file's i_mmap) to
  * hold each VMA under its current page range, so the checker also
  * compares, for every VMA, the range each tree filed it under with
  * [vm_pgoff, vma_last_pgoff]: a stale one is a mismatch too (a range
@@ -94,7 +95,7 @@ filed_under_range(const struct interval_node *it, const struct vm_area_struct *v
 }
 
 /* The mismatches between vma's page range and the ranges the interval
- * trees of its anon_vmas and shmem object filed it under. */
+ * trees of its anon_vmas and its file's i_mmap filed it under. */
 static int
 check_vma_filing(struct vm_area_struct *vma, bool verbose)
 {

@@ -32,7 +32,7 @@ struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Changes a VMA's range and offset with the lock of the interval trees
- * that file it held (its anon_vma root lock, or its shmem i_mmap_lock),
+ * that file it held (its file's i_mmap_lock and its anon_vma root lock),
  * refiling it in them, so a concurrent rmap walk finds it under either the
  * old or the new triple. mmap_lock held; start < end, both page-aligned. */
 void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
@@ -43,7 +43,7 @@ void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uin
 bool expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr);
 
 /* A new, unlinked VMA for [start, end) of the same mm with vma's flags,
- * protection and backing (file, shmem object, anon_vmas) at offset pgoff;
+ * protection and backing (file and its i_mmap, anon_vmas) at offset pgoff;
  * NULL if out of memory. */
 struct vm_area_struct *vma_clone_range(struct vm_area_struct *vma, uint32_t start, uint32_t end,
 				       uint32_t pgoff);
