@@ -452,6 +452,19 @@ write_one_chunk(struct file *f, struct iobuf *b, loff_t pos)
 	return (ssize_t)n;
 }
 
+/* A write that was to reach byte end stopped short (a fault on the user
+ * buffer, a full disk): prepare_write may have given the file system's
+ * backing store past i_size for bytes never stored, which the file must
+ * not keep. Its own truncate to the size it has frees them (Linux's
+ * write_failed). i_mutex held. */
+static void
+write_failed(struct inode *inode, loff_t end)
+{
+	lockdep_assert_held(&inode->i_mutex);
+	if (end > inode->i_size && inode->i_op && inode->i_op->truncate)
+		inode->i_op->truncate(inode, inode->i_size);
+}
+
 ssize_t
 generic_file_write(struct file *f, struct iobuf *b, loff_t *pos)
 {
@@ -481,8 +494,10 @@ generic_file_write(struct file *f, struct iobuf *b, loff_t *pos)
 	}
 	while (b->left) {
 		n = write_one_chunk(f, b, *pos);
-		if (n < 0)
+		if (n < 0) {
+			write_failed(inode, *pos + (loff_t)b->left);
 			break;
+		}
 		*pos += n;
 		done += (size_t)n;
 		balance_dirty_pages(inode->i_mapping);

@@ -5,8 +5,9 @@
  * and changing a file's size.
  *
  * Invariants: the blocks of a file past i_size are freed by every
- * truncate, and a write that fails to allocate frees what it allocated
- * past EOF, so e2fsck never finds blocks beyond the size; the tail of the
+ * truncate, and a write that stores less than it allocated for frees what
+ * it got past EOF (write_failed in mm/filemap.c calls ext2_setsize), so
+ * e2fsck never finds blocks beyond the size; the tail of the
  * last block past EOF is zero on the disk after a truncate (growing the
  * file again shows zeros).
  *
@@ -32,22 +33,17 @@ ext2_writepage(struct address_space *mapping, struct page *page)
 	return block_writepage(mapping, page, ext2_get_block);
 }
 
-/* Blocks allocated for a write that then failed lie past EOF: free them
- * (under i_mutex, which write() holds, so no other writer is between
- * allocating past EOF and moving i_size; a shared mapping's write fault
- * never allocates past EOF). */
+/* Blocks for [from, to) of page: allocated through ext2_get_block. If
+ * the write then fails, the blocks it got past EOF are freed by
+ * generic_file_write's write_failed, through ext2_setsize. */
 static int
 ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned from, unsigned to)
 {
 	struct inode *inode = mapping->host;
-	int err;
 
 	if (sb_rdonly(inode->i_sb))
 		return -EROFS;
-	err = block_prepare_write(mapping, page, from, to, ext2_get_block);
-	if (err && mutex_owned(&inode->i_mutex))
-		ext2_truncate_blocks(inode, inode->i_size);
-	return err;
+	return block_prepare_write(mapping, page, from, to, ext2_get_block);
 }
 
 const struct address_space_operations ext2_aops = {
@@ -95,33 +91,9 @@ ext2_fsync(struct file *f, bool datasync)
 	return err;
 }
 
-/*
- * write(): generic_file_write, then, if it stored less than it was given
- * (the user buffer ran into an unmapped page, or the disk filled), the
- * blocks it allocated past the new EOF for bytes it never stored are freed
- * (a file must own no block past its size).
- */
-static ssize_t
-ext2_file_write(struct file *f, struct iobuf *b, loff_t *pos)
-{
-	struct inode *inode = f->f_inode;
-	size_t wanted = b->left;
-	ssize_t done;
-
-	if (sb_rdonly(inode->i_sb))
-		return -EROFS;
-	done = generic_file_write(f, b, pos);
-	if (done < 0 || (size_t)done < wanted) {
-		mutex_lock(&inode->i_mutex);
-		ext2_truncate_blocks(inode, inode->i_size);
-		mutex_unlock(&inode->i_mutex);
-	}
-	return done;
-}
-
 const struct file_operations ext2_file_operations = {
 	.read = generic_file_read,
-	.write = ext2_file_write,
+	.write = generic_file_write,
 	.mmap = generic_file_mmap,
 	.fsync = ext2_fsync,
 };
