@@ -1,7 +1,8 @@
 /*
- * fs/drop_caches.c — dropping the clean page cache of every file: what
- * writing 1 (or 3) to /proc/sys/vm/drop_caches does, and what the page
- * allocator does when it runs out of free pages (a shrinker, mm/vmscan.c).
+ * fs/drop_caches.c — what writing to /proc/sys/vm/drop_caches does
+ * (drop_caches: 1 and 3 the clean page cache of every file; any value the
+ * unused dentries and inodes and the clean buffers), and the shrinkers the
+ * page allocator calls when it runs out of free pages (mm/vmscan.c).
  *
  * Only pages no one needs go: clean (written back or never dirtied),
  * unmapped, unlocked, and referenced by nothing but the cache
@@ -51,6 +52,32 @@ drop_pagecache(bool may_evict)
 		run_deferred_iputs();
 	iterate_supers(drop_sb_pages, &w);
 	return w.gone;
+}
+
+/* Syncs sb if it has something to write (drop_caches). */
+static void
+sync_one(struct super_block *sb, void *arg)
+{
+	(void)arg;
+	if (sb->s_bdev && !sb_rdonly(sb))
+		sync_filesystem(sb);
+}
+
+void
+drop_caches(int what)
+{
+	if (what == 1 || what == 3)
+		drop_pagecache(true);
+	reap_detached_mounts_unlocked();     /* the dentries of lazily unmounted file systems */
+	/* unused dentries go (their inodes are evicted: dirty pages written,
+	 * the inode copied into its inode-table buffer), every disk file
+	 * system is synced (the flusher would wait a few seconds), then every
+	 * clean buffer is freed */
+	shrink_dcache_all();
+	mutex_lock(&namespace_mutex);
+	iterate_supers(sync_one, NULL);
+	mutex_unlock(&namespace_mutex);
+	buffer_shrink(~0ul);
 }
 
 /* The shrinkers the allocator calls when it runs out of pages: the clean

@@ -379,22 +379,17 @@ proc_store_rmap_check(int pid, const char *text, size_t len)
 	return mismatches ? -EIO : 0;
 }
 
-/* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: 1 (and 3)
- * drop the clean page cache (fs/drop_caches.c); then the unused dentries
- * and inodes of disk file systems go and the clean buffers with them
- * (drop_fs_caches, fs/super.c: it syncs first, not waiting for the flusher);
- * then the slab caches give their empty slabs back to the buddy
- * allocator. init writes it before counting free pages, so a cache that
+/* /proc/sys/vm/drop_caches, written "1" to "4" as on Linux: what the file
+ * systems cache goes (drop_caches, fs/drop_caches.c: 1 and 3 the clean page
+ * cache, any value the unused dentries, inodes and clean buffers); then
+ * the slab caches give their empty slabs back to the buddy allocator. init writes it before counting free pages, so a cache that
  * grew during a test is not a "lost" page. */
 static int
 proc_store_drop_caches(int pid, const char *text, size_t len)
 {
 	if (len < 1 || text[0] < '1' || text[0] > '4' || (len > 1 && text[1] != '\n'))
 		return -EINVAL;
-	if (text[0] == '1' || text[0] == '3')
-		drop_pagecache(true);
-	reap_detached_mounts_unlocked();         /* the dentries of lazily unmounted file systems */
-	drop_fs_caches();
+	drop_caches(text[0] - '0');
 	kmem_cache_shrink_all();
 	return 0;
 }

@@ -28,7 +28,6 @@
 #include <kernel/printk.h>
 #include <mm/slab.h>
 #include <arch/x86/mmu.h>
-#include <fs/buffer.h>
 #include <fs/ext2/ext2.h>
 #include <libk/string.h>
 
@@ -93,32 +92,6 @@ destroy_super(struct super_block *sb)
 	list_del(&sb->s_list);
 	spin_unlock_irqrestore(&sb_list_lock, flags);
 	kfree(sb);
-}
-
-/* Syncs sb if it has something to write (drop_fs_caches). */
-static void
-sync_one(struct super_block *sb, void *arg)
-{
-	(void)arg;
-	if (sb->s_bdev && !sb_rdonly(sb))
-		sync_filesystem(sb);
-}
-
-/*
- * drop_caches: unused dentries go (their inodes are evicted: dirty pages
- * written, the inode copied into its inode-table buffer), every disk file
- * system is synced, then every clean buffer is freed. The flusher writes
- * dirty blocks only every few seconds, so the sync is what makes the
- * buffers of the last changes freeable now.
- */
-void
-drop_fs_caches(void)
-{
-	shrink_dcache_all();
-	mutex_lock(&namespace_mutex);
-	iterate_supers(sync_one, NULL);
-	mutex_unlock(&namespace_mutex);
-	buffer_shrink(~0ul);
 }
 
 static void

@@ -365,9 +365,6 @@ unsigned long shrink_dcache_all(void);
 /* Takes sb off the list of super_blocks and frees it: umount's teardown,
  * a failed mount (fs/super.c). */
 void destroy_super(struct super_block *sb);
-/* Frees what the file systems cache and can give back: unused dentries
- * and inodes, then, after writing them, the buffers (drop_caches). */
-void drop_fs_caches(void);
 /* A zeroed super_block of type with device number dev, on the list of all
  * super_blocks (fs/super.c). */
 struct super_block *alloc_super(const char *type, uint32_t dev);
@@ -393,7 +390,12 @@ void run_deferred_iputs(void);
  * pressure: fs/drop_caches.c); how many pages went. may_evict: whether
  * an inode whose last reference the walk held may be evicted now. */
 unsigned long drop_pagecache(bool may_evict);
-/* Registers drop_pagecache as a shrinker of the page allocator. */
+/* /proc/sys/vm/drop_caches written what (1 to 4, as on Linux): with 1 and
+ * 3 the clean page cache; always the unused dentries and inodes and,
+ * after a sync of each disk file system, the clean buffers
+ * (fs/drop_caches.c). */
+void drop_caches(int what);
+/* Registers the page-cache and buffer shrinkers with the page allocator. */
 void drop_caches_init(void);
 
 /* Mount points (fs/dcache.c, for fs/namespace.c; namespace_mutex held). */
