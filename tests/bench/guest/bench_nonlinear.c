@@ -21,19 +21,22 @@
  *                                    VMAs inside the window (/proc/self/maps
  *                                    lines); anvil keeps one, Linux's
  *                                    emulation splits it up
- *   user.nonlinear_vma_slab_1024     what those remaps added to the slab
- *                                    caches of VMAs (vm_area_struct, and
- *                                    maple_node, Linux's VMA tree), in bytes:
- *                                    the change of active objects times the
- *                                    object size, from /proc/slabinfo
- *   user.nonlinear_pte_1024          what they added to the page tables, in
- *                                    bytes (VmPTE of /proc/self/status)
- *   user.nonlinear_kernel_1024       the sum of the two, the kernel memory
- *                                    of 1,024 remapped windows
+ *   user.nonlinear_vma_bytes_1024    those VMAs times the vm_area_struct
+ *                                    object size of /proc/slabinfo, bytes
+ *   user.nonlinear_slab_growth_1024  how much the active objects of the VMA
+ *                                    slab caches grew over the remaps, in
+ *                                    bytes: vm_area_struct, and maple_node,
+ *                                    Linux's VMA tree since 6.1 (Linux's
+ *                                    SLUB counts objects of per-CPU slabs
+ *                                    as active, so there it is approximate)
+ *   user.nonlinear_pte_1024          what the remaps added to the page
+ *                                    tables, in bytes (VmPTE growth)
+ *   user.nonlinear_kernel_1024       vma_bytes + pte: the kernel memory of
+ *                                    1,024 remapped windows
  *
  * The remaps of the timed figures are the same 1,024 pseudo-random
  * (window page, file page) pairs every run and on every kernel (a fixed
- * xorshift seed), the sequence whose VMAs the last four figures count.
+ * xorshift seed), the sequence the *_1024 figures measure.
  * Each time figure is the median of REPEAT runs, each on a fresh window.
  *
  * The file: the root's /tmp has 32 MiB free (ROOTFS_FREE_MIB), so the
