@@ -228,11 +228,21 @@ record_acquire(struct held_locks *h, enum lock_class c, const void *lock)
 	h->mask |= 1ull << c;
 }
 
+/* Reclaim may not wait for a sleeping lock: its caller may hold it. */
+static void
+check_reclaim_wait(const struct held_locks *h, const char *name, bool is_mutex)
+{
+	if (h->in_reclaim && is_mutex)
+		violation("reclaim waits for %s: it runs under its caller's locks and may only spin "
+			  "or trylock", name);
+}
+
 void
 lockrank_check(uint8_t *class, const char *name, bool is_mutex, const void *lock)
 {
 	enum lock_class c = resolve(class, name, is_mutex);
 
+	check_reclaim_wait(held_record(), name, is_mutex);
 	if (c != LOCK_CLASS_NONE)
 		check_order(held_record(), c, name, lock);
 }
@@ -243,10 +253,35 @@ lockrank_acquire(uint8_t *class, const char *name, bool is_mutex, const void *lo
 	uint32_t flags = local_irq_save();
 	enum lock_class c = resolve(class, name, is_mutex);
 
+	check_reclaim_wait(held_record(), name, is_mutex);
 	if (c != LOCK_CLASS_NONE) {
 		check_order(held_record(), c, name, lock);
 		record_acquire(held_record(), c, lock);
 	}
+	local_irq_restore(flags);
+}
+
+void
+__lockrank_reclaim_enter(struct held_locks *saved)
+{
+	struct held_locks *h = held_record();
+	uint32_t flags = local_irq_save();
+
+	*saved = *h;
+	memset(h, 0, sizeof(*h));
+	h->in_reclaim = true;
+	local_irq_restore(flags);
+}
+
+void
+__lockrank_reclaim_exit(const struct held_locks *saved)
+{
+	struct held_locks *h = held_record();
+	uint32_t flags = local_irq_save();
+
+	if (h->mask)
+		violation("reclaim returns holding %s", class_name(first_class(h->mask)));
+	*h = *saved;
 	local_irq_restore(flags);
 }
 

@@ -85,6 +85,7 @@ struct held_locks {
 	uint64_t mask;                      /* bit c: count[c] > 0 */
 	uint16_t count[LOCK_CLASSES];
 	uintptr_t top_address;              /* highest lock of a nestable class held */
+	bool in_reclaim;                    /* between lockrank_reclaim_enter and _exit */
 };
 
 /* Set by lockcheck=1: record and check every lock taken. */
@@ -95,6 +96,30 @@ extern bool lockcheck_enabled;
 void lockrank_acquire(uint8_t *class, const char *name, bool is_mutex, const void *lock);
 void lockrank_trylock_acquired(uint8_t *class, const char *name, bool is_mutex, const void *lock);
 void lockrank_release(uint8_t *class, const char *name, bool is_mutex);
+/*
+ * Reclaim (mm/vmscan.c) runs inside an allocation, under whatever locks the
+ * allocating task holds — a file system's own, for a GFP_NOFS allocation —
+ * and takes locks that are not below all of those in the tree (the inode
+ * list, the page cache's). It cannot deadlock with them because it never
+ * waits for a sleeping lock: it spins (with preemption off, so no holder
+ * is waiting behind it on this CPU) or trylocks. So between
+ * lockrank_reclaim_enter and lockrank_reclaim_exit the task's record starts
+ * empty: reclaim's locks are checked against each other only, and taking
+ * a sleeping lock any other way than trylock is a BUG. _exit checks that
+ * reclaim let go of all it took, then gives the caller's record back.
+ */
+void __lockrank_reclaim_enter(struct held_locks *saved);
+void __lockrank_reclaim_exit(const struct held_locks *saved);
+static inline void lockrank_reclaim_enter(struct held_locks *saved)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		__lockrank_reclaim_enter(saved);
+}
+static inline void lockrank_reclaim_exit(const struct held_locks *saved)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		__lockrank_reclaim_exit(saved);
+}
 /* Checks the order as lockrank_acquire does, without recording (a wait for
  * a lock that is not then held: wait_on_page_locked). */
 void lockrank_check(uint8_t *class, const char *name, bool is_mutex, const void *lock);

@@ -3,11 +3,13 @@
  * vmscan.h): runs the registered shrinkers.
  *
  * Invariants: reclaim never runs in atomic context (a spinlock held,
- * interrupts off), since shrinkers lock pages and may sleep; and never
- * inside itself (a shrinker that allocates does not reclaim again).
+ * interrupts off), since shrinkers may be preempted; and never inside
+ * itself (a shrinker that allocates does not reclaim again).
  *
- * Locks: none of its own; what each shrinker takes (page locks by
- * trylock, so a caller holding a page lock cannot deadlock on it).
+ * Locks: none of its own; what each shrinker takes. Reclaim runs under
+ * whatever its caller holds, so it never waits for a sleeping lock: it
+ * spins or trylocks (page locks), and the lock check treats it as a fresh
+ * context that may do only that (lockrank_reclaim_enter, kernel/lockrank.h).
  * A shrinker that calls into a file system (needs_fs) runs only for
  * allocations with __GFP_FS; a file system allocating under its own locks
  * asks with GFP_NOFS (the buffer cache does), and the slab grows its
@@ -16,6 +18,7 @@
  */
 #include <mm/vmscan.h>
 #include <mm/gfp.h>
+#include <kernel/lockrank.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <arch/x86/irqflags.h>
@@ -40,14 +43,17 @@ register_shrinker(unsigned long (*shrink)(void), bool needs_fs)
 unsigned long
 try_to_free_pages(unsigned gfp)
 {
+	struct held_locks callers_locks;
 	unsigned long freed = 0;
 
 	if (!(gfp & __GFP_WAIT) || reclaiming || preempt_count || irqs_disabled())
 		return 0;
 	reclaiming = true;
+	lockrank_reclaim_enter(&callers_locks);
 	for (unsigned i = 0; i < nr_shrinkers; i++)
 		if (!shrinkers[i].needs_fs || (gfp & __GFP_FS))
 			freed += shrinkers[i].shrink();
+	lockrank_reclaim_exit(&callers_locks);
 	reclaiming = false;
 	return freed;
 }

@@ -1,8 +1,9 @@
 /*
  * tests/kernel/test_lockrank.c — the lock assertions and the lock-order
  * check (kernel/lockrank.c): the tree's rule on pairs of classes, what a
- * task records while it holds locks, and two deliberate bugs that must
- * oops with a report naming the locks (KTEST_CRASH, checked by
+ * task records while it holds locks, reclaim under a file system's lock
+ * (checked on its own), and three deliberate bugs that must oops with a
+ * report naming the locks (KTEST_CRASH, checked by
  * OOPS_TESTS in tools/runner.py; test boots run with lockcheck=1).
  */
 #include <kernel/ktest.h>
@@ -11,6 +12,8 @@
 #include <mm/mm.h>
 #include <mm/migrate.h>
 #include <mm/vma.h>
+#include <mm/vmscan.h>
+#include <mm/gfp.h>
 
 /* The rule: an ancestor may be held, a descendant, sibling or cousin not. */
 KTEST(lockrank_tree_order)
@@ -68,6 +71,26 @@ KTEST(lockrank_records_held_locks)
 	KT_CHECK(after == 0, "%u locks still recorded after all were released", after);
 }
 
+/* Reclaim runs inside an allocation, under whatever its caller holds: here
+ * ext2's allocator lock, as when getblk allocates a buffer while ext2 picks
+ * a block (disk/file_bigger_than_memory hit it). The page-cache shrinker's
+ * inode walk and page-cache locks are not below ext2's locks in the tree,
+ * but reclaim only spins and trylocks, so they cannot deadlock with them:
+ * the check looks at reclaim's own locks alone. */
+KTEST(lockrank_reclaim_under_fs_lock)
+{
+	struct mutex fs_lock;
+
+	KT_CHECK(lockcheck_enabled, "this test needs lockcheck=1 on the command line");
+	mutex_init(&fs_lock, "ext2_alloc");
+	mutex_lock(&fs_lock);
+	try_to_free_pages(GFP_NOFS);
+	KT_CHECK(lockrank_held(LC_EXT2_ALLOC) == 1, "the caller's lock is not recorded after reclaim");
+	mutex_unlock(&fs_lock);
+	KT_CHECK(lockrank_held(LC_EXT2_ALLOC) == 0 && lockrank_held(LC_INODE_SB_LIST) == 0,
+		 "locks still recorded after reclaim and the unlock");
+}
+
 /* migrate_mutex is outside every mmap_lock: taking it inside one is the
  * order inverted, which must be a BUG naming both. */
 KTEST_CRASH(oops_lock_order)
@@ -79,6 +102,20 @@ KTEST_CRASH(oops_lock_order)
 	mutex_lock(&migrate_mutex);
 	mutex_unlock(&migrate_mutex);
 	mutex_unlock(&mm->mmap_lock);
+}
+
+/* Reclaim may run under any lock its caller holds, so waiting for a
+ * sleeping lock there is a BUG naming the lock. */
+KTEST_CRASH(oops_reclaim_waits)
+{
+	struct held_locks callers;
+	struct mm_struct *mm = mm_alloc();
+
+	BUG_ON(!mm);
+	lockrank_reclaim_enter(&callers);
+	mutex_lock(&mm->mmap_lock);
+	mutex_unlock(&mm->mmap_lock);
+	lockrank_reclaim_exit(&callers);
 }
 
 /* find_vma's contract is mmap_lock held: calling it without must be a BUG

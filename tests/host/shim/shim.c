@@ -14,6 +14,7 @@
 #include "shim.h"
 
 #include <mm/page_alloc.h>
+#include <kernel/lockrank.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <arch/x86/irqflags.h>
@@ -84,6 +85,8 @@ bool lockcheck_enabled;                  /* never set: the hooks below are not r
 void lockrank_acquire(uint8_t *c, const char *n, bool m, const void *l) { abort(); }
 void lockrank_trylock_acquired(uint8_t *c, const char *n, bool m, const void *l) { abort(); }
 void lockrank_release(uint8_t *c, const char *n, bool m) { abort(); }
+void __lockrank_reclaim_enter(struct held_locks *saved) { abort(); }
+void __lockrank_reclaim_exit(const struct held_locks *saved) { abort(); }
 
 void
 lock_assert_failed(const char *what, const char *name, const char *file, int line,
