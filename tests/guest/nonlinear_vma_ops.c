@@ -1,7 +1,7 @@
 /*
- * nonlinear_vma_ops — mprotect, munmap, mremap and mlock of part or all of
- * a window permuted by remap_file_pages keep every page at the file offset
- * it was given.
+ * nonlinear_vma_ops — mprotect, munmap, mremap, mlock and MADV_DONTNEED of
+ * part or all of a window permuted by remap_file_pages keep every page at
+ * the file offset it was given.
  *
  * Each case maps 16 pages of a 32-page pattern file, permutes them one page
  * per call (a seeded cycle; every other call MAP_NONBLOCK, so some pages
@@ -24,7 +24,11 @@
  *             pagemap has every page present, mincore says resident,
  *             VmLck is 64 kB, the data is right; a MAP_NONBLOCK remap
  *             inside the locked window is populated at once; munlock
- *             leaves the data and VmLck 0.
+ *             leaves the data and VmLck 0;
+ *   dontneed  madvise(MADV_DONTNEED) of a permuted window whose pages were
+ *             all present, some of them rewritten: the next touch brings
+ *             back the page of the offset the layout gave (the stores too),
+ *             not the one mmap's own layout would.
  */
 #define TEST_NAME "nonlinear_vma_ops"
 #include "guest.h"
@@ -225,6 +229,29 @@ mlock_case(void)
 	CHECK_SYS(munmap(win, WIN_BYTES));
 }
 
+static void
+dontneed_case(void)
+{
+	size_t shows[WIN_PAGES];
+	char *win = permuted_window(0xa7, shows);
+
+	say("MADV_DONTNEED of a permuted window");
+	check_window("before", win, WIN_PAGES, shows, fd, SEED);     /* every page present */
+	fill_at(page_at(win, 1), PAGE_SIZE, STORE_SEED, shows[1] * PAGE_SIZE);
+	fill_at(page_at(win, 6), PAGE_SIZE, STORE_SEED, shows[6] * PAGE_SIZE);
+	CHECK_SYS(madvise(win, WIN_BYTES, MADV_DONTNEED));
+	for (size_t i = 0; i < WIN_PAGES; i++) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "after MADV_DONTNEED: page %zu (file page %zu)", i,
+			 shows[i]);
+		CHECK_FILE_BYTES(what, page_at(win, i), PAGE_SIZE, i == 1 || i == 6 ? STORE_SEED : SEED,
+				 shows[i] * PAGE_SIZE);
+	}
+	CHECK_SYS(munmap(win, WIN_BYTES));
+	write_at(fd, 0, (size_t)FILE_PAGES * PAGE_SIZE, SEED);     /* the file as it was */
+}
+
 int
 main(void)
 {
@@ -237,10 +264,11 @@ main(void)
 	munmap_case();
 	mremap_case();
 	mlock_case();
+	dontneed_case();
 	if (on_anvil)
 		check_rmap_consistent("at the end");
 	close(fd);
 	CHECK_SYS(unlink(path));
-	say("mprotect, munmap, mremap and mlock kept the permutation");
+	say("mprotect, munmap, mremap, mlock and MADV_DONTNEED kept the permutation");
 	return 0;
 }
