@@ -410,7 +410,8 @@ static const struct {
 	{ VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" },
 	{ LINUX_VM_MAYSHARE, "ms" }, { VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" },
 	{ LINUX_VM_SEQ_READ, "sr" }, { LINUX_VM_RAND_READ, "rr" }, { VM_DONTCOPY, "dc" },
-	{ VM_LOCKONFAULT, "lf" }, { VM_NORESERVE, "nr" }, { VM_WIPEONFORK, "wf" },
+	{ VM_LOCKONFAULT, "lf" }, { VM_NORESERVE, "nr" }, { VM_NONLINEAR, "nl" },   /* Linux 3.x's */
+	{ VM_WIPEONFORK, "wf" },
 };
 
 /* v's flags as Linux would hold them. */

@@ -10,6 +10,9 @@
  *     |
  *     +-- PTE holds a migration entry -------- wait for the migration, retry
  *     |
+ *     +-- PTE holds a file offset ----------- do_nonlinear_fault: do_file_fault
+ *     |   (a nonlinear VMA's layout)          at that offset, not the linear one
+ *     |
  *     +-- PTE empty
  *     |     +-- file (shared anonymous memory is a tmpfs file)
  *     |     |     do_file_fault: the page-cache page at that offset, read in
@@ -71,13 +74,14 @@ make_user_pte(struct vm_area_struct *vma, struct page *page, bool writable)
 	return pfn_pte(page_to_pfn(page), prot);
 }
 
-/* Takes the page-table lock if *ptep is still empty; false (unlocked) if
- * something filled it meanwhile. */
+/* Takes the page-table lock if *ptep still holds orig (empty, or a
+ * nonlinear VMA's file PTE); false (unlocked) if something changed it
+ * meanwhile. */
 static bool
-lock_empty_pte(struct mm_struct *mm, pte_t *ptep)
+lock_pte_unchanged(struct mm_struct *mm, pte_t *ptep, pte_t orig)
 {
 	spin_lock(&mm->page_table_lock);
-	if (pte_none(*ptep))
+	if (ptep->pte == orig.pte)
 		return true;
 	spin_unlock(&mm->page_table_lock);
 	return false;
@@ -91,7 +95,7 @@ map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct
 {
 	struct mm_struct *mm = vma->vm_mm;
 
-	if (!lock_empty_pte(mm, ptep)) {
+	if (!lock_pte_unchanged(mm, ptep, (pte_t){ 0 })) {
 		put_page(page);
 		return FAULT_HANDLED;
 	}
@@ -115,16 +119,16 @@ do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return map_new_anon_page(vma, ptep, addr, page);
 }
 
-/* Maps the locked page-cache page at the empty PTE for addr: one more
- * mapping and reference of it. */
+/* Maps the locked page-cache page at the PTE for addr, if it still holds
+ * orig: one more mapping and reference of it. */
 static enum fault_result
 map_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct page *page,
-	      bool writable)
+	      bool writable, pte_t orig)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
 	assert_page_locked(page);
-	if (!lock_empty_pte(mm, ptep))
+	if (!lock_pte_unchanged(mm, ptep, orig))
 		return FAULT_HANDLED;
 	get_page(page);
 	page_dup_rmap(page);
@@ -204,19 +208,21 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 		put_page(pages[--n]);
 }
 
-/* The file's page at this offset (SIGBUS wholly past EOF), mapped under
- * its page lock while it is still in the page cache (filemap_fault_page
- * checks): a truncate or migration finished since the lookup sends the
- * access back to fault again. A write to a private mapping maps a copy;
- * a write to a shared one dirties the page first. */
+/* The file's page at offset pgoff (SIGBUS wholly past EOF) for the PTE
+ * of addr, which held orig (empty, or a file PTE naming pgoff), mapped
+ * under its page lock while it is still in the page cache
+ * (filemap_fault_page checks): a truncate or migration finished since the
+ * lookup sends the access back to fault again. A write to a private
+ * mapping maps a copy; a write to a shared one dirties the page first. */
 static enum fault_result
-do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
+do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access,
+	      uint32_t pgoff, pte_t orig)
 {
 	bool shared = vma->vm_flags & VM_SHARED, write = access == FAULT_WRITE;
 	enum fault_result r;
 	struct page *page;
 
-	r = filemap_fault_page(vma, linear_page_index(vma, addr), &page);
+	r = filemap_fault_page(vma, pgoff, &page);
 	if (r != FAULT_HANDLED)
 		return r;
 	if (write && !shared)
@@ -226,12 +232,28 @@ do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault
 	else
 		r = map_file_page(vma, ptep, addr, page,
 				  shared && (vma->vm_flags & VM_WRITE) &&
-				  (write || !vma_wants_writenotify(vma)));
+				  (write || !vma_wants_writenotify(vma)), orig);
 	unlock_page(page);
 	put_page(page);
-	if (!write && r == FAULT_HANDLED)
-		do_fault_around(vma, addr);
+	if (!write && r == FAULT_HANDLED && !(vma->vm_flags & VM_NONLINEAR))
+		do_fault_around(vma, addr);      /* its neighbours are linear only here */
 	return r;
+}
+
+/* A fault on a file PTE: the page a nonlinear VMA shows there is the file
+ * page the PTE names (Linux's do_nonlinear_fault). Anywhere else a file
+ * PTE is a kernel bug: the access gets SIGBUS and the console a report. */
+static enum fault_result
+do_nonlinear_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
+{
+	pte_t orig = *ptep;
+
+	if (!(vma->vm_flags & VM_NONLINEAR)) {
+		printk(KERN_ERR "fault: file PTE %#x at %#x in a linear VMA [%#x, %#x)\n", orig.pte,
+		       addr, vma->vm_start, vma->vm_end);
+		return FAULT_SIGBUS;
+	}
+	return do_file_fault(vma, ptep, addr, access, pte_to_pgoff(orig), orig);
 }
 
 /* True if no one but this PTE can see the page, so writing it in place is safe. */
@@ -355,7 +377,7 @@ static enum fault_result
 fault_empty_pte(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
 {
 	if (vma->vm_file)
-		return do_file_fault(vma, ptep, addr, access);
+		return do_file_fault(vma, ptep, addr, access, linear_page_index(vma, addr), (pte_t){ 0 });
 	return do_anonymous_page(vma, ptep, addr);
 }
 
@@ -378,6 +400,8 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 		migration_entry_wait(ptep);
 		return FAULT_HANDLED;            /* the access retries */
 	}
+	if (pte_file(*ptep))
+		return do_nonlinear_fault(vma, ptep, addr & PAGE_MASK, access);
 	if (pte_is_swap(*ptep))
 		return FAULT_SIGBUS;             /* no swap areas yet */
 	if (pte_none(*ptep))

@@ -48,6 +48,7 @@ address_space_init(struct address_space *mapping, struct inode *host)
 	mapping->a_ops = NULL;
 	mutex_init(&mapping->i_mmap_lock, "i_mmap");
 	mapping->i_mmap = RB_ROOT;
+	INIT_LIST_HEAD(&mapping->i_mmap_nonlinear);
 	mapping->nr_mapped_vmas = 0;
 	mapping->wb_err = 0;
 }

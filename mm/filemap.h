@@ -16,6 +16,9 @@
  *               vma_last_pgoff] (libk/interval_tree.h): reverse mapping of
  *               a file page, truncate and writeback go from an offset to
  *               exactly the VMAs that map it (seed 002: objrmap).
+ *   i_mmap_nonlinear  the shared VMAs remap_file_pages made nonlinear,
+ *               where the address of a page says nothing about its offset:
+ *               a list, whose page tables are searched (mm/fremap.c).
  *   a_ops       how the file system moves a page to and from its backing
  *               store; mm/ reaches file contents only through them.
  *
@@ -89,10 +92,14 @@ struct address_space {
 	struct radix_tree_root page_tree;     /* cached pages by offset (above) */
 	unsigned long nrpages;                /* pages in page_tree */
 	const struct address_space_operations *a_ops;
-	struct mutex i_mmap_lock;             /* i_mmap and the range of each VMA in it */
+	struct mutex i_mmap_lock;             /* i_mmap, i_mmap_nonlinear and the range
+					       * of each VMA on them */
 	struct rb_root i_mmap;                /* linear VMAs mapping it, interval tree
 					       * of vm_area_struct.shared by pgoff */
-	unsigned long nr_mapped_vmas;         /* VMAs in i_mmap (a fast "is it mapped?") */
+	struct list_head i_mmap_nonlinear;    /* VM_NONLINEAR VMAs mapping it (their
+					       * .nonlinear): searched, not looked up */
+	unsigned long nr_mapped_vmas;         /* VMAs in i_mmap and i_mmap_nonlinear
+					       * (a fast "is it mapped?") */
 	int wb_err;                           /* the first writeback error since the
 					       * last fsync reported one (-EIO, -ENOSPC) */
 };

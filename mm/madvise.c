@@ -7,9 +7,11 @@
  *                          swap out yet)
  *   DONTNEED (FREE)        the range's PTEs are dropped: private
  *                          anonymous memory reads zero again, shared
- *                          memory and files read their object again
+ *                          memory and files read their object again (a
+ *                          nonlinear window the same file pages)
  *   REMOVE                 shared memory: free the object's pages, unmapped
- *                          first from every process that maps them
+ *                          first from every process that maps them (not
+ *                          through a nonlinear window: EINVAL)
  *   DONTFORK DOFORK        a child does (not) inherit the range
  *   WIPEONFORK KEEPONFORK  a child gets it empty (private anon only)
  *   POPULATE_(READ|WRITE)  fault the range in now
@@ -21,7 +23,8 @@
  * ENOMEM, as on Linux.
  *
  * Locks: mmap_lock for the whole call (dropped for SOFT_OFFLINE); REMOVE
- * also takes the pages' locks and the file's i_mmap_lock (mm/truncate.c).
+ * also takes the pages' locks and the file's i_mmap_lock (mm/truncate.c),
+ * DONTNEED of a nonlinear VMA the i_mmap_lock.
  */
 #include <mm/mman.h>
 #include <mm/vma.h>
@@ -69,13 +72,26 @@ madvise_remove(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	loff_t first = (loff_t)linear_page_index(vma, start) << PAGE_SHIFT;
 
-	if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
+	if (!vma->vm_file || !(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_NONLINEAR))
+		return -EINVAL;                  /* (Linux 3.x: no holes through a nonlinear window) */
 	if (!(vma->vm_flags & VM_MAYWRITE))
 		return -EACCES;                  /* a shared mapping that may never be written */
 	if (!vma_is_shmem(vma))
 		return -EOPNOTSUPP;
 	return shmem_punch_hole(vma->vm_file->f_inode, first, end - start);
+}
+
+/* DONTNEED in a nonlinear VMA drops the pages but keeps the layout: each
+ * PTE keeps the file page it showed (as Linux 3.x's zap with
+ * nonlinear_vma details), so the next touch reads that page again. */
+static void
+zap_keeping_layout(struct vm_area_struct *vma, uint32_t start, uint32_t end)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	mutex_lock(&mapping->i_mmap_lock);
+	zap_nonlinear_range(vma, start, end, 0, 0xFFFFFFFFu);
+	mutex_unlock(&mapping->i_mmap_lock);
 }
 
 /* Drops the PTEs of [start, end); REMOVE also frees the tmpfs pages. */
@@ -88,7 +104,10 @@ madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int a
 		return -EINVAL;
 	if (advice == MADV_REMOVE)
 		return madvise_remove(vma, start, end);
-	zap_page_range(vma, start, end);
+	if (vma->vm_flags & VM_NONLINEAR)
+		zap_keeping_layout(vma, start, end);
+	else
+		zap_page_range(vma, start, end);
 	return 0;
 }
 

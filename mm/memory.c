@@ -9,7 +9,10 @@
  * Migration entries (mm/swapops.h) stand in for a page while it moves:
  * they hold neither a reference nor a mapcount but still count in rss;
  * zap clears them, fork copies them (read-only for a COW mapping) and
- * mprotect keeps them.
+ * mprotect keeps them. File PTEs (a nonlinear VMA's layout, mm/fremap.c)
+ * hold nothing and count nowhere: zap clears them, fork copies them,
+ * mprotect leaves them; zap_nonlinear_range unmaps pages but keeps the
+ * layout (truncate, MADV_DONTNEED).
  *
  * Every range is walked with walk_page_range (mm/pagewalk.h), one page
  * table at a time; zap_page_range_rmap with walk_vma_range_rmap.
@@ -69,12 +72,12 @@ zap_pte(struct mm_struct *mm, pte_t *ptep)
 	struct page *page;
 
 	set_pte(ptep, (pte_t){ 0 });
-	if (pte_is_swap(pte)) {
-		if (!is_migration_entry(pte))
-			mm->swap_ents--;
-		else
+	if (!pte_mapped(pte)) {
+		if (is_migration_entry(pte))
 			mm->rss--;
-		return;
+		else if (pte_is_swap(pte))
+			mm->swap_ents--;
+		return;                          /* a file PTE: no page behind it */
 	}
 	page = pfn_to_page(pte_pfn(pte));
 	page_remove_rmap(page);
@@ -104,7 +107,7 @@ zap_file_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *wal
 		pte_t pte = *ptep;
 		struct page *page;
 
-		if (pte_none(pte) || (pte_is_swap(pte) && !is_migration_entry(pte)))
+		if (pte_none(pte) || pte_file(pte) || (pte_is_swap(pte) && !is_migration_entry(pte)))
 			continue;
 		page = is_migration_entry(pte) ? migration_entry_to_page(pte) : pfn_to_page(pte_pfn(pte));
 		if (!PageAnon(page))
@@ -132,6 +135,86 @@ zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end, bo
 	flush_tlb_range(vma->vm_mm->pgd, start, end);
 }
 
+/* What zap_nonlinear_range unmaps: the file pages of vma with offsets
+ * in [first, last]. */
+struct nonlinear_zap {
+	struct vm_area_struct *vma;
+	uint32_t first, last;
+};
+
+/* pte_table of zap_nonlinear_range: each slot of [addr, end) that maps
+ * (or is migrating) a page with offset in the range gets the PTE that
+ * keeps its place in the layout. => page_table_lock held. */
+static int
+zap_nonlinear_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	const struct nonlinear_zap *r = walk->private;
+
+	for (; addr != end; addr += PAGE_SIZE, ptep++) {
+		pte_t pte = *ptep;
+		struct page *page;
+
+		if (pte_mapped(pte))
+			page = pfn_to_page(pte_pfn(pte));
+		else if (is_migration_entry(pte))
+			page = migration_entry_to_page(pte);
+		else
+			continue;                    /* empty, or a file PTE already */
+		if (page->index < r->first || page->index > r->last)
+			continue;
+		zap_pte(walk->mm, ptep);
+		set_pte(ptep, pte_after_unmap(r->vma, addr, page));
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops zap_nonlinear_ops = { .pte_table = zap_nonlinear_pte_table,
+						      .flags = WALK_LOCK_PTL };
+
+void
+zap_nonlinear_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t first,
+		    uint32_t last)
+{
+	struct nonlinear_zap r = { vma, first, last };
+
+	BUG_ON(!(vma->vm_flags & VM_NONLINEAR));
+	walk_vma_range_rmap(vma, start, end, &zap_nonlinear_ops, &r);
+	flush_tlb_range(vma->vm_mm->pgd, start, end);
+}
+
+/* pte_table of install_file_ptes: empties each slot of [addr, end) and
+ * gives it a file PTE, for consecutive file pages from *private on.
+ * => page_table_lock held. */
+static int
+install_file_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	uint32_t *pgoff = walk->private;
+
+	for (; addr != end; addr += PAGE_SIZE, ptep++) {
+		if (!pte_none(*ptep))
+			zap_pte(walk->mm, ptep);
+		set_pte(ptep, pgoff_to_pte((*pgoff)++));
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops install_file_ops = { .pte_table = install_file_pte_table,
+						     .flags = WALK_LOCK_PTL };
+
+int
+install_file_ptes(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	BUG_ON(!(vma->vm_flags & VM_NONLINEAR) || start < vma->vm_start || end > vma->vm_end);
+	for (uint32_t addr = start; addr < end; addr = pagewalk_table_end(addr, end))
+		if (!pte_alloc(mm->pgd, addr))
+			return -ENOMEM;
+	walk_page_range(mm, start, end, &install_file_ops, &pgoff);
+	flush_tlb_range(mm->pgd, start, end);
+	return 0;
+}
+
 /* fork: one PTE of a private (cow) or shared mapping, copied to dp. */
 static void
 copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
@@ -139,6 +222,10 @@ copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 	pte_t pte = *sp;
 	struct page *page;
 
+	if (pte_file(pte)) {
+		set_pte(dp, pte);                /* a nonlinear layout: the same offset */
+		return;
+	}
 	if (is_migration_entry(pte)) {
 		if (cow && is_write_migration_entry(pte)) {
 			pte = make_migration_entry(migration_entry_to_page(pte), false);

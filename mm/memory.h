@@ -24,6 +24,17 @@ void zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end);
  * maps it: mm/truncate.c). Without even_cows, a private mapping's own
  * copies (anonymous pages) stay. */
 void zap_page_range_rmap(struct vm_area_struct *vma, uint32_t start, uint32_t end, bool even_cows);
+/* Unmaps, in [start, end) of the nonlinear vma, the pages with file
+ * offsets in [first, last], leaving in each PTE the offset it showed (a
+ * file PTE), so the layout survives: a later fault brings back the same
+ * file page (SIGBUS if it is past EOF now). The file's i_mmap_lock held. */
+void zap_nonlinear_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t first,
+			 uint32_t last);
+/* Gives each page of [start, end) of the nonlinear vma a file PTE for
+ * file pages pgoff, pgoff + 1, ... (remap_file_pages), unmapping what
+ * was there. 0, or -ENOMEM (a page table could not be had) before any
+ * PTE changed. */
+int install_file_ptes(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
 /* fork: makes dst map what src maps in vma — private pages read-only in both
  * (copy-on-write), shared pages as they are. 0 or -ENOMEM. */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);

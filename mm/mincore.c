@@ -3,7 +3,9 @@
  *
  * A page is resident if its PTE maps it (present, PROT_NONE, or being
  * migrated), or — a file or shared memory — if its page cache holds it
- * even though this process has not touched it. One byte per page, bit 0.
+ * even though this process has not touched it: the file page the PTE
+ * names in a nonlinear VMA (a file PTE), else the linear one. One byte
+ * per page, bit 0.
  *
  * Locks: mmap_lock while a chunk of the answer is computed, dropped
  * before it is copied out (the copy may fault); page_table_lock around
@@ -29,17 +31,17 @@ struct mincore_walk {
 	unsigned char *vec;
 };
 
-/* Whether the page cache behind a page with no PTE holds it (a file or
- * shared memory), as Linux's mincore_page. */
+/* Whether the page cache behind a page with no PTE holds file page
+ * pgoff (a file or shared memory), as Linux's mincore_page. */
 static unsigned char
-object_resident(const struct mincore_walk *w, uint32_t addr)
+object_resident(const struct mincore_walk *w, uint32_t pgoff)
 {
 	struct address_space *mapping = vma_mapping(w->vma);
 	struct page *page;
 
 	if (!mapping)
 		return 0;
-	page = find_get_page(mapping, linear_page_index(w->vma, addr));
+	page = find_get_page(mapping, pgoff);
 	if (!page)
 		return 0;
 	put_page(page);
@@ -55,10 +57,12 @@ mincore_pte(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
 
 	if (pte_mapped(*ptep) || is_migration_entry(*ptep))
 		*byte = 1;
+	else if (pte_file(*ptep))
+		*byte = object_resident(w, pte_to_pgoff(*ptep));   /* a nonlinear VMA's page */
 	else if (!pte_none(*ptep))
 		*byte = 0;                       /* swapped out */
 	else
-		*byte = object_resident(w, addr);
+		*byte = object_resident(w, linear_page_index(w->vma, addr));
 	return 0;
 }
 
@@ -69,7 +73,7 @@ mincore_hole(uint32_t addr, uint32_t end, struct mm_walk *walk)
 	struct mincore_walk *w = walk->private;
 
 	for (; addr != end; addr += PAGE_SIZE)
-		w->vec[(addr - w->base) >> PAGE_SHIFT] = object_resident(w, addr);
+		w->vec[(addr - w->base) >> PAGE_SHIFT] = object_resident(w, linear_page_index(w->vma, addr));
 	return 0;
 }
 

@@ -158,14 +158,15 @@ grab_all_mms(struct mm_struct **mms, int max)
 }
 
 /* Whether fork must copy vma's PTEs (Linux's vma_needs_copy): only if it
- * has anonymous pages (an anon_vma). A file VMA without any — program
- * text, a shared file or shared anonymous mapping — is filled again from
- * the page cache by the child's faults, so copying its PTEs would only
- * cost fork and exit time. */
+ * has anonymous pages (an anon_vma), or if it is nonlinear (its PTEs are
+ * its layout). A linear file VMA without anonymous pages — program text,
+ * a shared file or shared anonymous mapping — is filled again from the
+ * page cache by the child's faults, so copying its PTEs would only cost
+ * fork and exit time. */
 static bool
 vma_needs_copy(const struct vm_area_struct *vma)
 {
-	return vma->anon_vma != NULL;
+	return vma->anon_vma != NULL || (vma->vm_flags & VM_NONLINEAR);
 }
 
 /* A copy of vma for the child: same range, flags and backing; it joins

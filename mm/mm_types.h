@@ -15,6 +15,11 @@
  *                       which then becomes its own copy (program text and
  *                       data loaded by execve, MAP_PRIVATE of a file)
  *
+ * A shared file VMA is linear (page i of it shows file page vm_pgoff + i)
+ * until remap_file_pages rearranges it: then it is nonlinear
+ * (VM_NONLINEAR), and each page table entry says which file page it
+ * shows (mm/fremap.c, docs/nonlinear.md).
+ *
  * The VMAs are kept twice: in a red-black tree by address (find_vma in
  * O(log n)) and on a list in address order (neighbours for merging and
  * for walking a range).
@@ -55,6 +60,9 @@ struct anon_vma;
 #define VM_NORESERVE   0x00200000u
 #define VM_WIPEONFORK  0x02000000u   /* madvise(MADV_WIPEONFORK): child gets zeros */
 #define VM_LOCKONFAULT 0x00080000u   /* mlock2(MLOCK_ONFAULT): lock pages as they fault */
+#define VM_NONLINEAR   0x00800000u   /* remap_file_pages rearranged it: a page's
+				      * address no longer gives its file offset
+				      * (mm/fremap.c); never cleared */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 struct vm_area_struct {
@@ -77,8 +85,10 @@ struct vm_area_struct {
 				       * (NULL until the first one; mm/rmap.h) */
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma: its own anon_vma
 				       * and those of the VMAs it was forked from */
-	struct interval_node shared;  /* file VMA: in its file's i_mmap, by page
-				       * range (mm/filemap.h, mm/rmap.h) */
+	struct interval_node shared;  /* linear file VMA: in its file's i_mmap, by
+				       * page range (mm/filemap.h, mm/rmap.h) */
+	struct list_head nonlinear;   /* VM_NONLINEAR VMA: on its file's
+				       * i_mmap_nonlinear instead (mm/fremap.c) */
 	uint32_t vm_advice;           /* madvise NORMAL/RANDOM/SEQUENTIAL (a hint) */
 	struct mm_struct *vm_mm;      /* the address space it belongs to */
 	struct rb_node vm_rb;         /* in mm->mm_rb, keyed by vm_start */

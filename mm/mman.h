@@ -41,6 +41,9 @@ long do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot,
 /* mremap(2) in mm (takes mmap_lock); the new address or -errno. */
 long do_mremap(struct mm_struct *mm, uint32_t addr, uint32_t old_len, uint32_t new_len,
 	       uint32_t flags, uint32_t new_addr);
+/* remap_file_pages(2) in mm (takes mmap_lock; mm/fremap.c): 0 or -errno. */
+long do_remap_file_pages(struct mm_struct *mm, uint32_t start, uint32_t size, uint32_t prot,
+			 uint32_t pgoff, uint32_t flags);
 /* Makes vma (not linked yet) anonymous memory, dropping its file: what a
  * private mapping of /dev/zero is. */
 void vma_set_anonymous(struct vm_area_struct *vma);

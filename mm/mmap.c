@@ -190,7 +190,7 @@ mmap_backing_check(const struct file *file, uint32_t prot, uint32_t flags, uint3
 void
 vma_set_anonymous(struct vm_area_struct *vma)
 {
-	BUG_ON(interval_node_linked(&vma->shared));
+	BUG_ON(vma_file_linked(vma));
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	vma->vm_file = NULL;

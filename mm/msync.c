@@ -7,7 +7,8 @@
  * msync(MS_SYNC) makes it durable: for each shared file VMA of the range
  * it writes back the dirty pages of the file bytes the VMA maps there
  * (mm/page-writeback.c, which finds them by their dirty tag and
- * write-protects their PTEs first), then asks the file system to make
+ * write-protects their PTEs first; for a nonlinear VMA, whose pages may
+ * be any of the file's, the whole file's), then asks the file system to make
  * them durable (f_op->fsync with datasync, as Linux's vfs_fsync_range).
  * MS_ASYNC does nothing, as on Linux since 2.6.19: dirty pages are already
  * known to writeback. MS_INVALIDATE only refuses locked mappings: the
@@ -75,6 +76,11 @@ msync_walk(struct mm_struct *mm, uint32_t start, uint32_t end, int flags)
 			uint32_t stop = end < vma->vm_end ? end : vma->vm_end;
 			loff_t fstart = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start);
 			loff_t fend = fstart + (stop - start) - 1;
+
+			if (vma->vm_flags & VM_NONLINEAR) {
+				fstart = 0;              /* its pages may be anywhere in the file */
+				fend = MAX_LFS_FILESIZE;
+			}
 			int err;
 
 			start = vma->vm_end;             /* vma may go once the lock is dropped */

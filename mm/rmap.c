@@ -27,6 +27,7 @@
  */
 #include <mm/rmap.h>
 #include <mm/pgtable.h>
+#include <mm/pagewalk.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
 #include <mm/filemap.h>
@@ -185,12 +186,23 @@ vma_mapping(const struct vm_area_struct *vma)
 	return vma->vm_file ? vma->vm_file->f_inode->i_mapping : NULL;
 }
 
+bool
+vma_file_linked(const struct vm_area_struct *vma)
+{
+	return interval_node_linked(&vma->shared) || !list_empty(&vma->nonlinear);
+}
+
+/* vma joins its file's i_mmap (a linear VMA, under its page range) or
+ * i_mmap_nonlinear. */
 static void
 i_mmap_insert(struct address_space *mapping, struct vm_area_struct *vma)
 {
 	lockdep_assert_held(&mapping->i_mmap_lock);
-	BUG_ON(interval_node_linked(&vma->shared));
-	interval_tree_insert(&vma->shared, vma->vm_pgoff, vma_last_pgoff(vma), &mapping->i_mmap);
+	BUG_ON(vma_file_linked(vma));
+	if (vma->vm_flags & VM_NONLINEAR)
+		list_add_tail(&vma->nonlinear, &mapping->i_mmap_nonlinear);
+	else
+		interval_tree_insert(&vma->shared, vma->vm_pgoff, vma_last_pgoff(vma), &mapping->i_mmap);
 	mapping->nr_mapped_vmas++;
 }
 
@@ -198,8 +210,11 @@ static void
 i_mmap_remove(struct address_space *mapping, struct vm_area_struct *vma)
 {
 	lockdep_assert_held(&mapping->i_mmap_lock);
-	BUG_ON(!interval_node_linked(&vma->shared));
-	interval_tree_remove(&vma->shared, &mapping->i_mmap);
+	BUG_ON(!vma_file_linked(vma));
+	if (vma->vm_flags & VM_NONLINEAR)
+		list_del_init(&vma->nonlinear);
+	else
+		interval_tree_remove(&vma->shared, &mapping->i_mmap);
 	mapping->nr_mapped_vmas--;
 }
 
@@ -220,6 +235,22 @@ vma_unlink_file(struct vm_area_struct *vma)
 
 	mutex_lock(&mapping->i_mmap_lock);
 	i_mmap_remove(mapping, vma);
+	mutex_unlock(&mapping->i_mmap_lock);
+}
+
+void
+vma_set_nonlinear(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
+	BUG_ON(!mapping || !(vma->vm_flags & VM_SHARED));
+	if (vma->vm_flags & VM_NONLINEAR)
+		return;
+	mutex_lock(&mapping->i_mmap_lock);
+	i_mmap_remove(mapping, vma);
+	vma->vm_flags |= VM_NONLINEAR;
+	i_mmap_insert(mapping, vma);
 	mutex_unlock(&mapping->i_mmap_lock);
 }
 
@@ -252,7 +283,7 @@ vma_rmap_trees_remove(struct vm_area_struct *vma)
 	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_remove(avc);
-	if (vma->vm_file)
+	if (vma->vm_file && !(vma->vm_flags & VM_NONLINEAR))   /* a list keeps no range */
 		i_mmap_remove(vma_mapping(vma), vma);
 }
 
@@ -265,7 +296,7 @@ vma_rmap_trees_insert(struct vm_area_struct *vma)
 	assert_rmap_trees_locked(vma);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		avc_tree_insert(avc);
-	if (vma->vm_file)
+	if (vma->vm_file && !(vma->vm_flags & VM_NONLINEAR))
 		i_mmap_insert(vma_mapping(vma), vma);
 }
 
@@ -585,6 +616,53 @@ rmap_walk_anon(struct page *page, struct anon_vma *av, const struct rmap_walk_co
 	return visited;
 }
 
+/* What the search of a nonlinear VMA's page tables for one page needs. */
+struct nonlinear_search {
+	struct page *page;
+	struct vm_area_struct *vma;
+	const struct rmap_walk_control *rwc;
+};
+
+/* True if pte may stand for the frame pfn: it maps it, or it is a
+ * migration entry (which may name another frame: remove_migration_ptes
+ * walks the new page for entries naming the old one; visitors check). */
+static inline bool
+pte_may_refer_to(pte_t pte, uint32_t pfn)
+{
+	return (pte_mapped(pte) && pte_pfn(pte) == pfn) || is_migration_entry(pte);
+}
+
+/* pte_table of the search: visits each slot of [addr, end) that may
+ * stand for the page; 1 stops the walk. => page_table_lock held. */
+static int
+nonlinear_search_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
+{
+	struct nonlinear_search *ns = walk->private;
+	uint32_t pfn = page_to_pfn(ns->page);
+
+	for (; addr != end; addr += PAGE_SIZE, ptep++)
+		if (pte_may_refer_to(*ptep, pfn) &&
+		    !ns->rwc->visit(ns->page, ns->vma, addr, ptep, ns->rwc->arg))
+			return 1;
+	return 0;
+}
+
+static const struct mm_walk_ops nonlinear_search_ops = { .pte_table = nonlinear_search_table,
+							 .flags = WALK_LOCK_PTL };
+
+/* Visits every PTE of the nonlinear vma that may map page: in such a VMA
+ * the page can be anywhere, even at several addresses, so its page tables
+ * are searched (Linux's try_to_unmap_nonlinear, made exact). False to stop. */
+static bool
+search_nonlinear_vma(struct page *page, struct vm_area_struct *vma,
+		     const struct rmap_walk_control *rwc, int *visited)
+{
+	struct nonlinear_search ns = { page, vma, rwc };
+
+	(*visited)++;
+	return !walk_vma_range_rmap(vma, vma->vm_start, vma->vm_end, &nonlinear_search_ops, &ns);
+}
+
 static int
 rmap_walk_file(struct page *page, struct address_space *mapping, const struct rmap_walk_control *rwc)
 {
@@ -594,7 +672,11 @@ rmap_walk_file(struct page *page, struct address_space *mapping, const struct rm
 	mutex_lock(&mapping->i_mmap_lock);
 	mapping_for_each_vma(vma, mapping, page->index, page->index)
 		if (!visit_vma(page, vma, rwc, &visited))
+			goto out;
+	list_for_each_entry(vma, &mapping->i_mmap_nonlinear, nonlinear)
+		if (!search_nonlinear_vma(page, vma, rwc, &visited))
 			break;
+out:
 	mutex_unlock(&mapping->i_mmap_lock);
 	return visited;
 }
@@ -726,6 +808,14 @@ remove_migration_ptes(struct page *old, struct page *new)
 	count_walk(new ? new : old, old, restore_one);
 }
 
+pte_t
+pte_after_unmap(const struct vm_area_struct *vma, uint32_t addr, const struct page *page)
+{
+	if ((vma->vm_flags & VM_NONLINEAR) && page->index != linear_page_index(vma, addr))
+		return pgoff_to_pte(page->index);
+	return (pte_t){ 0 };
+}
+
 static bool
 unmap_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
 {
@@ -734,7 +824,7 @@ unmap_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *p
 	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (!pte_maps_page(*ptep, page))
 		return true;
-	set_pte(ptep, (pte_t){ 0 });
+	set_pte(ptep, pte_after_unmap(vma, addr, page));
 	flush_tlb_range(vma->vm_mm->pgd, addr, addr + PAGE_SIZE);
 	vma->vm_mm->rss--;
 	page_remove_rmap(page);

@@ -39,6 +39,15 @@
  * file offsets it maps (seed 002: objrmap). A private file VMA is also on
  * anon_vmas, for the copies its writes made.
  *
+ * Nonlinear VMAs (remap_file_pages, mm/fremap.c) break "offset gives
+ * address": any page of the file may sit at any address of such a VMA,
+ * at several at once. They are not in i_mmap but on the address_space's
+ * i_mmap_nonlinear list, and a walk of a file page searches the page
+ * tables of every VMA on it for the frame (cost: the size of the
+ * file's nonlinear VMAs; Linux's try_to_unmap_nonlinear, but exact).
+ * Unmapping a page there leaves a file PTE with its offset
+ * (pte_after_unmap), so the next fault brings the same file page back.
+ *
  * Invariants: page_mapcount(page) is exactly the number of PTEs, present
  * or PROT_NONE, that map the page, and each of them holds one reference
  * (a migration entry standing in for the page holds neither). Every
@@ -162,18 +171,24 @@ void vma_rmap_trees_insert(struct vm_area_struct *vma);
 
 /* The page cache vma maps (its file's), or NULL for anonymous memory. */
 struct address_space *vma_mapping(const struct vm_area_struct *vma);
-/* vma maps its file from now on / no longer: into or out of i_mmap.
- * They take i_mmap_lock. */
+/* vma maps its file from now on / no longer: into or out of i_mmap (or
+ * i_mmap_nonlinear, for a VM_NONLINEAR VMA). They take i_mmap_lock. */
 void vma_link_file(struct vm_area_struct *vma);
 void vma_unlink_file(struct vm_area_struct *vma);
+/* True if vma is on its file's i_mmap or i_mmap_nonlinear. */
+bool vma_file_linked(const struct vm_area_struct *vma);
+/* Makes the shared file VMA nonlinear (if it is not yet): VM_NONLINEAR
+ * set, moved from i_mmap to i_mmap_nonlinear under i_mmap_lock, so a
+ * walk finds it in one of the two. mmap_lock held. */
+void vma_set_nonlinear(struct vm_area_struct *vma);
 /* The first VMA of mapping, in order of vm_pgoff, that maps some file
  * page in [first, last], and the next one after vma; NULL when there is
  * none. i_mmap_lock held. */
 struct vm_area_struct *mapping_vma_first(struct address_space *mapping, uint32_t first, uint32_t last);
 struct vm_area_struct *mapping_vma_next(struct vm_area_struct *vma, uint32_t first, uint32_t last);
-/* For each VMA mapping some page of mapping in [first, last] (page
- * offsets); i_mmap_lock held. A VMA maps file page p at vm_start +
- * (p - vm_pgoff) pages. */
+/* For each linear VMA mapping some page of mapping in [first, last]
+ * (page offsets); i_mmap_lock held. A VMA maps file page p at vm_start +
+ * (p - vm_pgoff) pages. (The nonlinear ones are on i_mmap_nonlinear.) */
 #define mapping_for_each_vma(vma, mapping, first, last)                        \
 	for ((vma) = mapping_vma_first(mapping, first, last); (vma);           \
 	     (vma) = mapping_vma_next(vma, first, last))
@@ -225,6 +240,10 @@ int try_to_migrate(struct page *page);
 /* Points every migration entry for old at new (keeping write permission),
  * or back at old if new is NULL (migration failed). */
 void remove_migration_ptes(struct page *old, struct page *new);
+/* What a PTE of vma at addr becomes when page leaves it: empty, or in a
+ * nonlinear VMA a file PTE naming the page's offset (unless that is the
+ * linear one, which an empty PTE already means). */
+pte_t pte_after_unmap(const struct vm_area_struct *vma, uint32_t addr, const struct page *page);
 /* Unmaps page from every PTE (dropping the references); returns how many
  * PTEs were cleared. Truncate uses it for a page a fault mapped again;
  * reclaim will add swap entries. */

@@ -20,7 +20,10 @@
  * hold each VMA under its current page range, so the checker also
  * compares, for every VMA, the range each tree filed it under with
  * [vm_pgoff, vma_last_pgoff]: a stale one is a mismatch too (a range
- * change that skipped vma_set_range).
+ * change that skipped vma_set_range). A nonlinear VMA must be on its
+ * file's i_mmap_nonlinear instead (the walk searches those), and a file
+ * PTE found outside a nonlinear VMA is a mismatch (a fault would take
+ * its offset for a linear VMA's).
  *
  * Locks: migrate_mutex (no migration half done), then every mm's
  * mmap_lock in address order (the only other holder of two is fork, whose
@@ -46,6 +49,8 @@
 struct rmap_scan {
 	uint16_t *ptes;               /* [max_pfn] */
 	unsigned order;               /* of the allocation */
+	const struct vm_area_struct *vma;   /* the VMA being scanned */
+	int stray_file_ptes;          /* file PTEs found outside nonlinear VMAs */
 };
 
 static void
@@ -69,6 +74,8 @@ scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)
 		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
 			scan->ptes[pte_pfn(*ptep)]++;
+		else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR))
+			scan->stray_file_ptes++;
 	return 0;
 }
 
@@ -94,8 +101,22 @@ filed_under_range(const struct interval_node *it, const struct vm_area_struct *v
 	       it->last == vma_last_pgoff(vma);
 }
 
+/* True if the nonlinear vma is on its own file's i_mmap_nonlinear.
+ * i_mmap_lock held. */
+static bool
+on_nonlinear_list(const struct vm_area_struct *vma)
+{
+	struct vm_area_struct *v;
+
+	list_for_each_entry(v, &vma_mapping(vma)->i_mmap_nonlinear, nonlinear)
+		if (v == vma)
+			return true;
+	return false;
+}
+
 /* The mismatches between vma's page range and the ranges the interval
- * trees of its anon_vmas and its file's i_mmap filed it under. */
+ * trees of its anon_vmas and its file's i_mmap filed it under (a
+ * nonlinear VMA: that it is on i_mmap_nonlinear instead). */
 static int
 check_vma_filing(struct vm_area_struct *vma, bool verbose)
 {
@@ -113,7 +134,14 @@ check_vma_filing(struct vm_area_struct *vma, bool verbose)
 		mutex_unlock(&vma->anon_vma->root->lock);
 	if (vma->vm_file) {
 		mutex_lock(&vma_mapping(vma)->i_mmap_lock);
-		if (!filed_under_range(&vma->shared, vma)) {
+		if (vma->vm_flags & VM_NONLINEAR) {
+			if (!on_nonlinear_list(vma) || interval_node_linked(&vma->shared)) {
+				if (verbose)
+					printk(KERN_ERR "rmap_check: nonlinear VMA [%#x, %#x) is not (only) on its file's i_mmap_nonlinear\n",
+					       vma->vm_start, vma->vm_end);
+				errors++;
+			}
+		} else if (!filed_under_range(&vma->shared, vma)) {
 			report_filing(verbose, vma, "its file's i_mmap", &vma->shared);
 			errors++;
 		}
@@ -131,6 +159,7 @@ scan_mm(struct mm_struct *mm, struct rmap_scan *scan, bool verbose)
 	int errors = 0;
 
 	list_for_each_entry(vma, &mm->mmap_list, vm_list) {
+		scan->vma = vma;
 		walk_page_range(mm, vma->vm_start, vma->vm_end, &scan_ops, scan);
 		errors += check_vma_filing(vma, verbose);
 	}
@@ -231,6 +260,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)
 		return -ENOMEM;
+	scan.stray_file_ptes = 0;
 	sort_mms(mms, n);
 	mutex_lock(&migrate_mutex);
 	for (int i = 0; i < n; i++)
@@ -238,6 +268,9 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	for (int i = 0; i < n; i++)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
+	if (scan.stray_file_ptes && verbose)
+		printk(KERN_ERR "rmap_check: %d file PTE(s) outside nonlinear VMAs\n", scan.stray_file_ptes);
+	errors += scan.stray_file_ptes;
 	for (int i = n - 1; i >= 0; i--)
 		mutex_unlock(&mms[i]->mmap_lock);
 	mutex_unlock(&migrate_mutex);

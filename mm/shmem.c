@@ -77,7 +77,7 @@ shmem_zero_setup(struct vm_area_struct *vma)
 {
 	struct file *f = shmem_file_setup((loff_t)vma_pages(vma) << PAGE_SHIFT);
 
-	BUG_ON(!(vma->vm_flags & VM_SHARED) || interval_node_linked(&vma->shared));
+	BUG_ON(!(vma->vm_flags & VM_SHARED) || vma_file_linked(vma));
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (vma->vm_file)

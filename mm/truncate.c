@@ -10,7 +10,10 @@
  *      the new end — page-cache pages and the private copies processes
  *      made of them, as Linux's truncate does — is zapped, in every
  *      process, through the file's i_mmap (seed 002: objrmap; one VMA at
- *      a time, only the VMAs that cover the range);
+ *      a time, only the VMAs that cover the range), and every nonlinear
+ *      VMA on i_mmap_nonlinear is searched whole, its pages past the end
+ *      replaced by file PTEs (the layout stays: the next touch there is
+ *      SIGBUS, or zeros once the file grows again);
  *   3. truncate_inode_pages: each page past the end is locked and taken
  *      out of the cache; a fault that mapped it again between 2 and 3 (it
  *      looked the page up before step 1) is undone with try_to_unmap
@@ -25,6 +28,21 @@
  * bytes past the old end in its last page (pagecache_isize_extended: a
  * shared mapping may have stored there, and such stores never reach the
  * file).
+ *
+ * Nonlinear mappings (remap_file_pages; seed 000, step (a): "fix the
+ * truncate() bug"). Of the three fixes wli lists, this is (i): the VMAs
+ * remap_file_pages touched are tagged (VM_NONLINEAR, on their own list)
+ * and searched exhaustively in step 2, under the same i_mmap_lock hold as
+ * the linear ones, so a VMA being made nonlinear is found on one list or
+ * the other. Fixes (ii) and (iii) — try_to_unmap on each truncated page —
+ * took page locks inside the VM's locks in the 2003 kernel: the wrong
+ * order, so a page could stay mapped. Here step 3 is (ii) as a safety
+ * net in the right order: it takes the page lock first and try_to_unmap
+ * takes i_mmap_lock inside it (page lock → i_mmap_lock, the lock order),
+ * and rmap_walk searches nonlinear VMAs too; so a fault that raced past
+ * step 2 with a page it looked up before step 1 is undone, and a fault
+ * after step 1 sees the new i_size under the page lock and gets SIGBUS.
+ * No truncated page stays mapped anywhere.
  *
  * Locks: i_mutex (held by the caller of truncate_setsize and of hole
  * punching) → page lock → i_mmap_lock → page_table_lock. The page lock
@@ -67,6 +85,8 @@ unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len, boo
 	mutex_lock(&mapping->i_mmap_lock);
 	mapping_for_each_vma(vma, mapping, first, last)
 		zap_vma_pgoffs(vma, first, last, even_cows);
+	list_for_each_entry(vma, &mapping->i_mmap_nonlinear, nonlinear)
+		zap_nonlinear_range(vma, vma->vm_start, vma->vm_end, first, last);
 	mutex_unlock(&mapping->i_mmap_lock);
 }
 

@@ -51,6 +51,7 @@ vma_alloc(struct mm_struct *mm, uint32_t start, uint32_t end, uint32_t flags, ui
 	INIT_LIST_HEAD(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	interval_node_init(&vma->shared);
+	INIT_LIST_HEAD(&vma->nonlinear);
 	return vma;
 }
 
@@ -75,7 +76,7 @@ vma_free(struct vm_area_struct *vma)
 	BUG_ON(!RB_EMPTY_NODE(&vma->vm_rb));      /* unlinked first */
 	unlink_anon_vmas(vma);
 	if (vma->vm_file) {
-		if (interval_node_linked(&vma->shared))
+		if (vma_file_linked(vma))
 			vma_unlink_file(vma);
 		fput(vma->vm_file);
 	}

@@ -32,9 +32,18 @@
  *   +------------------------------+-+-----+---------+-+   page went (swap slot, or
  *     type 1..31, so the entry is never 0 (pte_none)         migration: offset = pfn)
  *
+ *    31                           9 8 7 6 5       1 0
+ *   +------------------------------+-+-+-+---------+-+
+ *   | pgoff bits 28..6 (23 bits)   |0|c|F|pgoff 4..0|0|   a file PTE: the file page
+ *   +------------------------------+-+-+-+---------+-+   a nonlinear mapping shows
+ *     F = _PAGE_FILE (bit 6, the D bit of a present entry); c = pgoff bit 5;
+ *     29 bits of file page offset (PTE_FILE_MAX_BITS): up to 2 TiB
+ *
  * pte_present() asks the hardware question (can the CPU use it);
  * pte_mapped() asks the memory-management one (does it hold a page);
- * pte_is_swap() says it holds a swap entry instead (mm/swapops.h).
+ * pte_is_swap() says it holds a swap entry instead (mm/swapops.h), and
+ * pte_file() that it holds a file offset (a nonlinear VMA's page that is
+ * not mapped now: mm/fremap.c). The three are mutually exclusive.
  *
  * Everything outside arch/x86 reaches page tables only through the types
  * and accessors below, so that PAE (64-bit entries) could replace them.
@@ -62,6 +71,7 @@
 #define _PAGE_PSE      0x080u
 #define _PAGE_GLOBAL   0x100u
 #define _PAGE_PROTNONE _PAGE_GLOBAL   /* only meaningful when not present */
+#define _PAGE_FILE     _PAGE_DIRTY    /* only meaningful when not present */
 
 #define CR0_PE 0x00000001u
 #define CR0_WP 0x00010000u
@@ -113,9 +123,25 @@ static inline pte_t swp_pte(uint32_t type, uint32_t offset)
 {
 	return (pte_t){ (type << SWP_TYPE_SHIFT) | (offset << SWP_OFFSET_SHIFT) };
 }
-static inline bool pte_is_swap(pte_t pte)   { return !pte_none(pte) && !pte_mapped(pte); }
+static inline bool pte_file(pte_t pte)
+{
+	return (pte.pte & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_FILE)) == _PAGE_FILE;
+}
+static inline bool pte_is_swap(pte_t pte)   { return !pte_none(pte) && !pte_mapped(pte) && !pte_file(pte); }
 static inline uint32_t pte_swp_type(pte_t pte)   { return (pte.pte >> SWP_TYPE_SHIFT) & ((1u << SWP_TYPE_BITS) - 1); }
 static inline uint32_t pte_swp_offset(pte_t pte) { return pte.pte >> SWP_OFFSET_SHIFT; }
+
+#define PTE_FILE_MAX_BITS 29
+/* A file PTE for file page pgoff (< 2^PTE_FILE_MAX_BITS), and back. */
+static inline pte_t pgoff_to_pte(uint32_t pgoff)
+{
+	return (pte_t){ ((pgoff & 0x1fu) << 1) | (((pgoff >> 5) & 1u) << 7) | ((pgoff >> 6) << 9) |
+			_PAGE_FILE };
+}
+static inline uint32_t pte_to_pgoff(pte_t pte)
+{
+	return ((pte.pte >> 1) & 0x1fu) | (((pte.pte >> 7) & 1u) << 5) | ((pte.pte >> 9) << 6);
+}
 
 static inline bool pgd_present(pgd_t pgd)   { return pgd.pgd & _PAGE_PRESENT; }
 static inline bool pgd_large(pgd_t pgd)     { return pgd.pgd & _PAGE_PSE; }

@@ -9,77 +9,11 @@
  * cache; the rmap checker agrees with the page tables throughout.
  */
 #include <kernel/ktest.h>
-#include "mm_fixture.h"
-#include <mm/filemap.h>
+#include "file_fixture.h"
 #include <mm/rmap.h>
-#include <mm/page_lock.h>
-#include <fs/vfs.h>
-#include <fs/file.h>
-#include <libk/string.h>
 
 #define BASE        0x40000000u
 #define FILE_PAGES  4
-#define TEST_DEV    MKDEV(0, 250)
-
-/* What the test file system's writepage was asked to write. */
-static unsigned writes[FILE_PAGES];
-
-static int
-recording_writepage(struct address_space *mapping, struct page *page)
-{
-	(void)mapping;
-	assert_page_locked(page);
-	if (page->index < FILE_PAGES)
-		writes[page->index]++;
-	return 0;
-}
-
-static const struct address_space_operations recording_aops = {
-	.writepage = recording_writepage,
-};
-
-static const struct file_operations recording_fops = {
-	.read = generic_file_read,
-	.write = generic_file_write,
-	.mmap = generic_file_mmap,
-};
-
-/* A file of FILE_PAGES pages (zeros) with backing store that records
- * writes, opened read-write; NULL if out of memory. */
-static struct file *
-recording_file(void)
-{
-	static struct super_block *sb;
-	struct inode *inode;
-	struct file *f;
-
-	if (!sb && !(sb = alloc_super("filemap-test", TEST_DEV)))
-		return NULL;
-	inode = new_inode(sb, S_IFREG | 0644);
-	if (!inode)
-		return NULL;
-	inode->i_size = FILE_PAGES * PAGE_SIZE;
-	inode->i_fop = &recording_fops;
-	inode->i_mapping->a_ops = &recording_aops;
-	f = alloc_file(NULL, inode, O_RDWR, &recording_fops);
-	iput(inode);
-	memset(writes, 0, sizeof(writes));
-	return f;
-}
-
-/* A new mm mapping f at BASE with type (MAP_SHARED or MAP_PRIVATE). */
-static struct mm_struct *
-mm_mapping(struct file *f, uint32_t type)
-{
-	struct mm_struct *mm = mm_alloc();
-
-	if (mm && do_mmap(mm, BASE, FILE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			  type | MAP_FIXED, f, 0) != (long)BASE) {
-		mmput(mm);
-		return NULL;
-	}
-	return mm;
-}
 
 static bool
 pte_writable_at(struct mm_struct *mm, uint32_t addr)
@@ -91,13 +25,13 @@ pte_writable_at(struct mm_struct *mm, uint32_t addr)
 
 KTEST(filemap_writeback_write_protects_every_mapping)
 {
-	struct file *f = recording_file();
+	struct file *f = recording_file(FILE_PAGES);
 	struct mm_struct *a, *b;
 	struct page *page;
 
 	KT_CHECK(f, "no file");
-	a = mm_mapping(f, MAP_SHARED);
-	b = mm_mapping(f, MAP_SHARED);
+	a = mm_mapping(f, BASE, FILE_PAGES, MAP_SHARED);
+	b = mm_mapping(f, BASE, FILE_PAGES, MAP_SHARED);
 	KT_CHECK(a && b, "mmap failed");
 	KT_CHECK(touch(b, BASE, FAULT_READ), "read fault");
 	KT_CHECK(!pte_writable_at(b, BASE), "a read fault of a file with backing store mapped it writable");
@@ -109,19 +43,20 @@ KTEST(filemap_writeback_write_protects_every_mapping)
 		 pte_writable_at(a, BASE), pte_writable_at(b, BASE));
 	KT_CHECK(global_node_page_state(NR_FILE_DIRTY) >= 1, "Dirty does not count the page");
 	KT_CHECK(filemap_write_and_wait(f->f_inode->i_mapping) == 0, "writeback failed");
-	KT_CHECK(writes[0] == 1 && writes[1] == 0, "writepage calls: %u for the page, %u for a clean one",
-		 writes[0], writes[1]);
+	KT_CHECK(recorded_writes[0] == 1 && recorded_writes[1] == 0,
+		 "writepage calls: %u for the page, %u for a clean one",
+		 recorded_writes[0], recorded_writes[1]);
 	KT_CHECK(!PageFlag(page, PG_dirty), "still dirty after writeback");
 	KT_CHECK(!pte_writable_at(a, BASE) && !pte_writable_at(b, BASE),
 		 "a PTE stayed writable through writeback (%d %d): its stores would be lost",
 		 pte_writable_at(a, BASE), pte_writable_at(b, BASE));
-	KT_CHECK(filemap_write_and_wait(f->f_inode->i_mapping) == 0 && writes[0] == 1,
-		 "a clean page written again (%u)", writes[0]);
+	KT_CHECK(filemap_write_and_wait(f->f_inode->i_mapping) == 0 && recorded_writes[0] == 1,
+		 "a clean page written again (%u)", recorded_writes[0]);
 	KT_CHECK(touch(b, BASE, FAULT_WRITE), "write fault after writeback");
 	KT_CHECK(PageFlag(page, PG_dirty) && pte_writable_at(b, BASE) && !pte_writable_at(a, BASE),
 		 "the store after writeback did not dirty the page through a fault");
-	KT_CHECK(filemap_write_and_wait(f->f_inode->i_mapping) == 0 && writes[0] == 2,
-		 "the page dirtied again was written %u times in all, expected 2", writes[0]);
+	KT_CHECK(filemap_write_and_wait(f->f_inode->i_mapping) == 0 && recorded_writes[0] == 2,
+		 "the page dirtied again was written %u times in all, expected 2", recorded_writes[0]);
 	{
 		struct mm_struct *mms[2] = { a, b };
 
@@ -134,7 +69,7 @@ KTEST(filemap_writeback_write_protects_every_mapping)
 
 KTEST(filemap_truncate_unmaps_every_mapping)
 {
-	struct file *f = recording_file();
+	struct file *f = recording_file(FILE_PAGES);
 	struct address_space *mapping;
 	struct mm_struct *shared, *priv;
 	struct inode *inode;
@@ -142,8 +77,8 @@ KTEST(filemap_truncate_unmaps_every_mapping)
 	KT_CHECK(f, "no file");
 	inode = f->f_inode;
 	mapping = inode->i_mapping;
-	shared = mm_mapping(f, MAP_SHARED);
-	priv = mm_mapping(f, MAP_PRIVATE);
+	shared = mm_mapping(f, BASE, FILE_PAGES, MAP_SHARED);
+	priv = mm_mapping(f, BASE, FILE_PAGES, MAP_PRIVATE);
 	KT_CHECK(shared && priv, "mmap failed");
 	for (uint32_t i = 0; i < FILE_PAGES; i++) {
 		KT_CHECK(touch(shared, BASE + i * PAGE_SIZE, FAULT_WRITE), "shared write fault");

@@ -21,56 +21,6 @@
 #define BASE       0x40000000u
 #define MOVED_BASE 0x50000000u
 #define PAGES      8
-#define MAX_FOUND  8
-
-struct mapping {
-	struct mm_struct *mm;
-	uint32_t addr;
-};
-
-struct found {
-	int n;
-	struct mapping at[MAX_FOUND];
-};
-
-static bool
-record_mapping(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep, void *arg)
-{
-	struct found *f = arg;
-
-	if (pte_maps_page(*ptep, page) && f->n < MAX_FOUND)
-		f->at[f->n++] = (struct mapping){ vma->vm_mm, addr };
-	return true;
-}
-
-/* The mappings rmap_walk finds for page. */
-static struct found
-walk(struct page *page)
-{
-	struct found f = { 0 };
-	struct rmap_walk_control rwc = { &f, record_mapping };
-
-	rmap_walk(page, &rwc);
-	return f;
-}
-
-/* True if f holds exactly the n expected mappings, in any order. */
-static bool
-found_exactly(const struct found *f, const struct mapping *expected, int n)
-{
-	if (f->n != n)
-		return false;
-	for (int i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (int j = 0; j < f->n; j++)
-			seen |= f->at[j].mm == expected[i].mm && f->at[j].addr == expected[i].addr;
-		if (!seen)
-			return false;
-	}
-	return true;
-}
-
 /* An mm with PAGES pages at BASE (private, or shared), all written. */
 static struct mm_struct *
 mm_with_pages(uint32_t type)
@@ -111,7 +61,7 @@ KTEST(rmap_fork_tree_and_cow)
 	grandchild = dup_mm(child);
 	KT_CHECK(grandchild, "second fork failed");
 	shared = page_at(parent, BASE);
-	f = walk(shared);
+	f = rmap_walk_found(shared);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE }, { child, BASE },
 					  { grandchild, BASE } }, 3),
 		 "page shared by three generations: rmap_walk found %d mappings", f.n);
@@ -119,16 +69,16 @@ KTEST(rmap_fork_tree_and_cow)
 
 	KT_CHECK(touch(child, BASE + PAGE_SIZE, FAULT_WRITE), "child COW fault failed");
 	copy = page_at(child, BASE + PAGE_SIZE);
-	f = walk(copy);
+	f = rmap_walk_found(copy);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { child, BASE + PAGE_SIZE } }, 1),
 		 "child's COW copy: found %d mappings, expected only the child's", f.n);
-	f = walk(page_at(parent, BASE + PAGE_SIZE));
+	f = rmap_walk_found(page_at(parent, BASE + PAGE_SIZE));
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + PAGE_SIZE },
 					  { grandchild, BASE + PAGE_SIZE } }, 2),
 		 "original after the child's copy: found %d mappings", f.n);
 	KT_CHECK(checker(parent, child, grandchild) == 0, "checker found mismatches");
 	mmput(grandchild);
-	f = walk(shared);
+	f = rmap_walk_found(shared);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE }, { child, BASE } }, 2),
 		 "after the grandchild exited: found %d mappings", f.n);
 	mmput(child);
@@ -148,7 +98,7 @@ KTEST(rmap_mremap_after_fork)
 	KT_CHECK(do_mremap(child, BASE, PAGES * PAGE_SIZE, PAGES * PAGE_SIZE, 1 | 2, MOVED_BASE)
 		 == (long)MOVED_BASE, "child's mremap failed");
 	KT_CHECK(page_at(child, MOVED_BASE + 3 * PAGE_SIZE) == page, "the page did not move with its PTE");
-	f = walk(page);
+	f = rmap_walk_found(page);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 3 * PAGE_SIZE },
 					  { child, MOVED_BASE + 3 * PAGE_SIZE } }, 2),
 		 "after mremap: found %d mappings", f.n);
@@ -172,10 +122,10 @@ KTEST(rmap_split_by_munmap)
 	KT_CHECK(do_munmap(child, BASE + 4 * PAGE_SIZE, PAGE_SIZE) == 0, "munmap failed");
 	mutex_unlock(&child->mmap_lock);
 	KT_CHECK(child->map_count == 2, "%d VMAs after a hole", child->map_count);
-	f = walk(hole);
+	f = rmap_walk_found(hole);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 4 * PAGE_SIZE } }, 1),
 		 "unmapped in the child: found %d mappings", f.n);
-	f = walk(after);
+	f = rmap_walk_found(after);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, BASE + 5 * PAGE_SIZE },
 					  { child, BASE + 5 * PAGE_SIZE } }, 2),
 		 "page in the child's upper half: found %d mappings", f.n);
@@ -198,7 +148,7 @@ KTEST(rmap_shared_anon_and_migration)
 	KT_CHECK(touch(child, addr, FAULT_READ), "child fault failed");
 	old = page_at(parent, addr);
 	KT_CHECK(page_at(child, addr) == old, "shared page differs between parent and child");
-	f = walk(old);
+	f = rmap_walk_found(old);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { parent, addr }, { child, addr } }, 2),
 		 "shared anonymous page: found %d mappings", f.n);
 
@@ -212,7 +162,7 @@ KTEST(rmap_shared_anon_and_migration)
 		 "old frame: mapcount %d count %d", page_mapcount(old), page_count(old));
 	KT_CHECK(((unsigned char *)page_address(newpage))[PAGE_SIZE - 1] == 0x5a,
 		 "contents did not move");
-	f = walk(newpage);
+	f = rmap_walk_found(newpage);
 	KT_CHECK(f.n == 2, "new frame: found %d mappings", f.n);
 	KT_CHECK(checker(parent, child, NULL) == 0, "checker found mismatches");
 	put_page(old);
@@ -321,7 +271,7 @@ KTEST(rmap_fork_generations_chain_bounded)
 		 "anon_vmas %lu -> %lu, avcs %lu -> %lu between generations %d and %d",
 		 base.anon_vmas, end.anon_vmas, base.avcs, end.avcs, GEN_BASELINE, GENERATIONS);
 	for (uint32_t i = 0; i < PAGES; i++) {
-		f = walk(page_at(mm, BASE + i * PAGE_SIZE));
+		f = rmap_walk_found(page_at(mm, BASE + i * PAGE_SIZE));
 		KT_CHECK(found_exactly(&f, (struct mapping[]){ { mm, BASE + i * PAGE_SIZE } }, 1),
 			 "page %u of the survivor: rmap_walk found %d mappings", i, f.n);
 	}
@@ -350,7 +300,7 @@ KTEST(rmap_anon_vma_reuse_keeps_pages_findable)
 	KT_CHECK(d, "fork failed");
 	KT_CHECK(find_vma_unlocked(d, BASE)->anon_vma == page_anon_vma(written_by_b),
 		 "d did not take over the anon_vma its exited grandparent b owned");
-	f = walk(written_by_b);
+	f = rmap_walk_found(written_by_b);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { c, BASE + PAGE_SIZE },
 					  { d, BASE + PAGE_SIZE } }, 2),
 		 "b's page, shared by c and d: found %d mappings", f.n);
@@ -358,10 +308,10 @@ KTEST(rmap_anon_vma_reuse_keeps_pages_findable)
 	copied_by_d = page_at(d, BASE + 2 * PAGE_SIZE);
 	KT_CHECK(page_anon_vma(copied_by_d) == find_vma_unlocked(d, BASE)->anon_vma,
 		 "d's copy is not on d's anon_vma");
-	f = walk(copied_by_d);
+	f = rmap_walk_found(copied_by_d);
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { d, BASE + 2 * PAGE_SIZE } }, 1),
 		 "d's copy: found %d mappings", f.n);
-	f = walk(page_at(c, BASE + 2 * PAGE_SIZE));
+	f = rmap_walk_found(page_at(c, BASE + 2 * PAGE_SIZE));
 	KT_CHECK(found_exactly(&f, (struct mapping[]){ { c, BASE + 2 * PAGE_SIZE } }, 1),
 		 "c's page after d copied it: found %d mappings", f.n);
 	KT_CHECK(checker(c, d, NULL) == 0, "checker found mismatches");
