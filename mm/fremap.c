@@ -83,13 +83,15 @@ remap_find_vma(struct mm_struct *mm, uint32_t start, uint32_t size)
 }
 
 /* Faults in each page of [start, end) for reading, as Linux's
- * mm_populate: a page that cannot be had (past EOF, no memory) is left
- * as it is, its file PTE says what a touch will bring. */
+ * mm_populate, whose errors the call does not report: a page past EOF is
+ * left as it is (its file PTE says what a touch will bring), and running
+ * out of memory ends the populating. */
 static void
 remap_populate(struct mm_struct *mm, uint32_t start, uint32_t end)
 {
 	for (uint32_t addr = start; addr < end; addr += PAGE_SIZE)
-		handle_mm_fault(mm, addr, FAULT_READ);
+		if (handle_mm_fault(mm, addr, FAULT_READ) == FAULT_OOM)
+			return;
 }
 
 long

@@ -5,8 +5,8 @@
  * What it issues (through int 0x80 directly, so that no libc wrapper
  * filters an argument, and errno and %gs are never touched):
  *   mm        mmap2, old mmap, munmap, mprotect, mremap (every mode),
- *             madvise (every advice), mlock, munlock, mlock2, mlockall,
- *             munlockall, mincore, brk, msync, fork
+ *             remap_file_pages, madvise (every advice), mlock, munlock,
+ *             mlock2, mlockall, munlockall, mincore, brk, msync, fork
  *   pointers  read, write, readv, writev, pread64, pwrite64, preadv,
  *             pwritev, pipe, pipe2, stat64, lstat64, fstat64, fstatat64,
  *             statx, uname, getdents64, clock_gettime(64), clock_getres,
@@ -826,6 +826,23 @@ gen_mremap(struct req *r)
 	r->a[4] = one_in(8) ? PICK(hostile_addrs) : one_in(6) ? recent_region().addr : arena_page();
 }
 
+/* remap_file_pages: mostly a valid call on an arena range (prot 0, a
+ * small offset, MAP_NONBLOCK or not), sometimes a hostile one. */
+static void
+gen_remap_file_pages(struct req *r)
+{
+	static const uint32_t hostile_pgoffs[] = {
+		0xFFFFFFFFu, 0xFFFFFFF0u, (1u << 29) - 1, 1u << 29, 0x7FFFFFFFu,
+	};
+
+	range(&r->a[0], &r->a[1]);
+	if (one_in(2))
+		r->a[1] = (1 + below(4)) * PAGE_SIZE;    /* a window that fits in one VMA more often */
+	r->a[2] = one_in(16) ? prot_any() : 0;
+	r->a[3] = one_in(16) ? PICK(hostile_pgoffs) : below(64);
+	r->a[4] = one_in(16) ? rnd() : one_in(2) ? MAP_NONBLOCK : 0;
+}
+
 static void
 gen_madvise(struct req *r)
 {
@@ -1629,6 +1646,7 @@ static const struct op ops[] = {
 	SYSOP(munmap, 50, gen_range, NULL),
 	SYSOP(mprotect, 50, gen_mprotect, NULL),
 	SYSOP(mremap, 60, gen_mremap, post_map),
+	SYSOP(remap_file_pages, 30, gen_remap_file_pages, NULL),
 	SYSOP(madvise, 60, gen_madvise, NULL),
 	SYSOP(mlock, 12, gen_mlock, NULL),
 	SYSOP(munlock, 12, gen_range, NULL),
@@ -1758,6 +1776,7 @@ known_bug(const struct req *r)
 
 /* resource_guards - keeps a call from populating more than MiB_16 at once
  * (MAP_POPULATE, MAP_LOCKED, mlockall(MCL_FUTURE), mlock of a huge
+ * mapping, remap_file_pages without MAP_NONBLOCK or in a locked
  * mapping), which would take a 256 MiB guest's memory (and lock the
  * host's). Changes the request; never drops it. */
 static void
@@ -1783,6 +1802,10 @@ resource_guards(struct req *r)
 	if ((op_is(r, "mlock") || op_is(r, "mlock2") || op_is(r, "madvise")) && g.big_mapping &&
 	    r->a[1] > MiB_16)
 		r->a[1] = MiB_16;
+	if (op_is(r, "remap_file_pages") && r->a[1] > MiB_16 && !(r->a[4] & MAP_NONBLOCK))
+		r->a[4] |= MAP_NONBLOCK;                 /* populating would fill a big shared mapping */
+	if (op_is(r, "remap_file_pages") && r->a[1] > MiB_16 && (g.mcl_future || g.locked_something))
+		r->a[1] = MiB_16;                        /* a locked one populates anyway */
 	if (op_is(r, "mlockall") && g.big_mapping)
 		r->a[0] &= ~(uint32_t)MCL_CURRENT_;
 }
