@@ -25,6 +25,21 @@
  *              mapping: 0, no byte changes
  *   bus        touching a page past the end of its file is SIGBUS
  *              BUS_ADRERR at the exact address
+ * and remap_file_pages (issue 11):
+ *   remap      part of a shared mapping (of a file, or shared anonymous
+ *              memory) shows other pages of its object: one window of
+ *              1-N pages at one offset, or page by page at random offsets
+ *              (a file page may then show at two addresses); MAP_NONBLOCK
+ *              or populated. Windows may point past the end of the file
+ *              (SIGBUS there, as for any page past the end), never past a
+ *              shared anonymous object. anvil keeps the mapping one
+ *              nonlinear VMA; Linux 4.0 and later make each window its own
+ *              VMA. So that both run the same walk, every page carries the
+ *              number of the window that placed it (0: mmap's own layout):
+ *              mremap takes only pages of one window (one VMA on Linux
+ *              too), and grows only pages mmap placed (where a grown page
+ *              lands, linearly after its VMA's offset, is the same
+ *              for both only there).
  * Pages past the end of their file are never read by the checks (the
  * bus operation probes them). Every full check also reads every file back.
  * Run and options as mm_random_stress (STRESS_SEEDS, STRESS_STEPS,
@@ -114,12 +129,13 @@ struct tag {
 enum op {
 	OP_MMAP, OP_WRITE, OP_VERIFY, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_DONTNEED,
 	OP_FORK, OP_EXIT, OP_OFFLINE, OP_PROBE, OP_FWRITE, OP_FREAD, OP_TRUNCATE, OP_MSYNC,
-	OP_BUS, OP_COUNT
+	OP_BUS, OP_REMAP, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
 	"mmap", "write", "verify", "munmap", "mprotect", "mremap", "dontneed",
 	"fork", "exit", "offline", "probe", "fwrite", "fread", "truncate", "msync", "bus",
+	"remap",
 };
 
 /* How often each operation is drawn (out of the sum). */
@@ -127,13 +143,14 @@ static const int op_weights[OP_COUNT] = {
 	[OP_MMAP] = 14, [OP_WRITE] = 22, [OP_VERIFY] = 6, [OP_MUNMAP] = 8,
 	[OP_MPROTECT] = 8, [OP_MREMAP] = 10, [OP_DONTNEED] = 6, [OP_FORK] = 7,
 	[OP_EXIT] = 5, [OP_OFFLINE] = 8, [OP_PROBE] = 4, [OP_FWRITE] = 6, [OP_FREAD] = 3,
-	[OP_TRUNCATE] = 5, [OP_MSYNC] = 4, [OP_BUS] = 4,
+	[OP_TRUNCATE] = 5, [OP_MSYNC] = 4, [OP_BUS] = 4, [OP_REMAP] = 8,
 };
 
 enum remap_kind { REMAP_SHRINK, REMAP_GROW, REMAP_FIXED };
 enum offline_method { OFFLINE_MADVISE, OFFLINE_SYSFS };
 enum probe_kind { PROBE_READ, PROBE_WRITE };
 enum exit_kind { EXIT_MIDWAY, EXIT_LAST };         /* EXIT_LAST: children are gone */
+enum remap_mode { REMAP_WINDOW, REMAP_PAGES };     /* one call, or one per page */
 
 /* One command from the coordinator to a worker. The worker checks the
  * `before` tags of [addr, +npages) first if check_before, runs the
@@ -145,6 +162,7 @@ struct command {
 	uint32_t addr;
 	uint32_t npages;
 	uint32_t arg[3];
+	uint32_t pgoff[MAX_REGION_PAGES];       /* OP_REMAP: the file page of each page */
 	int check_before;
 	int check_after;
 	struct tag before[MAX_REGION_PAGES];
@@ -167,17 +185,21 @@ static const char *const backing_names[] = { "private", "shared", "file-shared",
 /* A page of a region: a private page holds its own tag; a shared page is
  * page `index` of object `obj` (a shared anonymous object or a file); a
  * private file page is the file's page until the process writes it (cow),
- * then its own tag. */
+ * then its own tag. win: the remap_file_pages window that gave the page its
+ * index (0: the mmap did). */
 struct mpage {
 	struct tag tag;
 	int obj;
 	int index;
 	int cow;
 	uint32_t id;
+	uint32_t win;
 };
 
 /* A run of pages one mmap made, with one protection: always inside one VMA
- * of the worker (a split in the model is at least as fine as the kernel's). */
+ * of the worker (a split in the model is at least as fine as the kernel's),
+ * except that on Linux 4.0 and later each remap_file_pages window in it is
+ * a VMA of its own (same_window_run). */
 struct region {
 	uint32_t addr;
 	int npages;
@@ -210,6 +232,7 @@ static struct {
 	uint32_t next_uid;
 	uint32_t next_gen;
 	uint32_t next_page_id;
+	uint32_t next_win;
 	int nobjects;
 	int counts[OP_COUNT];
 	char history[HISTORY][96];
@@ -526,6 +549,28 @@ do_mremap(const struct command *c)
 	return (uint32_t)(uintptr_t)got;
 }
 
+/* remap_one - remap_file_pages of n pages at addr to the file page pgoff. */
+static void
+remap_one(uint32_t addr, uint32_t n, uint32_t pgoff, int flags)
+{
+	if (syscall(SYS_remap_file_pages, addr, n * PAGE_SIZE, 0, pgoff, flags))
+		worker_fail("remap_file_pages(0x%x, %u pages, 0, pgoff %u, %#x): %s", addr, n, pgoff,
+			    (unsigned)flags, err_text(errno));
+}
+
+/* do_remap - arg[0] the flags, arg[1] the mode: one window at pgoff[0], or
+ * page i at pgoff[i]. */
+static void
+do_remap(const struct command *c)
+{
+	if (c->arg[1] == REMAP_WINDOW) {
+		remap_one(c->addr, c->npages, c->pgoff[0], (int)c->arg[0]);
+		return;
+	}
+	for (uint32_t i = 0; i < c->npages; i++)
+		remap_one(c->addr + i * PAGE_SIZE, 1, c->pgoff[i], (int)c->arg[0]);
+}
+
 /* execute - run one command (not fork or exit); returns the reply value. */
 static uint32_t
 execute(const struct command *c)
@@ -571,6 +616,9 @@ execute(const struct command *c)
 		break;
 	case OP_BUS:
 		do_bus(c);
+		break;
+	case OP_REMAP:
+		do_remap(c);
 		break;
 	case OP_MSYNC:
 		if (msync(addr, len, (int)c->arg[0]))
@@ -1059,8 +1107,10 @@ op_write(int w)
 		t->gen = ++m.next_gen;
 		t->writer = m.worker[w].uid;
 		t->page_id = r->page[first + i].id;
-		c->after[i] = *t;
 	}
+	/* Two pages of the range may show one file page (remap): each shows
+	 * the last store to it. */
+	fill_tags(r, first, n, c->after);
 	note(w, "write %d pages at 0x%x (%s)", n, c->addr, backing_names[r->backing]);
 	transact(w, c);
 	return 1;
@@ -1123,14 +1173,15 @@ op_mprotect(int w)
 
 /* grow_room - how many pages mremap may add after pages [first, first+n)
  * of r: none for shared anonymous memory (past its object is SIGBUS, as
- * tests/guest/shmem_grown_past_object_sigbus checks), up to the last file
+ * tests/guest/shmem_grown_past_object_sigbus checks), none for pages a
+ * remap_file_pages window placed (see the header), up to the last file
  * page the model tracks for a file. */
 static int
 grow_room(const struct region *r, int first, int n)
 {
 	int room = MAX_REGION_PAGES - n;
 
-	if (r->backing == BACKING_SHARED)
+	if (r->backing == BACKING_SHARED || r->page[first].win != 0)
 		return 0;
 	if (is_file(r)) {
 		int file_room = MAX_FILE_PAGES - (r->page[first + n - 1].index + 1);
@@ -1167,6 +1218,19 @@ remap_plan(const struct region *r, int first, int n, int *new_n)
 	return kind;
 }
 
+/* same_window_run - how many of the pages [first, first+n) of r, from
+ * first on, one remap_file_pages window placed (or the mmap, window 0):
+ * on Linux 4.0 and later they are one VMA, which mremap needs. */
+static int
+same_window_run(const struct region *r, int first, int n)
+{
+	int k = 1;
+
+	while (k < n && r->page[first + k].win == r->page[first].win)
+		k++;
+	return k;
+}
+
 static int
 op_mremap(int w)
 {
@@ -1176,6 +1240,10 @@ op_mremap(int w)
 	if (!r)
 		return 0;
 	pick_range(r, r->npages, free_region_slots(w) >= 2, &first, &n);
+	int whole = n;
+	n = same_window_run(r, first, n);
+	if (n < whole && free_region_slots(w) < 2)
+		return 0;                       /* no room to split the region */
 	enum remap_kind kind = remap_plan(r, first, n, &new_n);
 	struct command *c = new_command(OP_MREMAP, r, first, n);
 
@@ -1510,13 +1578,60 @@ op_truncate(int w)
 	return 1;
 }
 
+/* remappable - a shared mapping: of a file, or shared anonymous memory. */
+static int
+remappable(const struct region *r)
+{
+	return r->backing == BACKING_FILE_SHARED || r->backing == BACKING_SHARED;
+}
+
+/* op_remap - remap_file_pages of part of a shared region: one window at a
+ * random offset, or each page at its own; a file's windows may lie past
+ * its end (up to the pages the model tracks), a shared anonymous object's
+ * stay inside it. Without MAP_NONBLOCK the pages are read in; with it,
+ * half the time nothing touches them until a later step. */
+static int
+op_remap(int w)
+{
+	struct region *r = pick_region(w, remappable);
+	int first, n;
+
+	if (!r)
+		return 0;
+	pick_range(r, r->npages, 1, &first, &n);
+	int obj = r->page[first].obj;
+	int limit = r->backing == BACKING_SHARED ? m.object[obj].npages : MAX_FILE_PAGES;
+	struct command *c = new_command(OP_REMAP, r, first, n);
+	c->arg[0] = rnd(2) ? MAP_NONBLOCK : 0;
+	c->arg[1] = rnd(2) ? REMAP_WINDOW : REMAP_PAGES;
+	uint32_t win = ++m.next_win;
+	int base = (int)rnd((uint32_t)(limit - n + 1));
+	for (int i = 0; i < n; i++) {
+		struct mpage *pg = &r->page[first + i];
+		if (c->arg[1] == REMAP_PAGES)
+			win = ++m.next_win;
+		pg->index = c->arg[1] == REMAP_WINDOW ? base + i : (int)rnd((uint32_t)limit);
+		pg->id = object_page_id(obj, pg->index);
+		pg->win = win;
+		c->pgoff[i] = (uint32_t)pg->index;
+	}
+	c->check_after = readable(r) && (c->arg[0] != MAP_NONBLOCK || rnd(2));
+	fill_tags(r, first, n, c->after);
+	note(w, "remap %d of %d %s pages at 0x%x: %s from file page %u%s", n, r->npages,
+	     backing_names[r->backing], c->addr,
+	     c->arg[1] == REMAP_WINDOW ? "one window" : "page by page", c->pgoff[0],
+	     c->arg[0] == MAP_NONBLOCK ? ", MAP_NONBLOCK" : "");
+	transact(w, c);
+	return 1;
+}
+
 static int (*const op_fns[OP_COUNT])(int) = {
 	[OP_MMAP] = op_mmap, [OP_WRITE] = op_write, [OP_VERIFY] = op_verify,
 	[OP_MUNMAP] = op_munmap, [OP_MPROTECT] = op_mprotect, [OP_MREMAP] = op_mremap,
 	[OP_DONTNEED] = op_dontneed, [OP_FORK] = op_fork, [OP_EXIT] = op_exit,
 	[OP_OFFLINE] = op_offline, [OP_PROBE] = op_probe, [OP_FWRITE] = op_fwrite,
 	[OP_FREAD] = op_fread, [OP_TRUNCATE] = op_truncate, [OP_MSYNC] = op_msync,
-	[OP_BUS] = op_bus,
+	[OP_BUS] = op_bus, [OP_REMAP] = op_remap,
 };
 
 /* ---- the coordinator: a run ------------------------------------------------------ */
@@ -1676,11 +1791,13 @@ run_seed(uint32_t seed, int steps)
 	remove_files();
 	rmap_check();
 	say("seed %u: %d steps: %d mmap %d write %d munmap %d mprotect %d mremap %d dontneed "
-	    "%d fork %d exit %d offline %d probe %d fwrite %d fread %d truncate %d msync %d bus",
+	    "%d fork %d exit %d offline %d probe %d fwrite %d fread %d truncate %d msync %d bus "
+	    "%d remap",
 	    seed, steps, m.counts[OP_MMAP], m.counts[OP_WRITE], m.counts[OP_MUNMAP],
 	    m.counts[OP_MPROTECT], m.counts[OP_MREMAP], m.counts[OP_DONTNEED], m.counts[OP_FORK],
 	    m.counts[OP_EXIT], m.counts[OP_OFFLINE], m.counts[OP_PROBE], m.counts[OP_FWRITE],
-	    m.counts[OP_FREAD], m.counts[OP_TRUNCATE], m.counts[OP_MSYNC], m.counts[OP_BUS]);
+	    m.counts[OP_FREAD], m.counts[OP_TRUNCATE], m.counts[OP_MSYNC], m.counts[OP_BUS],
+	    m.counts[OP_REMAP]);
 }
 
 int

@@ -5,7 +5,8 @@
  * (HardwareCorrupted, the retired frames), and anvil's reverse-map checker
  * (/proc/sys/vm/rmap_check, which Linux does not have: running_on_anvil()
  * tells a test whether to use it), and the lines of /proc/self/maps and
- * the records of /proc/self/smaps (read_file, find_map, smaps_value).
+ * the records of /proc/self/smaps (read_file, find_map, smaps_value,
+ * smaps_text).
  * Include after guest.h.
  *
  * pagemap: one little-endian uint64_t per virtual page,
@@ -256,6 +257,29 @@ smaps_value(const char *smaps, unsigned long start, const char *key)
 		if (strncmp(p, key, klen) == 0 && p[klen] == ':' &&
 		    sscanf(p + klen + 1, "%lu kB", &kb) == 1)
 			return kb;
+	fail("smaps record of 0x%lx has no %s line", start, key);
+}
+
+/* smaps_text - the text after "key:" (leading blanks skipped, up to the
+ * newline) of the smaps record of the VMA at start, into buf. */
+static inline const char *
+smaps_text(const char *smaps, unsigned long start, const char *key, char *buf, size_t size)
+{
+	struct map_line m;
+	const char *p = smaps;
+	size_t klen = strlen(key);
+
+	for (; p; p = next_line(p))
+		if (parse_map_line(p, &m) && m.start == start)
+			break;
+	CHECK(p != NULL, "smaps has no record for 0x%lx", start);
+	for (p = next_line(p); p && !parse_map_line(p, &m); p = next_line(p))
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
+			p += klen + 1;
+			p += strspn(p, " \t");
+			snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+			return buf;
+		}
 	fail("smaps record of 0x%lx has no %s line", start, key);
 }
 
