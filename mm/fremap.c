@@ -26,8 +26,8 @@
  * EINVAL: prot must be 0; start and size are rounded down to pages, and
  * the range must not be empty or wrap; pgoff + pages must neither wrap
  * nor reach 2^PTE_FILE_MAX_BITS (what a file PTE holds); start must lie
- * in a VMA that is a shared mapping of a file (shared anonymous memory is
- * one: a tmpfs file), and the range must end inside it. A range that
+ * in a VMA that is a shared mapping of a file open for writing (shared
+ * anonymous memory is one: a tmpfs file), and the range must end inside it. A range that
  * asks for the offsets a linear VMA shows anyway changes nothing (but is
  * populated like any other).
  *
@@ -69,13 +69,17 @@ remap_check_args(uint32_t start, uint32_t size, uint32_t prot, uint32_t pgoff)
 	return 0;
 }
 
-/* The shared file VMA that holds all of [start, start + size), else NULL. */
+/* The shared file VMA that holds all of [start, start + size), else NULL.
+ * A MAP_SHARED mapping of a file not open for writing does not count:
+ * Linux takes VM_SHARED from it (it can never be written), where anvil
+ * takes VM_MAYWRITE (mm/mmap.c: mmap_file_check). */
 static struct vm_area_struct *
 remap_find_vma(struct mm_struct *mm, uint32_t start, uint32_t size)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, start);
 
-	if (!vma || !(vma->vm_flags & VM_SHARED) || !vma_mapping(vma))
+	if (!vma || (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE) ||
+	    !vma_mapping(vma))
 		return NULL;
 	if (size > vma->vm_end - start)
 		return NULL;
