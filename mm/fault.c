@@ -31,7 +31,8 @@
  * after page_mkwrite has dirtied it (its VMA's vm_page_prot lacks _PAGE_RW:
  * vma_wants_writenotify), so writeback, which write-protects the page
  * before writing it, sees every later store as a new fault: PG_dirty
- * alone says what must be written.
+ * alone says what must be written. Having dirtied a page, the faulting
+ * task is throttled as a write() would be (balance_dirty_pages).
  *
  * Each handler allocates what it needs first, then takes
  * mm->page_table_lock and checks that the PTE is still what it saw (an
@@ -208,6 +209,19 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 		put_page(pages[--n]);
 }
 
+/* A write fault dirtied a page of mapping through a shared mapping:
+ * throttle the writer as write() is throttled (Linux's
+ * balance_dirty_pages_ratelimited in the fault path), or stores through
+ * mappings could fill memory with dirty pages. Only for the task's own
+ * address space: writeback walks rmap, which allows the walker no mmap_lock
+ * but its own. Called with no page lock held. */
+static void
+throttle_shared_writer(struct vm_area_struct *vma, struct address_space *mapping)
+{
+	if (vma->vm_mm == current->mm)
+		balance_dirty_pages(mapping);
+}
+
 /* The file's page at offset pgoff (SIGBUS wholly past EOF) for the PTE
  * of addr, which held orig (empty, or a file PTE naming pgoff), mapped
  * under its page lock while it is still in the page cache
@@ -235,6 +249,8 @@ do_file_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault
 				  (write || !vma_wants_writenotify(vma)), orig);
 	unlock_page(page);
 	put_page(page);
+	if (write && shared && r == FAULT_HANDLED)
+		throttle_shared_writer(vma, vma_mapping(vma));
 	if (!write && r == FAULT_HANDLED && !(vma->vm_flags & VM_NONLINEAR))
 		do_fault_around(vma, addr);      /* its neighbours are linear only here */
 	return r;
@@ -330,6 +346,8 @@ do_shared_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t 
 		spin_unlock(&mm->page_table_lock);
 	}
 	unlock_page(page);
+	if (r == FAULT_HANDLED)
+		throttle_shared_writer(vma, mapping);
 	return r;
 }
 

@@ -182,8 +182,9 @@ int filemap_write_and_wait(struct address_space *mapping);
 /* The error writeback met since the last call (then cleared): 0 or -errno. */
 int filemap_check_errors(struct address_space *mapping);
 /* A writer just dirtied pages of mapping: if too much of memory is dirty,
- * it writes some of them back itself before going on (no locks but
- * i_mutex held). */
+ * it writes some of them back itself before going on. Called by write()
+ * (i_mutex held) and by a shared write fault (the task's own mmap_lock
+ * held); no page lock. */
 void balance_dirty_pages(struct address_space *mapping);
 
 /* ---- truncate (mm/truncate.c) --------------------------------------- */

@@ -27,7 +27,9 @@
  * tree_lock (spin) around every change of PG_dirty and the tags of a
  * cached page. The caller of filemap_write_and_wait_range may hold
  * i_mutex (fsync, O_SYNC writes) but no page lock and no mmap_lock of a
- * process that maps the file.
+ * process that maps the file, except its own: balance_dirty_pages is
+ * called by write() under i_mutex and by a shared write fault under the
+ * faulting task's mmap_lock (rmap_walk allows a walker its own).
  */
 #include <mm/filemap.h>
 #include <mm/page.h>

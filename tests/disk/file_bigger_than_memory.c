@@ -2,7 +2,9 @@
  * file_bigger_than_memory — a file larger than physical memory, written
  * with write() and read back with read(), then once through a MAP_SHARED
  * mapping window by window (each window checked, a marker stored in every
- * page, unmapped); a last read() pass checks the markers. The data is the
+ * page, unmapped; what is dirty afterwards must stay under
+ * DIRTY_CEILING_PERCENT of memory: shared stores are throttled like
+ * write()'s); a last read() pass checks the markers. The data is the
  * pattern at file offset; every pass compares a checksum of what it read
  * with the checksum of what was written, and on a mismatch names the
  * first wrong byte. The page cache must give pages back (clean ones
@@ -26,6 +28,10 @@
 #define CHUNK           (64 * KiB)
 #define WINDOW          (4 * MiB)
 #define MARK_SEED       0x3A3A
+/* Writers are throttled at 20% of memory dirty (Linux's dirty_ratio): the
+ * stores of the mapping pass must not leave more than this dirty or under
+ * writeback, or the allocations writeback itself needs can fail. */
+#define DIRTY_CEILING_PERCENT 30
 
 static uint8_t chunk[CHUNK];
 
@@ -111,11 +117,20 @@ read_pass(int fd, uint64_t size)
 	return h;
 }
 
-/* map_pass - every window: checksum it, then store the page markers. */
+/* dirty_kb - what /proc/meminfo counts dirty or under writeback. */
+static long
+dirty_kb(void)
+{
+	return proc_kb(MEMINFO_PATH, "Dirty") + proc_kb(MEMINFO_PATH, "Writeback");
+}
+
+/* map_pass - every window: checksum it, then store the page markers; the
+ * memory left dirty after each window stays under the ceiling. */
 static uint32_t
-map_pass(int fd, uint64_t size)
+map_pass(int fd, uint64_t size, long mem_kb)
 {
 	uint32_t h = CHECKSUM_INIT;
+	long ceiling_kb = mem_kb * DIRTY_CEILING_PERCENT / 100;
 
 	for (uint64_t off = 0; off < size; off += WINDOW) {
 		size_t n = size - off < WINDOW ? (size_t)(size - off) : WINDOW;
@@ -126,6 +141,12 @@ map_pass(int fd, uint64_t size)
 			memcpy(w + i, &m, 4);
 		}
 		CHECK_SYS(munmap(w, n));
+		long dirty = dirty_kb();
+		if (dirty > ceiling_kb)
+			fail("%ld KiB dirty or under writeback after the window at %llu MiB: stores "
+			     "through a shared mapping are not throttled (expected at most %ld KiB, "
+			     "%d%% of MemTotal)", dirty, (unsigned long long)(off / MiB), ceiling_kb,
+			     DIRTY_CEILING_PERCENT);
 	}
 	return h;
 }
@@ -170,7 +191,7 @@ main(void)
 		locate_mismatch(fd, size, 0, "read() after write()");
 
 	say("through a MAP_SHARED mapping, %d MiB at a time", WINDOW / MiB);
-	if (map_pass(fd, size) != written)
+	if (map_pass(fd, size, mem_kb) != written)
 		locate_mismatch(fd, size, 1, "the mapping pass");
 
 	say("read() back the markers");
