@@ -73,6 +73,7 @@
 #include <mm/migrate.h>
 #include <mm/page_alloc.h>
 #include <mm/rmap.h>
+#include <mm/lru.h>
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 #include <drivers/block/blkdev.h>
@@ -277,6 +278,14 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "Buffers:", buffer_cache_bytes() / PAGE_SIZE);   /* fs/buffer.c */
 	meminfo_line(pb, "Cached:", cached);
 	meminfo_line(pb, "SwapCached:", 0);
+	meminfo_line(pb, "Active:", lru_list_pages(LRU_ACTIVE_ANON) + lru_list_pages(LRU_ACTIVE_FILE));
+	meminfo_line(pb, "Inactive:", lru_list_pages(LRU_INACTIVE_ANON) +
+		     lru_list_pages(LRU_INACTIVE_FILE));
+	meminfo_line(pb, "Active(anon):", lru_list_pages(LRU_ACTIVE_ANON));
+	meminfo_line(pb, "Inactive(anon):", lru_list_pages(LRU_INACTIVE_ANON));
+	meminfo_line(pb, "Active(file):", lru_list_pages(LRU_ACTIVE_FILE));
+	meminfo_line(pb, "Inactive(file):", lru_list_pages(LRU_INACTIVE_FILE));
+	meminfo_line(pb, "Unevictable:", lru_list_pages(LRU_UNEVICTABLE));
 	meminfo_line(pb, "SwapTotal:", 0);
 	meminfo_line(pb, "SwapFree:", 0);
 	meminfo_line(pb, "Dirty:", global_node_page_state(NR_FILE_DIRTY));

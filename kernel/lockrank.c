@@ -83,6 +83,7 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_SB_LIST]        = { "sb_list_lock", false, BOTTOM, { 0 } },
 	[LC_DEFERRED_IPUT]  = { "deferred_iput_lock", false, BOTTOM, { 0 } },
 	[LC_BLKDEV_LIST]    = { "blkdev_list_lock", false, BOTTOM, { 0 } },
+	[LC_LRU]            = { "lru_lock", false, BOTTOM, { 0 } },
 	[LC_RQ]             = { "rq_lock", false, BOTTOM, { LC_TASKLIST, LC_WAITQUEUE, LC_MUTEX_WAIT } },
 	[LC_CONSOLE]        = { "console_lock", false, ANYWHERE, { 0 } },
 };

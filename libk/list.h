@@ -62,6 +62,16 @@ static inline void list_del_init(struct list_head *n)
 	INIT_LIST_HEAD(n);
 }
 
+/* n takes old's place in its list; old is left empty. */
+static inline void list_replace_init(struct list_head *old, struct list_head *n)
+{
+	n->next = old->next;
+	n->next->prev = n;
+	n->prev = old->prev;
+	n->prev->next = n;
+	INIT_LIST_HEAD(old);
+}
+
 static inline void list_move_tail(struct list_head *n, struct list_head *head)
 {
 	list_del(n);

@@ -28,6 +28,7 @@
 #include <mm/page_lock.h>
 #include <mm/mm_types.h>
 #include <mm/vmstat.h>
+#include <mm/lru.h>
 #include <mm/memory.h>
 #include <fs/vfs.h>
 #include <fs/file.h>
@@ -114,6 +115,8 @@ add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t ind
 	spin_unlock(&mapping->tree_lock);
 	if (err)
 		put_page(page);
+	else
+		lru_cache_add(page);
 	return err;
 }
 

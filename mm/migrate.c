@@ -28,6 +28,7 @@
 #include <mm/filemap.h>
 #include <mm/page_lock.h>
 #include <mm/page_alloc.h>
+#include <mm/lru.h>
 #include <mm/swapops.h>
 #include <mm/vmstat.h>
 #include <kernel/errno.h>
@@ -101,6 +102,7 @@ migrate_page_to(struct page *page, struct page *newpage)
 		return -EBUSY;
 	}
 	move_page_state(page, newpage);
+	lru_replace_page(page, newpage);         /* newpage takes its place on the LRU */
 	remove_migration_ptes(page, newpage);
 	if (!file)
 		page_clear_rmap_on_free(page);   /* old lets go of the anon_vma */

@@ -28,8 +28,8 @@
  *           inuse/objects PG_slab: objects allocated / objects in the slab
  *   24      lru          PG_buddy: link on free_area[order].free_list
  *                        PG_slab: link on the cache's partial/full list
- *                        PG_lru: link on an LRU list (later); unused by
- *                        page-cache pages until then
+ *                        PG_lru: link on an LRU list (mm/lru.c), which
+ *                        PG_active, PG_swapbacked and PG_unevictable name
  *
  * Locking: PG_buddy and the list links of free pages change under
  * zone.lock (mm/page_alloc.c); slab fields under the cache's lock;
@@ -100,6 +100,7 @@ enum pageflags {
 	PG_uptodate,     /* page cache: holds the file's bytes (read in or written) */
 	PG_writeback,    /* page cache: being written to backing store */
 	PG_error,        /* page cache: the last read or write of it failed */
+	PG_swapbacked,   /* on an anon LRU list: only swap can free it (mm/lru.c) */
 	NR_PAGEFLAGS
 };
 

@@ -22,6 +22,7 @@
  */
 #include <mm/page_alloc.h>
 #include <mm/vmscan.h>
+#include <mm/lru.h>
 #include <kernel/spinlock.h>
 #include <kernel/printk.h>
 #include <libk/string.h>
@@ -297,6 +298,8 @@ put_page(struct page *p)
 	local_irq_restore(flags);
 	if (left != 0)
 		return;
+	if (PageFlag(p, PG_lru))
+		lru_page_freed(p);               /* off its LRU list (mm/lru.c) */
 	if (p->mapping)
 		page_clear_rmap_on_free(p);      /* an anonymous page's anon_vma */
 	__free_pages(p, compound_order(p));

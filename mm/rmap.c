@@ -28,6 +28,7 @@
 #include <mm/rmap.h>
 #include <mm/pgtable.h>
 #include <mm/pagewalk.h>
+#include <mm/lru.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
 #include <mm/filemap.h>
@@ -505,6 +506,7 @@ page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t a
 	page->_mapcount = 0;
 	page->index = linear_page_index(vma, addr);
 	set_page_anon_vma(page, vma->anon_vma);
+	lru_cache_add(page);
 }
 
 void

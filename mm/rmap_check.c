@@ -33,6 +33,7 @@
  * order allows.
  */
 #include <mm/rmap.h>
+#include <mm/lru.h>
 #include <mm/mm.h>
 #include <mm/migrate.h>
 #include <mm/pagewalk.h>
@@ -268,6 +269,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	for (int i = 0; i < n; i++)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
+	errors += lru_check(verbose);
 	if (scan.stray_file_ptes && verbose)
 		printk(KERN_ERR "rmap_check: %d file PTE(s) outside nonlinear VMAs\n", scan.stray_file_ptes);
 	errors += scan.stray_file_ptes;

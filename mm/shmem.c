@@ -67,9 +67,15 @@ shmem_file_setup(loff_t size)
 }
 
 bool
+mapping_is_shmem(const struct address_space *mapping)
+{
+	return shm_sb && mapping->host->i_sb == shm_sb;
+}
+
+bool
 vma_is_shmem(const struct vm_area_struct *vma)
 {
-	return vma->vm_file && shm_sb && vma->vm_file->f_inode->i_sb == shm_sb;
+	return vma->vm_file && mapping_is_shmem(vma_mapping(vma));
 }
 
 int

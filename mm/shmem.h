@@ -20,6 +20,9 @@ struct file *shmem_file_setup(loff_t size);
 int shmem_zero_setup(struct vm_area_struct *vma);
 /* Does vma map a file of the internal tmpfs (shared anonymous memory)? */
 bool vma_is_shmem(const struct vm_area_struct *vma);
+struct address_space;
+/* True if mapping is the page cache of a shared-memory file. */
+bool mapping_is_shmem(const struct address_space *mapping);
 /* Frees the file's pages in bytes [start, start+len) (page aligned) after
  * unmapping them from every process (MADV_REMOVE); they read zero again. */
 int shmem_punch_hole(struct inode *inode, loff_t start, loff_t len);

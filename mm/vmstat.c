@@ -7,7 +7,7 @@
 #include <libk/string.h>
 
 static unsigned long vm_events[NR_VM_EVENT_ITEMS];
-static long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 
 const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
 	[NR_FILE_PAGES] = "nr_file_pages",
@@ -15,6 +15,11 @@ const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
 	[NR_WRITEBACK] = "nr_writeback",
 	[NR_FILE_MAPPED] = "nr_mapped",
 	[NR_SHMEM] = "nr_shmem",
+	[NR_INACTIVE_ANON] = "nr_inactive_anon",
+	[NR_ACTIVE_ANON] = "nr_active_anon",
+	[NR_INACTIVE_FILE] = "nr_inactive_file",
+	[NR_ACTIVE_FILE] = "nr_active_file",
+	[NR_UNEVICTABLE] = "nr_unevictable",
 };
 
 void

@@ -4,7 +4,7 @@
  * Counters only grow; they are updated with interrupts off.
  *
  * Beside them, state counters: how many pages are in some state now
- * (page cache, dirty, under writeback, mapped), which go up and down and
+ * (page cache, dirty, under writeback, mapped, on each LRU list), which go up and down and
  * are shown first in /proc/vmstat and in /proc/meminfo.
  */
 #ifndef MM_VMSTAT_H
@@ -35,10 +35,22 @@ enum node_stat_item {
 	NR_FILE_MAPPED,           /* page-cache pages mapped by some PTE: Mapped */
 	NR_SHMEM,                 /* of them, those of files with no backing store
 				   * (shared memory, tmpfs, ramfs): Shmem */
+	NR_INACTIVE_ANON,         /* on each LRU list, in enum lru_list's order */
+	NR_ACTIVE_ANON,           /* (mm/lru.h): Inactive(anon), Active(anon), */
+	NR_INACTIVE_FILE,         /* Inactive(file), Active(file), Unevictable */
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
 	NR_VM_NODE_STAT_ITEMS
 };
 extern const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS];
+extern long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
 void mod_node_page_state(enum node_stat_item item, long delta);
+/* mod_node_page_state for a caller that has interrupts off already (under
+ * a spinlock taken with spin_lock_irqsave): the hot paths' form. */
+static inline void __mod_node_page_state(enum node_stat_item item, long delta)
+{
+	vm_node_stat[item] += delta;
+}
 unsigned long global_node_page_state(enum node_stat_item item);
 
 /* The /proc/vmstat name of each item, indexed by enum vm_event_item. */

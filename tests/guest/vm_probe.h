@@ -2,7 +2,8 @@
  * tests/guest/vm_probe.h — looking at the VM from inside a test: a page's
  * frame through /proc/self/pagemap, soft-offline through sysfs, the "kB"
  * figures of /proc/self/status (VmRSS, VmLck) and /proc/meminfo
- * (HardwareCorrupted, the retired frames), and anvil's reverse-map checker
+ * (HardwareCorrupted, the retired frames; text_kb reads several from one
+ * snapshot), and anvil's reverse-map checker
  * (/proc/sys/vm/rmap_check, which Linux does not have: running_on_anvil()
  * tells a test whether to use it), and the lines of /proc/self/maps and
  * the records of /proc/self/smaps (read_file, find_map, smaps_value,
@@ -108,6 +109,22 @@ proc_kb(const char *path, const char *key)
 			kb = -1;
 	fclose(f);
 	return kb;
+}
+
+/* text_kb - N of the line "key: N kB" in text (a /proc file read whole
+ * with read_file, so that several values come from one snapshot), or -1
+ * if there is no such line. */
+static inline long
+text_kb(const char *text, const char *key)
+{
+	size_t key_len = strlen(key);
+	long kb;
+
+	for (const char *line = text; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "")
+		if (strncmp(line, key, key_len) == 0 && line[key_len] == ':' &&
+		    sscanf(line + key_len + 1, "%ld kB", &kb) == 1)
+			return kb;
+	return -1;
 }
 
 /* hardware_corrupted_kb - /proc/meminfo's HardwareCorrupted, or -1 without it. */

@@ -87,6 +87,8 @@ void lockrank_trylock_acquired(uint8_t *c, const char *n, bool m, const void *l)
 void lockrank_release(uint8_t *c, const char *n, bool m) { abort(); }
 void __lockrank_reclaim_enter(struct held_locks *saved) { abort(); }
 void __lockrank_reclaim_exit(const struct held_locks *saved) { abort(); }
+/* No host test puts a page on an LRU list. */
+void lru_page_freed(struct page *p) { abort(); }
 
 void
 lock_assert_failed(const char *what, const char *name, const char *file, int line,

@@ -1,0 +1,198 @@
+/*
+ * mm/lru.c — the LRU lists.
+ *
+ * Every page user space can reach is on exactly one of five lists from
+ * when it becomes a user page until it is freed:
+ *
+ *   active_anon, inactive_anon   anonymous pages, and shared memory (a
+ *                                tmpfs file): only swap can free them
+ *   active_file, inactive_file   page cache of files with backing store:
+ *                                dropped when clean, written back first
+ *   unevictable                  pages nothing can free: ramfs files
+ *
+ * A new anonymous page starts active (it was just written); a new
+ * page-cache page starts inactive, so a file read once does not push
+ * out what is in use (Linux's rules before 5.9). Reclaim (next) ages
+ * pages from active to inactive and frees from the tail of inactive,
+ * finding the PTEs of a specific page through reverse mapping.
+ *
+ * Being on a list holds no reference: a page leaves its list when its
+ * last reference goes (put_page calls lru_page_freed), so the "are we its
+ * only user" test of a COW fault (page_count == 1) is not fooled by the
+ * lists. A page migrated to a new frame leaves its place to the new one
+ * (lru_replace_page). A page's list is chosen when it joins, from its kind
+ * then; a page-cache page truncated while still referenced stays on its
+ * list until it is freed.
+ *
+ * Which list a page is on is in its flags (page_lru): PG_unevictable, else
+ * PG_swapbacked (anon) or not (file), and PG_active. They are set when it
+ * joins and cleared when it leaves.
+ *
+ * Invariants (lru_check): PG_lru <=> the page is on a list, the one its
+ * flags name; a list's length == the node counter NR_INACTIVE_ANON + l
+ * (mm/vmstat.h).
+ *
+ * Locks: lru_lock, a spinlock taken with interrupts off at the bottom of
+ * the lock order (under page_table_lock when a fault maps a new page,
+ * under tree_lock when put_page frees a page-cache page); nothing is taken
+ * under it.
+ */
+#include <mm/lru.h>
+#include <mm/rmap.h>
+#include <mm/filemap.h>
+#include <mm/shmem.h>
+#include <mm/vmstat.h>
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+#include <libk/list.h>
+
+static struct {
+	spinlock_t lock;
+	struct list_head lists[NR_LRU_LISTS];   /* head: most recently added; the
+						 * lengths are the node counters */
+} lru = {
+	.lock = SPINLOCK_INIT(lru_lock),
+	.lists = {
+		LIST_HEAD_INIT(lru.lists[0]), LIST_HEAD_INIT(lru.lists[1]),
+		LIST_HEAD_INIT(lru.lists[2]), LIST_HEAD_INIT(lru.lists[3]),
+		LIST_HEAD_INIT(lru.lists[4]),
+	},
+};
+
+_Static_assert(NR_UNEVICTABLE - NR_INACTIVE_ANON == LRU_UNEVICTABLE,
+	       "the node counters follow the lists");
+
+static bool
+lru_is_active(enum lru_list l)
+{
+	return l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE;
+}
+
+/* The list a new user page joins. */
+static enum lru_list
+new_page_lru(const struct page *page)
+{
+	struct address_space *mapping = page_mapping(page);
+
+	if (PageAnon(page))
+		return LRU_ACTIVE_ANON;
+	BUG_ON(!mapping);
+	if (mapping_is_shmem(mapping))
+		return LRU_INACTIVE_ANON;
+	if (!mapping_can_writeback(mapping))
+		return LRU_UNEVICTABLE;
+	return LRU_INACTIVE_FILE;
+}
+
+/* The page flags that say which list a page is on. */
+#define LRU_FLAGS ((1u << PG_lru) | (1u << PG_active) | (1u << PG_swapbacked) | \
+		   (1u << PG_unevictable))
+
+/* The list the flags of page name (PG_lru set). */
+static enum lru_list
+page_lru(const struct page *page)
+{
+	if (PageFlag(page, PG_unevictable))
+		return LRU_UNEVICTABLE;
+	return (PageFlag(page, PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE) +
+	       PageFlag(page, PG_active);
+}
+
+/* Puts page on list l. lru_lock held. */
+static void
+add_page_to_list(struct page *page, enum lru_list l)
+{
+	assert_spin_locked(&lru.lock);
+	BUG_ON(PageFlag(page, PG_lru));
+	list_add(&page->lru, &lru.lists[l]);
+	__mod_node_page_state(NR_INACTIVE_ANON + l, 1);
+	SetPageFlag(page, PG_lru);
+	if (lru_is_active(l))
+		SetPageFlag(page, PG_active);
+	if (l == LRU_UNEVICTABLE)
+		SetPageFlag(page, PG_unevictable);
+	else if (l <= LRU_ACTIVE_ANON)
+		SetPageFlag(page, PG_swapbacked);
+}
+
+/* Takes page off list l, which it is on. lru_lock held. */
+static void
+del_page_from_list(struct page *page, enum lru_list l)
+{
+	assert_spin_locked(&lru.lock);
+	list_del_init(&page->lru);
+	__mod_node_page_state(NR_INACTIVE_ANON + l, -1);
+	page->flags &= ~LRU_FLAGS;
+}
+
+void
+lru_cache_add(struct page *page)
+{
+	enum lru_list l = new_page_lru(page);
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+
+	add_page_to_list(page, l);
+	spin_unlock_irqrestore(&lru.lock, flags);
+}
+
+void
+lru_page_freed(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+
+	BUG_ON(page_count(page) != 0);
+	del_page_from_list(page, page_lru(page));
+	spin_unlock_irqrestore(&lru.lock, flags);
+}
+
+void
+lru_replace_page(struct page *old, struct page *newpage)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+
+	if (PageFlag(old, PG_lru)) {
+		BUG_ON(PageFlag(newpage, PG_lru));
+		list_replace_init(&old->lru, &newpage->lru);
+		newpage->flags = (newpage->flags & ~LRU_FLAGS) | (old->flags & LRU_FLAGS);
+		old->flags &= ~LRU_FLAGS;
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+}
+
+unsigned long
+lru_list_pages(enum lru_list l)
+{
+	return global_node_page_state(NR_INACTIVE_ANON + l);
+}
+
+int
+lru_check(bool verbose)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	int errors = 0;
+
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		unsigned long n = 0;
+		struct page *page;
+
+		list_for_each_entry(page, &lru.lists[l], lru) {
+			n++;
+			/* count 0: its last put_page is taking it off right now */
+			if (!PageFlag(page, PG_lru) || page_lru(page) != (enum lru_list)l ||
+			    page_count(page) < 0) {
+				if (verbose)
+					printk(KERN_ERR "lru_check: pfn %#lx on list %d: flags %#x count %d\n",
+					       page_to_pfn(page), l, page->flags, page_count(page));
+				errors++;
+			}
+		}
+		if ((long)n != vm_node_stat[NR_INACTIVE_ANON + l]) {
+			if (verbose)
+				printk(KERN_ERR "lru_check: list %d holds %lu pages, counted %ld\n", l, n,
+				       vm_node_stat[NR_INACTIVE_ANON + l]);
+			errors++;
+		}
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return errors;
+}
