@@ -46,6 +46,7 @@ enum lock_class {
 	LC_NAMESPACE,
 	LC_PIPE,
 	LC_MIGRATE,
+	LC_SWAPON,                   /* swapon_mutex: swapon, swapoff, /proc/swaps */
 	LC_I_MUTEX,
 	LC_MMAP,
 	LC_PAGE,                     /* PG_locked, a sleeping bit lock */
@@ -75,6 +76,7 @@ enum lock_class {
 	LC_SB_LIST,
 	LC_DEFERRED_IPUT,
 	LC_BLKDEV_LIST,
+	LC_SWAP,                     /* swap_lock: the swap areas' slot maps */
 	LC_RQ,
 	LC_CONSOLE,
 	LOCK_CLASSES

@@ -16,6 +16,10 @@ Every layer speaks the same protocol: a test prints "PASS name" or
   boot@<mem>              that boot reported its memory map, mem_map and buddy
                           state and exited QEMU with the pass code
   oops/<kind>             a deliberate kernel fault gives a readable oops
+  swap/boot_ramdisk       swap=8M at 32 MiB: the RAM-disk swap area is made,
+                          reserved out of RAM and active at priority -2
+                          (ktest swap_boot_ramdisk; a boot of its own, so the
+                          other boots keep their MemTotal)
   boot/too_little_memory  -m 4 gives a clear message and a clean halt
   boot/shell_exit         booted to the shell with the serial console on
                           pipes (as make run has it), "exit" typed at the
@@ -326,6 +330,22 @@ def check_kernel_boot(b, mem, results):
         results.report("boot@" + mem, False, "in-kernel tests failed (QEMU status %d)" % b.status)
     else:
         results.report("boot@" + mem, True)
+
+
+def check_swap_boot(b, results):
+    """swap/boot_ramdisk: a boot with swap=8M activated its RAM-disk area
+    at priority -2 and its in-kernel check (ktest swap_boot_ramdisk) passed."""
+    name = "swap/boot_ramdisk"
+    tests = verdicts(b.log)
+    failed = [n + ": " + r for ok, n, r in tests if not ok]
+    if b.crash_reason():
+        results.report(name, False, b.crash_reason(), b.tail())
+    elif not re.search(r"Adding 8188k swap on /dev/ram\d+\.  Priority:-2", b.log):
+        results.report(name, False, "no 'Adding 8188k swap on /dev/ramN.  Priority:-2' line", b.tail())
+    elif failed or not tests or b.status != QEMU_EXIT_PASS:
+        results.report(name, False, "; ".join(failed) or "ktest swap_boot_ramdisk did not pass", b.tail())
+    else:
+        results.report(name, True)
 
 
 # Deliberate crashes: (name, ktest, strings the oops must contain)
@@ -795,6 +815,12 @@ def check(args):
         jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " root=none ktest=" + ktests, mem,
                       (), BOOT_TIMEOUT, args.test_images.split()),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
+    # swap=: a boot of its own (the others must keep their MemTotal), whose
+    # test checks the RAM-disk area the option made (tests/kernel/test_swapfile.c).
+    if results.wanted("swap/boot_ramdisk"):
+        jobs.append((("swap/boot_ramdisk", TEST_KERNEL_OPTIONS + " root=none swap=8M ktest=swap_boot_ramdisk",
+                      "32M"),
+                     lambda b: check_swap_boot(b, results)))
     for name, ktest, expected in OOPS_TESTS:
         if results.wanted(name):
             jobs.append(((name, TEST_KERNEL_OPTIONS + " ktest=" + ktest, "32M"),
