@@ -37,6 +37,9 @@
  *                  /proc/swaps snapshot. Under it: the header's read (page
  *                  lock, bd_lock), the swap file's writeback and bmap
  *                  (page lock, ext2_alloc, buffers), kmalloc.
+ *   swap_info[t] is set (claimed) under swap_lock alone, and cleared and
+ *   its area freed holding both: so a reader holding either lock may
+ *   look at every area it finds there.
  *   swap_lock      spin, a leaf of the bottom block: swap_info[], the
  *                  active list, the totals, least_priority, and each
  *                  area's (L) fields (swap_map...). Taken under any lock
@@ -388,6 +391,7 @@ alloc_swap_info(void)
 static void
 free_swap_info(struct swap_info_struct *si)
 {
+	lockdep_assert_held(&swapon_mutex);      /* area_exists may be looking at si */
 	BUG_ON(si->flags & SWP_WRITEOK);
 	spin_lock(&swap_lock);
 	swap_info[si->type] = NULL;
@@ -396,6 +400,15 @@ free_swap_info(struct swap_info_struct *si)
 	kfree(si->slot_sector);
 	kfree(si->name);
 	kfree(si);
+}
+
+/* free_swap_info for a caller that does not hold swapon_mutex. */
+static void
+discard_swap_info(struct swap_info_struct *si)
+{
+	mutex_lock(&swapon_mutex);
+	free_swap_info(si);
+	mutex_unlock(&swapon_mutex);
 }
 
 /* Whether another area (active or being set up) is the block device bdev
@@ -561,8 +574,8 @@ activate_area(struct swap_info_struct *si, int swap_flags)
 	nr_swap_pages += si->pages;
 	si->flags |= SWP_WRITEOK;
 	spin_unlock(&swap_lock);
-	printk(KERN_INFO "Adding %luk swap on %s.  Priority:%d extents:1 across:%luk\n",
-	       pages_to_kb(si->pages), si->name, si->prio, pages_to_kb(si->pages));
+	printk(KERN_INFO "Adding %luk swap on %s.  Priority:%d\n", pages_to_kb(si->pages), si->name,
+	       si->prio);
 }
 
 /* Sets up and activates si over bdev (a block-device area) or, when inode
@@ -707,13 +720,15 @@ swapoff_bdev(struct block_device *bdev)
 
 /* ---- the system calls ------------------------------------------------------- */
 
-/* The absolute path of file as the caller sees it (kmalloc'd), or NULL. */
+/* The absolute path of file as the caller sees it (kmalloc'd), or NULL.
+ * A kernel thread has no fs_struct: its paths are from the global root. */
 static char *
 swap_file_name(struct file *file)
 {
+	struct dentry *root = current->fs ? current->fs->root : NULL;
 	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
 
-	if (buf && d_path(file->f_dentry, current->fs->root, buf, PATH_MAX) < 0) {
+	if (buf && d_path(file->f_dentry, root, buf, PATH_MAX) < 0) {
 		kfree(buf);
 		buf = NULL;
 	}
@@ -723,26 +738,13 @@ swap_file_name(struct file *file)
 /* Opens path as swapon and swapoff do (read-write): the file or ERR_PTR
  * (ENOENT, ENOTDIR, EISDIR, EACCES, EROFS... from the open). */
 static struct file *
-open_swap_path(const char *upath)
+open_swap_path(const char *path)
 {
-	char *path = getname(upath);
-	struct file *file;
-
-	if (IS_ERR(path))
-		return (struct file *)path;
-	file = kernel_open(path, O_RDWR | O_LARGEFILE, 0);
-	kfree(path);
-	return file;
+	return kernel_open(path, O_RDWR | O_LARGEFILE, 0);
 }
 
-/*
- * swapon(path, flags) as Linux's: flags outside SWAP_FLAGS_VALID EINVAL;
- * EPERM with MAX_SWAPFILES areas; the open's errors; EINVAL for what is
- * neither a block device nor a regular file, and for a bad header; EBUSY
- * for an active area or a mounted device.
- */
-static long
-sys_swapon(const char *upath, int swap_flags)
+int
+do_swapon(const char *path, int swap_flags)
 {
 	struct swap_info_struct *si;
 	struct block_device *bdev = NULL;
@@ -756,9 +758,9 @@ sys_swapon(const char *upath, int swap_flags)
 	si = alloc_swap_info();
 	if (IS_ERR(si))
 		return PTR_ERR(si);
-	file = open_swap_path(upath);
+	file = open_swap_path(path);
 	if (IS_ERR(file)) {
-		free_swap_info(si);
+		discard_swap_info(si);
 		return PTR_ERR(file);
 	}
 	inode = file->f_inode;
@@ -770,7 +772,7 @@ sys_swapon(const char *upath, int swap_flags)
 		name = swap_file_name(file);
 	}
 	if (!name) {
-		free_swap_info(si);
+		discard_swap_info(si);
 		fput(file);
 		return err;
 	}
@@ -782,18 +784,30 @@ sys_swapon(const char *upath, int swap_flags)
 		fput(file);
 	return err;
 }
+
+/* swapon(2): flags are checked before the path is copied in, as Linux does. */
+static long
+sys_swapon(const char *upath, int swap_flags)
+{
+	char *path;
+	long err;
+
+	if (swap_flags & ~SWAP_FLAGS_VALID)
+		return -EINVAL;
+	path = getname(upath);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = do_swapon(path, swap_flags);
+	kfree(path);
+	return err;
+}
 SYSCALL_DEFINE(swapon, sys_swapon);
 
-/*
- * swapoff(path): the open's errors; EINVAL if path is no active area;
- * EBUSY if slots of it are in use (Linux brings them back; that comes with
- * swap-out).
- */
-static long
-sys_swapoff(const char *upath)
+int
+do_swapoff(const char *path)
 {
 	struct swap_info_struct *si;
-	struct file *file = open_swap_path(upath), *area_file = NULL;
+	struct file *file = open_swap_path(path), *area_file = NULL;
 	struct inode *inode;
 	int err = -EINVAL;
 
@@ -809,6 +823,19 @@ sys_swapoff(const char *upath)
 	if (area_file)
 		fput(area_file);
 	fput(file);
+	return err;
+}
+
+static long
+sys_swapoff(const char *upath)
+{
+	char *path = getname(upath);
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = do_swapoff(path);
+	kfree(path);
 	return err;
 }
 SYSCALL_DEFINE(swapoff, sys_swapoff);

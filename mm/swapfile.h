@@ -201,6 +201,19 @@ int swapon_bdev(struct block_device *bdev, const char *name, int swap_flags);
 /* Takes the area on bdev out of use (none of its slots may be in use):
  * 0, -EINVAL if bdev is no active area, -EBUSY if slots are in use. */
 int swapoff_bdev(struct block_device *bdev);
+/*
+ * swapon(2) on a kernel path, as Linux's: flags outside SWAP_FLAGS_VALID
+ * EINVAL; EPERM with MAX_SWAPFILES areas; the open's errors (ENOENT,
+ * ENOTDIR, EISDIR: the path is opened read-write); EINVAL for what is
+ * neither a block device nor a regular file, for a bad header, and for a
+ * file with holes or on a file system without bmap; EBUSY for an active
+ * area or a mounted device. 0 or -errno.
+ */
+int do_swapon(const char *path, int swap_flags);
+/* swapoff(2) on a kernel path: the open's errors; EINVAL if path is no
+ * active area; EBUSY if slots of it are in use (Linux brings the pages
+ * back; that comes with swap-out). 0 or -errno. */
+int do_swapoff(const char *path);
 /* Copies the figures of up to max active areas, in type order; how many. */
 int swap_areas_snapshot(struct swap_area_info *out, int max);
 /* Writes a swap header for an area of pages pages into buf (a page). */

@@ -12,7 +12,8 @@
  * of size 0, so that every bio to them fails. (Static memory would grow
  * the kernel's bss past what GRUB can load at -m 4: boot/too_little_memory.)
  * The tests expect no other swap area to be active (the ktest boots have
- * no swap=).
+ * no swap=). swap_file_on_ext2 uses the 1 KiB-block ext2 image of the
+ * ktest boots (tools/mktestfs, found by label as test_ext2.c does).
  */
 #include <kernel/ktest.h>
 #include <drivers/block/blkdev.h>
@@ -21,7 +22,12 @@
 #include <mm/page.h>
 #include <mm/memblock.h>
 #include <arch/x86/memlayout.h>
+#include <fs/vfs.h>
+#include <fs/file.h>
+#include <fs/ext2/ext2.h>
+#include <mm/slab.h>
 #include <kernel/errno.h>
+#include <libk/stdio.h>
 #include <libk/string.h>
 
 #define DISK_ORDER   4                       /* 16 pages per disk */
@@ -387,4 +393,184 @@ KTEST(swap_page_io)
 {
 	swap_page_io_body();
 	release_disks();
+}
+
+/* ---- a swap file on ext2 ---------------------------------------------------- */
+
+#define EXT2_IMAGE_LABEL "anvil-test-1k"
+#define SWAP_MNT         "/mnt-swaptest"
+#define SWAP_FILE        SWAP_MNT "/swapfile"
+#define SWAP_FILE_PAGES  16
+#define SLOT_SEED(off)   (0x40u + (off))
+
+struct label_query {
+	const char *label;
+	struct block_device *found;
+};
+
+static void
+match_ext2_label(struct block_device *bdev, void *arg)
+{
+	struct label_query *q = arg;
+	struct ext2_super_block *es = kmalloc(EXT2_SUPERBLOCK_SIZE, GFP_KERNEL);
+
+	if (es && blkdev_rw(bdev, REQ_OP_READ, EXT2_SUPERBLOCK_OFFSET / SECTOR_SIZE, es,
+			    EXT2_SUPERBLOCK_SIZE) == 0 && es->s_magic == EXT2_SUPER_MAGIC &&
+	    strncmp(es->s_volume_name, q->label, sizeof(es->s_volume_name)) == 0)
+		q->found = bdev;
+	kfree(es);
+}
+
+/* Mounts the ext2 image labelled label on SWAP_MNT: 0 or -errno. */
+static int
+mount_image(const char *label)
+{
+	struct label_query q = { label, NULL };
+	char dev[32];
+	int err;
+
+	blkdev_for_each(match_ext2_label, &q);
+	if (!q.found)
+		return -ENODEV;
+	snprintf(dev, sizeof(dev), "/dev/%s", q.found->bd_name);
+	err = vfs_mkdir_path(SWAP_MNT, 0755);
+	if (err && err != -EEXIST)
+		return err;
+	return do_mount(dev, SWAP_MNT, "ext2", 0, NULL);
+}
+
+static void
+fill_slot_pattern(uint8_t *buf, uint32_t seed)
+{
+	for (unsigned i = 0; i < PAGE_SIZE; i++)
+		buf[i] = (uint8_t)(i * 13 + seed * 101 + (i >> 8));
+}
+
+/* Writes the swap file: a header for SWAP_FILE_PAGES pages, then zeros. */
+static int
+write_swap_file(void)
+{
+	struct file *f = kernel_open(SWAP_FILE, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	uint8_t *page = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	int err = 0;
+
+	if (IS_ERR(f) || !page) {
+		kfree(page);
+		return IS_ERR(f) ? PTR_ERR(f) : -ENOMEM;
+	}
+	for (uint32_t i = 0; i < SWAP_FILE_PAGES && !err; i++) {
+		if (i == 0)
+			swap_header_init((union swap_header *)page, SWAP_FILE_PAGES);
+		else if (i == 1)
+			memset(page, 0, PAGE_SIZE);
+		if (kernel_write(f, page, PAGE_SIZE, (uint64_t)i * PAGE_SIZE) != PAGE_SIZE)
+			err = -EIO;
+	}
+	fput(f);
+	kfree(page);
+	return err;
+}
+
+/* The swap file again, its header page and last page written, a hole
+ * between. */
+static int
+write_holey_swap_file(void)
+{
+	struct file *f = kernel_open(SWAP_FILE, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	uint8_t *page = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	int err = 0;
+
+	if (IS_ERR(f) || !page) {
+		kfree(page);
+		return IS_ERR(f) ? PTR_ERR(f) : -ENOMEM;
+	}
+	swap_header_init((union swap_header *)page, SWAP_FILE_PAGES);
+	if (kernel_write(f, page, PAGE_SIZE, 0) != PAGE_SIZE ||
+	    kernel_write(f, page, PAGE_SIZE, (uint64_t)(SWAP_FILE_PAGES - 1) * PAGE_SIZE) != PAGE_SIZE)
+		err = -EIO;
+	fput(f);
+	kfree(page);
+	return err;
+}
+
+/* Whether file page off holds slot off's pattern (read after a remount,
+ * so from the disk, not from a cached page). */
+static bool
+file_page_has_pattern(uint32_t off, uint8_t *buf, uint8_t *want)
+{
+	struct file *f = kernel_open(SWAP_FILE, O_RDONLY, 0);
+	bool ok;
+
+	if (IS_ERR(f))
+		return false;
+	ok = kernel_read(f, buf, PAGE_SIZE, (uint64_t)off * PAGE_SIZE) == PAGE_SIZE;
+	fput(f);
+	fill_slot_pattern(want, SLOT_SEED(off));
+	return ok && memcmp(buf, want, PAGE_SIZE) == 0;
+}
+
+/*
+ * A swap file on ext2 with 1 KiB blocks: swapon maps each slot to the
+ * four blocks of its page (bmap); pages written to slots land in the
+ * file at the slot's offset (seen after a remount, through the file);
+ * a hole in the file is refused; the file is EBUSY while active.
+ */
+static void
+swap_file_on_ext2_body(void)
+{
+	static struct page *out, *in;
+	swp_entry_t e[SWAP_FILE_PAGES];
+	unsigned long total, free;
+	int n = 0, err;
+
+	KT_CHECK(no_swap_active(), "a swap area is already active");
+	err = mount_image(EXT2_IMAGE_LABEL);
+	KT_CHECK(err == 0, "mount of %s: %d", EXT2_IMAGE_LABEL, err);
+	KT_CHECK(write_swap_file() == 0, "writing the swap file failed");
+	KT_CHECK(do_swapon(SWAP_FILE, SWAP_FLAG_PREFER | 1) == 0, "swapon of a swap file failed");
+	KT_CHECK(do_swapon(SWAP_FILE, 0) == -EBUSY, "an active swap file accepted again");
+	si_swapinfo(&total, &free);
+	KT_CHECK(total >= 1 && total <= SWAP_FILE_PAGES - 1, "%lu usable pages", total);
+	out = alloc_page(GFP_KERNEL);
+	in = alloc_page(GFP_KERNEL);
+	KT_CHECK(out && in, "no pages");
+	for (swp_entry_t s; !swp_entry_none(s = get_swap_page()); n++) {
+		e[n] = s;
+		fill_slot_pattern(page_address(out), SLOT_SEED(swp_offset(s)));
+		KT_CHECK(swap_writepage(out, s) == 0, "write of slot %u failed", swp_offset(s));
+	}
+	KT_CHECK((unsigned long)n == total, "%d slots given of %lu", n, total);
+	for (int i = 0; i < n; i++) {
+		fill_slot_pattern(page_address(out), SLOT_SEED(swp_offset(e[i])));
+		KT_CHECK(swap_readpage(in, e[i]) == 0, "read of slot %u failed", swp_offset(e[i]));
+		KT_CHECK(memcmp(page_address(in), page_address(out), PAGE_SIZE) == 0,
+			 "slot %u read back wrong bytes", swp_offset(e[i]));
+		swap_free(e[i]);
+	}
+	KT_CHECK(do_swapoff(SWAP_FILE) == 0, "swapoff of the swap file failed");
+	KT_CHECK(do_umount2(SWAP_MNT, 0) == 0 && mount_image(EXT2_IMAGE_LABEL) == 0, "remount failed");
+	for (int i = 0; i < n; i++)
+		KT_CHECK(file_page_has_pattern(swp_offset(e[i]), page_address(in), page_address(out)),
+			 "file page %u does not hold what was written to its slot", swp_offset(e[i]));
+	KT_CHECK(write_holey_swap_file() == 0, "writing a file with holes failed");
+	KT_CHECK(do_swapon(SWAP_FILE, 0) == -EINVAL, "a swap file with holes accepted");
+	KT_CHECK(no_swap_active(), "a refused swap file left an area");
+	__free_pages(out, 0);
+	__free_pages(in, 0);
+}
+
+/* Leaves the image as mktestfs made it (test_ext2.c lists its root). */
+static void
+swap_file_cleanup(void)
+{
+	do_swapoff(SWAP_FILE);
+	vfs_unlink_path(SWAP_FILE);
+	if (do_umount2(SWAP_MNT, 0) == 0)
+		vfs_rmdir_path(SWAP_MNT);
+}
+
+KTEST(swap_file_on_ext2)
+{
+	swap_file_on_ext2_body();
+	swap_file_cleanup();
 }
