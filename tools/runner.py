@@ -48,6 +48,11 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           tests/disk/file_bigger_than_memory.c writes a file
                           1.5 x MemTotal, reads it back, stores through a
                           MAP_SHARED window (checksums); e2fsck -fn is clean
+  disk/swap_ide           a raw IDE disk whose first page is the host
+                          mkswap's header: tests/disk/swap_ide.c activates
+                          it (swapon /dev/sda), checks /proc/swaps and
+                          meminfo, EBUSY and EINVAL, turns it off; the image
+                          is unchanged after QEMU exits
   disk/ext2_image_check   host only: the check of an ext2 image a guest
                           wrote (e2fsck -fn, then debugfs dump of each file)
                           passes on an image made by mke2fs -d and fails on
@@ -650,6 +655,42 @@ def run_ata_persist(args, results):
     report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
+# tests/disk/swap_ide.c: keep in step with its numbers and with the UUID
+# of tests/guest/swap_test.h (the header the host's mkswap wrote).
+SWAP_IDE_BYTES = 4 * MIB
+SWAP_UUID = bytes.fromhex("73205b9283f4408da3029aa8d62c5a36")
+
+
+def swap_header(pages):
+    """The first page Linux's mkswap writes for an area of pages pages
+    (version 1, last_page, no bad pages, SWAP_UUID, no label)."""
+    page = bytearray(4096)
+    page[1024:1036] = struct.pack("<III", 1, pages - 1, 0)
+    page[1036:1052] = SWAP_UUID
+    page[4086:4096] = b"SWAPSPACE2"
+    return bytes(page)
+
+
+def run_swap_ide(args, results):
+    """disk/swap_ide: an IDE disk holding a swap header is activated,
+    listed, refused twice, turned off and on (tests/disk/swap_ide.c); the
+    image is unchanged afterwards (nothing is swapped out yet)."""
+    name = "disk/swap_ide"
+    workdir = os.path.join(args.build, "disk-check-swap")
+    img = os.path.join(workdir, "sda.img")
+    header = swap_header(SWAP_IDE_BYTES // 4096)
+    make_disk_image(img, SWAP_IDE_BYTES, [(0, header)])
+    b, guest_problem = disk_boot(args, name, "swap_ide", ide_drive_flags([img]))
+    with open(img, "rb") as f:
+        data = f.read()
+    problems = []
+    if data[:4096] != header:
+        problems.append("the swap header changed")
+    if data[4096:].count(0) != len(data) - 4096:
+        problems.append("bytes behind the header changed")
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
 # tests/disk/ata_eio.c: keep in step with its numbers.
 ATA_EIO_BYTES = 1 * MIB
 ATA_EIO_IMAGE_SEED, ATA_EIO_WRITE_SEED = 31, 32
@@ -833,7 +874,8 @@ def check(args):
         run_ext2_image_selftest(args, results)
     disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio),
                                        ("disk/ext2_root_writes", run_ext2_root_writes),
-                                       ("disk/file_bigger_than_memory", run_file_bigger_than_memory))
+                                       ("disk/file_bigger_than_memory", run_file_bigger_than_memory),
+                                       ("disk/swap_ide", run_swap_ide))
                    if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:

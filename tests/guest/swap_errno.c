@@ -4,14 +4,16 @@
  * EISDIR: swapon opens read-write), what is neither a block device nor a
  * regular file (EINVAL), headers without the signature, of another
  * version, empty, longer than the file, or with bad pages in a file
- * (EINVAL); an active area again (EBUSY); swapoff of what is no active
- * area (EINVAL). A refused swapon leaves no area behind (/proc/swaps).
+ * (EINVAL); an active area again (EBUSY), and the block device the root
+ * file system is mounted from (EBUSY: Linux claims a swap device
+ * exclusively); swapoff of what is no active area (EINVAL). A refused swapon leaves no area behind (/proc/swaps).
  * The checks that need an activation are skipped, with a SKIP line, where
  * the machine refuses swapon.
  */
 #define TEST_NAME "swap_errno"
 #include "guest.h"
 #include "swap_test.h"
+#include <dirent.h>
 
 #define AREA_PAGES 16
 
@@ -29,6 +31,51 @@ check_header_refused(const char *path, const unsigned char *hdr, uint32_t file_p
 	}
 	CHECK(errno == EINVAL, "swapon of %s: %s, not EINVAL", what, errno_name(errno));
 	CHECK_EQ("areas after a refused swapon", before, active_swap_areas());
+}
+
+/* The block special file in /dev of the device the root file system is
+ * on (stat("/").st_dev), into dev; 0 if there is none. */
+static int
+root_device(char *dev, size_t size)
+{
+	struct stat root, st;
+	struct dirent *e;
+	DIR *d = opendir("/dev");
+	int found = 0;
+
+	CHECK(stat("/", &root) == 0 && d, "stat / or opendir /dev");
+	while (!found && (e = readdir(d))) {
+		if (strlen(e->d_name) + sizeof("/dev/") > size)
+			continue;
+		snprintf(dev, size, "/dev/%.255s", e->d_name);
+		found = stat(dev, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == root.st_dev;
+	}
+	closedir(d);
+	return found;
+}
+
+/* swapon of the mounted root device is EBUSY (where the machine lets us
+ * try: a sandboxed host says EPERM for any device, a SKIP). */
+static void
+check_root_device_busy(void)
+{
+	char dev[300];
+
+	if (!root_device(dev, sizeof(dev))) {
+		say("SKIP: / is on no block device of /dev here");
+		return;
+	}
+	errno = 0;
+	if (swapon(dev, 0) == 0) {
+		swapoff(dev);
+		fail("swapon of the mounted root device %s succeeded", dev);
+	}
+	if (errno == EPERM) {
+		say("SKIP: this machine refuses swapon of %s with EPERM before the busy check", dev);
+		return;
+	}
+	CHECK(errno == EBUSY, "swapon of the mounted root device %s: %s, not EBUSY", dev,
+	      errno_name(errno));
 }
 
 int
@@ -53,6 +100,7 @@ main(void)
 	CHECK_ERRNO(swapoff(notdir), ENOTDIR);
 	CHECK_ERRNO(swapoff(path), EINVAL);
 	CHECK_ERRNO(swapoff("/dev/null"), EINVAL);
+	check_root_device_busy();
 
 	say("headers");
 	check_header_refused(path, NULL, AREA_PAGES, "a file without a header");

@@ -26,17 +26,6 @@ expected_line(char *buf, size_t size, const char *path, long kb, int prio)
 		 kb, 0, prio);
 }
 
-/* The priority in the last column of path's /proc/swaps line. */
-static int
-prio_in_swaps(const char *path)
-{
-	char line[256], *tab;
-
-	CHECK(swaps_line(path, line, sizeof(line)), "%s not in /proc/swaps", path);
-	tab = strrchr(line, '\t');
-	return atoi(tab + 1);
-}
-
 static void
 check_meminfo_order(void)
 {
@@ -93,15 +82,15 @@ main(void)
 	make_swap_file(c, AREA_PAGES);
 	CHECK_OK(swapon(b, 0));
 	CHECK_OK(swapon(c, 0));
-	CHECK(prio_in_swaps(b) < 0 && prio_in_swaps(c) == prio_in_swaps(b) - 1,
-	      "default priorities %d then %d", prio_in_swaps(b), prio_in_swaps(c));
+	CHECK(prio_of_line(b) < 0 && prio_of_line(c) == prio_of_line(b) - 1,
+	      "default priorities %d then %d", prio_of_line(b), prio_of_line(c));
 	if (areas0 == 0)
-		CHECK_EQ("the first default priority", -2, prio_in_swaps(b));
+		CHECK_EQ("the first default priority", -2, prio_of_line(b));
 	CHECK_EQ("SwapTotal with three areas", total0 + 3 * size_kb, meminfo_kb_of("\nSwapTotal:"));
 	CHECK_OK(swapoff(b));
 	CHECK(!swaps_line(b, line, sizeof(line)), "a turned-off area is still listed");
 	if (areas0 == 0)
-		CHECK_EQ("priority after the one above it went", -2, prio_in_swaps(c));
+		CHECK_EQ("priority after the one above it went", -2, prio_of_line(c));
 
 	say("swapoff gives everything back");
 	CHECK_OK(swapoff(c));

@@ -140,6 +140,17 @@ swaps_line(const char *path, char *line, size_t size)
 	return NULL;
 }
 
+/* The priority in the last column of path's /proc/swaps line (the
+ * test fails if it is not listed). */
+static inline int
+prio_of_line(const char *path)
+{
+	char line[256];
+
+	CHECK(swaps_line(path, line, sizeof(line)), "%s not in /proc/swaps", path);
+	return atoi(strrchr(line, '\t') + 1);
+}
+
 /* How many areas /proc/swaps lists. */
 static inline int
 active_swap_areas(void)
