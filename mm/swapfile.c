@@ -29,8 +29,11 @@
  *     one (Linux's rule), so the next area gets the freed number.
  *   - A swap file's page cache is written back at swapon and its blocks
  *     mapped once: slot I/O goes straight to the device's sectors and
- *     never through the file system. (Writes to an active swap file are
- *     not refused yet, as Linux does with ETXTBSY: don't.)
+ *     never through the file system. While the area is active its inode
+ *     has I_SWAPFILE, so write, truncate and writable shared mappings of
+ *     it fail with ETXTBSY as on Linux, and its blocks stay where bmap
+ *     found them. (A block-device area is not marked: writes through its
+ *     node are not refused, which Linux does.)
  *
  * Locks (mm/LOCKING.md):
  *   swapon_mutex   mutex, a root: serialises swapon, swapoff and the
@@ -57,6 +60,7 @@
 #include <fs/internal.h>
 #include <fs/fs_struct.h>
 #include <kernel/task.h>
+#include <arch/x86/irqflags.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/mutex.h>
@@ -551,6 +555,20 @@ area_priority(int swap_flags)
 	return --least_priority;
 }
 
+/* Marks (or unmarks) inode as an active swap file: I_SWAPFILE. i_state
+ * changes with interrupts off (fs/vfs.h). */
+static void
+set_inode_swapfile(struct inode *inode, bool on)
+{
+	uint32_t flags = local_irq_save();
+
+	if (on)
+		inode->i_state |= I_SWAPFILE;
+	else
+		inode->i_state &= ~I_SWAPFILE;
+	local_irq_restore(flags);
+}
+
 /* Makes the set-up area si active: on the list by priority, its pages in
  * the totals, its free range the whole map. */
 static void
@@ -623,6 +641,8 @@ setup_area(struct swap_info_struct *si, struct block_device *bdev, struct inode 
 	if (err)
 		goto out_free;
 	kfree(hdr);
+	if (is_file)
+		set_inode_swapfile(inode, true);
 	activate_area(si, swap_flags);
 	return 0;
 
@@ -678,6 +698,8 @@ deactivate_area(struct swap_info_struct *si, struct file **file)
 		least_priority++;
 	}
 	spin_unlock(&swap_lock);
+	if (si->inode)
+		set_inode_swapfile(si->inode, false);
 	*file = si->swap_file;
 	free_swap_info(si);
 	return 0;
