@@ -32,8 +32,8 @@
  *     never through the file system. While the area is active its inode
  *     has I_SWAPFILE, so write, truncate and writable shared mappings of
  *     it fail with ETXTBSY as on Linux, and its blocks stay where bmap
- *     found them. (A block-device area is not marked: writes through its
- *     node are not refused, which Linux does.)
+ *     found them. Writes through the block special files of a device
+ *     that is an active area are ETXTBSY too (swap_bdev_active).
  *
  * Locks (mm/LOCKING.md):
  *   swapon_mutex   mutex, a root: serialises swapon, swapoff and the
@@ -861,6 +861,20 @@ sys_swapoff(const char *upath)
 	return err;
 }
 SYSCALL_DEFINE(swapoff, sys_swapoff);
+
+bool
+swap_bdev_active(struct block_device *bdev)
+{
+	struct swap_info_struct *si;
+	bool active = false;
+
+	spin_lock(&swap_lock);
+	list_for_each_entry(si, &swap_active_list, avail)
+		if ((si->flags & SWP_BLKDEV) && si->bdev == bdev)
+			active = true;
+	spin_unlock(&swap_lock);
+	return active;
+}
 
 int
 swap_areas_snapshot(struct swap_area_info *out, int max)

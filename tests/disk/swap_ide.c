@@ -7,7 +7,8 @@
  *
  * swapon /dev/sda with a priority: /proc/swaps lists it as a "partition"
  * of 4092 KiB at that priority, meminfo's SwapTotal grows by as much; a
- * second swapon is EBUSY; swapoff takes it away, a second swapoff is
+ * second swapon is EBUSY, a write through the device node ETXTBSY (its
+ * sectors are swap slots); swapoff takes it away, a second swapoff is
  * EINVAL. Then it is activated again without a priority (a negative one)
  * and turned off (init counts the pages an area holds as lost if it is
  * left on). After QEMU exits the
@@ -27,7 +28,8 @@ main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/sda";
 	long total0 = meminfo_kb_of("\nSwapTotal:"), size_kb = (DISK_PAGES - 1) * (SWAP_PAGE / 1024);
-	char line[256], want[128];
+	char line[256], want[128], buf[512] = { 1 };
+	int fd;
 	int len = (int)strlen(dev);
 
 	say("swapon %s", dev);
@@ -38,6 +40,9 @@ main(int argc, char **argv)
 	CHECK(strcmp(line, want) == 0, "/proc/swaps line\n  got  '%s'\n  want '%s'", line, want);
 	CHECK_EQ("SwapTotal grew by the disk", total0 + size_kb, meminfo_kb_of("\nSwapTotal:"));
 	CHECK_ERRNO(swapon(dev, 0), EBUSY);
+	fd = CHECK_OK(open(dev, O_RDWR));
+	CHECK_ERRNO(pwrite(fd, buf, sizeof(buf), 2 * SWAP_PAGE), ETXTBSY);
+	close(fd);
 	say("swapoff %s", dev);
 	CHECK_OK(swapoff(dev));
 	CHECK_ERRNO(swapoff(dev), EINVAL);
