@@ -215,7 +215,8 @@ int do_swapon(const char *path, int swap_flags);
  * back; that comes with swap-out). 0 or -errno. */
 int do_swapoff(const char *path);
 /* Whether bdev is an active swap area: writes through its block special
- * files are ETXTBSY then, as on Linux (fs/block_dev.c). */
+ * files are ETXTBSY then, and mounting it EBUSY, as on Linux
+ * (fs/block_dev.c, fs/namespace.c). */
 bool swap_bdev_active(struct block_device *bdev);
 /* Copies the figures of up to max active areas, in type order; how many. */
 int swap_areas_snapshot(struct swap_area_info *out, int max);

@@ -8,7 +8,7 @@
  * swapon /dev/sda with a priority: /proc/swaps lists it as a "partition"
  * of 4092 KiB at that priority, meminfo's SwapTotal grows by as much; a
  * second swapon is EBUSY, a write through the device node ETXTBSY (its
- * sectors are swap slots); swapoff takes it away, a second swapoff is
+ * sectors are swap slots), mounting it EBUSY; swapoff takes it away, a second swapoff is
  * EINVAL. Then it is activated again without a priority (a negative one)
  * and turned off (init counts the pages an area holds as lost if it is
  * left on). After QEMU exits the
@@ -19,6 +19,7 @@
 #define TEST_NAME "swap_ide"
 #include "guest.h"
 #include "swap_test.h"
+#include <sys/mount.h>
 
 #define DISK_PAGES 1024
 #define PRIO       7
@@ -28,7 +29,7 @@ main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/sda";
 	long total0 = meminfo_kb_of("\nSwapTotal:"), size_kb = (DISK_PAGES - 1) * (SWAP_PAGE / 1024);
-	char line[256], want[128], buf[512] = { 1 };
+	char line[256], want[128], buf[512] = { 1 }, mnt[128];
 	int fd;
 	int len = (int)strlen(dev);
 
@@ -43,6 +44,10 @@ main(int argc, char **argv)
 	fd = CHECK_OK(open(dev, O_RDWR));
 	CHECK_ERRNO(pwrite(fd, buf, sizeof(buf), 2 * SWAP_PAGE), ETXTBSY);
 	close(fd);
+	tmp_path(mnt, sizeof(mnt), "mnt");
+	CHECK_OK(mkdir(mnt, 0755));
+	CHECK_ERRNO(mount(dev, mnt, "ext2", 0, NULL), EBUSY);
+	CHECK_OK(rmdir(mnt));
 	say("swapoff %s", dev);
 	CHECK_OK(swapoff(dev));
 	CHECK_ERRNO(swapoff(dev), EINVAL);
