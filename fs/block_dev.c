@@ -9,7 +9,8 @@
  * whole sectors; a write that starts or ends inside a sector first reads
  * that sector (read-modify-write). The end of the device is the end of the
  * file, as on Linux: a read there returns 0, a write ENOSPC, lseek past it
- * EINVAL, SEEK_END is the device's size; ioctl BLKGETSIZE64, BLKGETSIZE
+ * EINVAL, SEEK_END is the device's size; a write to a device that is an
+ * active swap area is ETXTBSY (mm/swapfile.c); ioctl BLKGETSIZE64, BLKGETSIZE
  * and BLKSSZGET report the size, BLKROGET the read-only flag; fsync sends a REQ_OP_FLUSH. The node's
  * own i_size stays 0 (stat of /dev/sda shows size 0, as on Linux).
  *
@@ -37,6 +38,7 @@
 #include <libk/stdio.h>
 #include <libk/string.h>
 #include <mm/slab.h>
+#include <mm/swapfile.h>
 
 #define BLKDEV_BOUNCE_SIZE (16u * 1024)     /* bytes per bio of a read or write */
 #define BLKDEV_NODE_MODE   0660
@@ -164,6 +166,8 @@ blkdev_write(struct file *f, struct iobuf *b, loff_t *pos)
 
 	if (bdev->bd_read_only)
 		return -EPERM;
+	if (swap_bdev_active(bdev))
+		return -ETXTBSY;             /* its sectors are swap slots now (Linux: the same) */
 	if (b->left == 0)
 		return 0;
 	if (*pos < 0)

@@ -51,6 +51,7 @@
 #include <arch/x86/mmu.h>
 #include <libk/stdio.h>
 #include <libk/string.h>
+#include <mm/swapfile.h>
 
 /* mount(2)'s flags (include/uapi/linux/mount.h) */
 #define MS_RDONLY      1u
@@ -428,8 +429,8 @@ do_new_mount(struct dentry *target, const char *fstype, const char *source,
 		err = -ENOENT;
 	else if (!S_ISDIR(mp->d_inode->i_mode))
 		err = -ENOTDIR;
-	else if (bdev && bdev_mounted(bdev))
-		err = -EBUSY;
+	else if (bdev && (bdev_mounted(bdev) || swap_bdev_active(bdev)))
+		err = -EBUSY;                 /* Linux claims both exclusively */
 	if (!err) {
 		sb = type->mount(type, sb_flags, bdev, data);
 		if (IS_ERR(sb))

@@ -27,6 +27,8 @@ do_truncate(struct dentry *d, loff_t size)
 		return -EISDIR;
 	if (!S_ISREG(inode->i_mode))
 		return -EINVAL;
+	if (IS_SWAPFILE(inode))
+		return -ETXTBSY;
 	err = sb_want_write(inode->i_sb);
 	if (err)
 		return err;

@@ -6,6 +6,7 @@
  *   /proc/meminfo, buddyinfo, vmstat     system-wide figures
  *   /proc/slabinfo                       the slab caches (root only, as on Linux)
  *   /proc/partitions                     the block devices and their sizes
+ *   /proc/swaps                          the active swap areas (mm/swapfile.c)
  *   /proc/self                           a symlink to the reader's pid
  *   /proc/filesystems, mounts            registered types; a link to self/mounts
  *                                        (fs/filesystems.c, fs/namespace.c)
@@ -75,6 +76,7 @@
 #include <mm/rmap.h>
 #include <mm/lru.h>
 #include <mm/slab.h>
+#include <mm/swapfile.h>
 #include <mm/vmstat.h>
 #include <drivers/block/blkdev.h>
 #include <fs/buffer.h>
@@ -122,6 +124,7 @@ enum proc_ino {
 	PROC_MOUNTS_INO,                 /* /proc/mounts -> self/mounts */
 	PROC_PID_MOUNTS_INO,
 	PROC_PARTITIONS_INO,
+	PROC_SWAPS_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -264,13 +267,17 @@ static unsigned long soft_offline_pages(void);
  * every page-cache page (files and shared memory, as Linux counts it);
  * MemAvailable adds to the free pages the page cache that could be
  * dropped (all but shared memory and ramfs, which cannot be cleaned).
- * anvil has no swap yet: those are 0. */
+ * SwapTotal and SwapFree are the active swap areas' (si_swapinfo);
+ * SwapCached is 0 until there is a swap cache. */
 static int
 proc_show_meminfo(struct proc_buf *pb, int pid)
 {
 	unsigned long total = nr_managed_pages(), free = nr_free_pages();
 	unsigned long cached = global_node_page_state(NR_FILE_PAGES);
 	unsigned long shmem = global_node_page_state(NR_SHMEM);
+	unsigned long swap_total, swap_free;
+
+	si_swapinfo(&swap_total, &swap_free);
 
 	meminfo_line(pb, "MemTotal:", total);
 	meminfo_line(pb, "MemFree:", free);
@@ -286,8 +293,8 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "Active(file):", lru_list_pages(LRU_ACTIVE_FILE));
 	meminfo_line(pb, "Inactive(file):", lru_list_pages(LRU_INACTIVE_FILE));
 	meminfo_line(pb, "Unevictable:", lru_list_pages(LRU_UNEVICTABLE));
-	meminfo_line(pb, "SwapTotal:", 0);
-	meminfo_line(pb, "SwapFree:", 0);
+	meminfo_line(pb, "SwapTotal:", swap_total);
+	meminfo_line(pb, "SwapFree:", swap_free);
 	meminfo_line(pb, "Dirty:", global_node_page_state(NR_FILE_DIRTY));
 	meminfo_line(pb, "Writeback:", global_node_page_state(NR_WRITEBACK));
 	meminfo_line(pb, "Mapped:", global_node_page_state(NR_FILE_MAPPED));
@@ -650,12 +657,58 @@ proc_show_partitions(struct proc_buf *pb, int pid)
 	return 0;
 }
 
+/* Writes a path as Linux's seq_file_path does for /proc/swaps: space,
+ * tab, newline and backslash as octal escapes (\040...). Its length. */
+static size_t
+swaps_path(struct proc_buf *pb, const char *path)
+{
+	size_t len = 0;
+
+	for (const char *p = path; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\') {
+			pb_printf(pb, "\\%03o", (unsigned char)*p);
+			len += 4;
+		} else {
+			pb_write(pb, p, 1);
+			len++;
+		}
+	}
+	return len;
+}
+
+/* /proc/swaps in Linux's layout: the path padded to 40 columns, the type,
+ * then size and used in KiB and the priority, tab-separated (a second tab
+ * after a figure below 10000000, as Linux keeps its columns). */
+static int
+proc_show_swaps(struct proc_buf *pb, int pid)
+{
+	struct swap_area_info *areas = kmalloc(MAX_SWAPFILES * sizeof(*areas), GFP_KERNEL);
+	int n;
+
+	if (!areas)
+		return -ENOMEM;
+	n = swap_areas_snapshot(areas, MAX_SWAPFILES);
+	pb_printf(pb, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	for (int i = 0; i < n; i++) {
+		const struct swap_area_info *a = &areas[i];
+		size_t len = swaps_path(pb, a->name);
+
+		pb_printf(pb, "%*s%s\t%lu\t%s%lu\t%s%d\n", len < 40 ? (int)(40 - len) : 1, " ",
+			  a->partition ? "partition" : "file\t", a->size_kb,
+			  a->size_kb < 10000000 ? "\t" : "", a->used_kb,
+			  a->used_kb < 10000000 ? "\t" : "", a->prio);
+	}
+	kfree(areas);
+	return 0;
+}
+
 /* /proc */
 static const struct proc_entry root_entries[] = {
 	PROC_REG_FILE("meminfo",   PROC_MEMINFO_INO,   proc_show_meminfo),
 	PROC_REG_FILE("buddyinfo", PROC_BUDDYINFO_INO, proc_show_buddyinfo),
 	PROC_REG_FILE("vmstat",    PROC_VMSTAT_INO,    proc_show_vmstat),
 	PROC_REG_FILE("partitions", PROC_PARTITIONS_INO, proc_show_partitions),
+	PROC_REG_FILE("swaps",     PROC_SWAPS_INO,     proc_show_swaps),
 	{ .name = "slabinfo", .mode = S_IFREG | 0400, .ino = PROC_SLABINFO_INO,
 	  .show = proc_show_slabinfo, .fops = &proc_reg_fops },
 	PROC_LINK("self",      PROC_SELF_INO,      proc_self_link),

@@ -51,6 +51,8 @@ vfs_write(struct file *f, struct iobuf *b, loff_t *pos)
 		return -EBADF;
 	if (!f->f_op || !f->f_op->write)
 		return -EINVAL;
+	if (IS_SWAPFILE(f->f_inode))
+		return -ETXTBSY;
 	if (b->left > MAX_RW_COUNT)
 		b->left = MAX_RW_COUNT;
 	if (b->left == 0 && S_ISREG(f->f_inode->i_mode))

@@ -246,6 +246,13 @@ struct inode {
 #define I_NEW   2u      /* being read in by iget: not ready yet */
 #define I_FREEING 4u    /* its last reference is gone: being evicted (sync skips it) */
 #define I_BAD   8u      /* iget_failed: never read in, nothing to evict */
+#define I_SWAPFILE 16u  /* an active swap area (mm/swapfile.c): writes, truncate
+			 * and writable shared mappings are ETXTBSY, as on Linux */
+
+static inline bool IS_SWAPFILE(const struct inode *inode)
+{
+	return inode->i_state & I_SWAPFILE;
+}
 
 /* Times an inode or a metadata buffer (fs/buffer.c) was dirtied: the
  * flusher (fs/sync.c) writes back when it moved. */

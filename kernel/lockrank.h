@@ -46,6 +46,7 @@ enum lock_class {
 	LC_NAMESPACE,
 	LC_PIPE,
 	LC_MIGRATE,
+	LC_SWAPON,                   /* swapon_mutex: swapon, swapoff, /proc/swaps */
 	LC_I_MUTEX,
 	LC_MMAP,
 	LC_PAGE,                     /* PG_locked, a sleeping bit lock */
@@ -76,6 +77,7 @@ enum lock_class {
 	LC_DEFERRED_IPUT,
 	LC_BLKDEV_LIST,
 	LC_LRU,
+	LC_SWAP,                     /* swap_lock: the swap areas' slot maps */
 	LC_RQ,
 	LC_CONSOLE,
 	LOCK_CLASSES

@@ -31,6 +31,7 @@
 #include <mm/mm.h>
 #include <fs/vfs.h>
 #include <mm/page_alloc.h>
+#include <mm/swapfile.h>
 
 uint64_t boot_tsc_kmain, boot_tsc_init_done;
 
@@ -106,6 +107,7 @@ kmain(uint32_t magic, uint32_t mbi_phys)
 	local_irq_enable();
 	ramdisk_init(mbi);
 	ata_init();
+	swap_ramdisk_init();                     /* swap=: after the boot modules' RAM disks */
 	find_initrd(mbi, &initrd_start, &initrd_len);
 	fs_init(initrd_start, initrd_len);
 	drop_caches_init();

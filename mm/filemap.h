@@ -84,6 +84,11 @@ struct address_space_operations {
 	 * error there is SIGBUS. NULL: nothing to prepare but zeroing. */
 	int (*prepare_write)(struct address_space *mapping, struct page *page,
 			     unsigned from, unsigned to);
+	/* The device block that holds file block `block` (in units of the
+	 * file system's block size), without allocating: *phys = 0 for a
+	 * hole. 0 or -errno. swapon maps a swap file's slots with it
+	 * (mm/swapfile.c). NULL: the file has no blocks of a device. */
+	int (*bmap)(struct address_space *mapping, uint32_t block, uint32_t *phys);
 };
 
 struct address_space {

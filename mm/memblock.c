@@ -145,6 +145,18 @@ memblock_alloc(uint32_t size, uint32_t align, phys_addr_t limit)
 	return __va(a);
 }
 
+void *
+memblock_alloc_try(uint32_t size, uint32_t align, phys_addr_t limit, const char *what)
+{
+	phys_addr_t a = find_free(LOW_FIRMWARE_END, size, align, limit);
+
+	if (!a)
+		return NULL;
+	memblock_reserve(a, size, what);
+	memset(__va(a), 0, size);
+	return __va(a);
+}
+
 phys_addr_t
 memblock_end_of_lowmem(void)
 {

@@ -25,6 +25,8 @@ void memblock_add(phys_addr_t base, phys_addr_t size);
 void memblock_reserve(phys_addr_t base, phys_addr_t size, const char *what);
 /* Takes size bytes (aligned, zeroed) below limit; panics when none is left. */
 void *memblock_alloc(uint32_t size, uint32_t align, phys_addr_t limit);
+/* The same, reserved under the name what, but NULL when there is no room. */
+void *memblock_alloc_try(uint32_t size, uint32_t align, phys_addr_t limit, const char *what);
 bool memblock_is_reserved(phys_addr_t addr);
 /* End of usable RAM within the direct map (frames at or above: not used). */
 phys_addr_t memblock_end_of_lowmem(void);

@@ -5,14 +5,17 @@
  *   2. refuse to run with less than MIN_LOWMEM of RAM;
  *   3. allocate mem_map (one struct page per frame) from memblock;
  *   4. paging_init: the real kernel page tables;
- *   5. buddy: hand every free frame to the page allocator;
- *   6. slab: the kmalloc caches.
+ *   5. swap=: reserve the memory of the swap RAM disk (mm/swapfile.c), so
+ *      it is not RAM any more (MemTotal leaves it out);
+ *   6. buddy: hand every free frame to the page allocator;
+ *   7. slab: the kmalloc caches.
  */
 #include <mm/mm.h>
 #include <mm/memblock.h>
 #include <mm/paging.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <mm/swapfile.h>
 #include <boot/multiboot.h>
 #include <kernel/printk.h>
 #include <kernel/panic.h>
@@ -43,6 +46,7 @@ mem_init(const struct multiboot_info *mbi)
 	map_bytes = max_pfn * sizeof(struct page);
 	buddy_init(memblock_alloc(map_bytes, PAGE_SIZE, EARLY_MAP_LIMIT), max_pfn);
 	paging_init(lowmem_end);
+	swap_ramdisk_reserve();
 	freed = memblock_free_all();
 	printk(KERN_INFO "mem_map: %lu frames, struct page %u bytes, %u KiB at %p\n",
 	       max_pfn, (unsigned)sizeof(struct page), map_bytes >> 10, (void *)mem_map);

@@ -126,7 +126,8 @@ mmap_place(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t flags)
 /*
  * Linux's checks of a file mapping, in its order: the file must be open
  * for writing if a shared mapping may be written (EACCES), open for
- * reading in any case (EACCES), have something to map (ENODEV), and a
+ * reading in any case (EACCES), not be an active swap file if a shared
+ * mapping is writable (ETXTBSY), have something to map (ENODEV), and a
  * file is no stack (MAP_GROWSDOWN: EINVAL). A shared mapping of a file not
  * open for writing can never become writable: it loses VM_MAYWRITE.
  */
@@ -138,6 +139,8 @@ mmap_file_check(const struct file *file, uint32_t prot, uint32_t flags, uint32_t
 			return -EACCES;
 		*vm_flags &= ~VM_MAYWRITE;
 	}
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && IS_SWAPFILE(file->f_inode))
+		return -ETXTBSY;
 	if (!(file->f_mode & FMODE_READ))
 		return -EACCES;
 	if (!file->f_op->mmap)

@@ -16,6 +16,10 @@ Every layer speaks the same protocol: a test prints "PASS name" or
   boot@<mem>              that boot reported its memory map, mem_map and buddy
                           state and exited QEMU with the pass code
   oops/<kind>             a deliberate kernel fault gives a readable oops
+  swap/boot_ramdisk       swap=8M at 32 MiB: the RAM-disk swap area is made,
+                          reserved out of RAM and active at priority -2
+                          (ktest swap_boot_ramdisk; a boot of its own, so the
+                          other boots keep their MemTotal)
   boot/too_little_memory  -m 4 gives a clear message and a clean halt
   boot/shell_exit         booted to the shell with the serial console on
                           pipes (as make run has it), "exit" typed at the
@@ -44,6 +48,11 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           tests/disk/file_bigger_than_memory.c writes a file
                           1.5 x MemTotal, reads it back, stores through a
                           MAP_SHARED window (checksums); e2fsck -fn is clean
+  disk/swap_ide           a raw IDE disk whose first page is the host
+                          mkswap's header: tests/disk/swap_ide.c activates
+                          it (swapon /dev/sda), checks /proc/swaps and
+                          meminfo, EBUSY and EINVAL, turns it off; the image
+                          is unchanged after QEMU exits
   disk/ext2_image_check   host only: the check of an ext2 image a guest
                           wrote (e2fsck -fn, then debugfs dump of each file)
                           passes on an image made by mke2fs -d and fails on
@@ -326,6 +335,22 @@ def check_kernel_boot(b, mem, results):
         results.report("boot@" + mem, False, "in-kernel tests failed (QEMU status %d)" % b.status)
     else:
         results.report("boot@" + mem, True)
+
+
+def check_swap_boot(b, results):
+    """swap/boot_ramdisk: a boot with swap=8M activated its RAM-disk area
+    at priority -2 and its in-kernel check (ktest swap_boot_ramdisk) passed."""
+    name = "swap/boot_ramdisk"
+    tests = verdicts(b.log)
+    failed = [n + ": " + r for ok, n, r in tests if not ok]
+    if b.crash_reason():
+        results.report(name, False, b.crash_reason(), b.tail())
+    elif not re.search(r"Adding 8188k swap on /dev/ram\d+\.  Priority:-2", b.log):
+        results.report(name, False, "no 'Adding 8188k swap on /dev/ramN.  Priority:-2' line", b.tail())
+    elif failed or not tests or b.status != QEMU_EXIT_PASS:
+        results.report(name, False, "; ".join(failed) or "ktest swap_boot_ramdisk did not pass", b.tail())
+    else:
+        results.report(name, True)
 
 
 # Deliberate crashes: (name, ktest, strings the oops must contain)
@@ -630,6 +655,42 @@ def run_ata_persist(args, results):
     report_disk_check(results, name, b, guest_problem, problems, workdir)
 
 
+# tests/disk/swap_ide.c: keep in step with its numbers and with the UUID
+# of tests/guest/swap_test.h (the header the host's mkswap wrote).
+SWAP_IDE_BYTES = 4 * MIB
+SWAP_UUID = bytes.fromhex("73205b9283f4408da3029aa8d62c5a36")
+
+
+def swap_header(pages):
+    """The first page Linux's mkswap writes for an area of pages pages
+    (version 1, last_page, no bad pages, SWAP_UUID, no label)."""
+    page = bytearray(4096)
+    page[1024:1036] = struct.pack("<III", 1, pages - 1, 0)
+    page[1036:1052] = SWAP_UUID
+    page[4086:4096] = b"SWAPSPACE2"
+    return bytes(page)
+
+
+def run_swap_ide(args, results):
+    """disk/swap_ide: an IDE disk holding a swap header is activated,
+    listed, refused twice, turned off and on (tests/disk/swap_ide.c); the
+    image is unchanged afterwards (nothing is swapped out yet)."""
+    name = "disk/swap_ide"
+    workdir = os.path.join(args.build, "disk-check-swap")
+    img = os.path.join(workdir, "sda.img")
+    header = swap_header(SWAP_IDE_BYTES // 4096)
+    make_disk_image(img, SWAP_IDE_BYTES, [(0, header)])
+    b, guest_problem = disk_boot(args, name, "swap_ide", ide_drive_flags([img]))
+    with open(img, "rb") as f:
+        data = f.read()
+    problems = []
+    if data[:4096] != header:
+        problems.append("the swap header changed")
+    if data[4096:].count(0) != len(data) - 4096:
+        problems.append("bytes behind the header changed")
+    report_disk_check(results, name, b, guest_problem, problems, workdir)
+
+
 # tests/disk/ata_eio.c: keep in step with its numbers.
 ATA_EIO_BYTES = 1 * MIB
 ATA_EIO_IMAGE_SEED, ATA_EIO_WRITE_SEED = 31, 32
@@ -795,6 +856,12 @@ def check(args):
         jobs.append((("kernel@" + mem, TEST_KERNEL_OPTIONS + " root=none ktest=" + ktests, mem,
                       (), BOOT_TIMEOUT, args.test_images.split()),
                      lambda b, mem=mem: check_kernel_boot(b, mem, results)))
+    # swap=: a boot of its own (the others must keep their MemTotal), whose
+    # test checks the RAM-disk area the option made (tests/kernel/test_swapfile.c).
+    if results.wanted("swap/boot_ramdisk"):
+        jobs.append((("swap/boot_ramdisk", TEST_KERNEL_OPTIONS + " root=none swap=8M ktest=swap_boot_ramdisk",
+                      "32M"),
+                     lambda b: check_swap_boot(b, results)))
     for name, ktest, expected in OOPS_TESTS:
         if results.wanted(name):
             jobs.append(((name, TEST_KERNEL_OPTIONS + " ktest=" + ktest, "32M"),
@@ -807,7 +874,8 @@ def check(args):
         run_ext2_image_selftest(args, results)
     disk_checks = [fn for name, fn in (("disk/ata_persist", run_ata_persist), ("disk/ata_eio", run_ata_eio),
                                        ("disk/ext2_root_writes", run_ext2_root_writes),
-                                       ("disk/file_bigger_than_memory", run_file_bigger_than_memory))
+                                       ("disk/file_bigger_than_memory", run_file_bigger_than_memory),
+                                       ("disk/swap_ide", run_swap_ide))
                    if results.wanted(name)]
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:

@@ -46,10 +46,20 @@ ext2_prepare_write(struct address_space *mapping, struct page *page, unsigned fr
 	return block_prepare_write(mapping, page, from, to, ext2_get_block);
 }
 
+/* a_ops->bmap: the block map, as FIBMAP reads it (swapon of a swap file). */
+static int
+ext2_bmap(struct address_space *mapping, uint32_t block, uint32_t *phys)
+{
+	int err = ext2_get_block(mapping->host, block, phys, false);
+
+	return err < 0 ? err : 0;
+}
+
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
 	.prepare_write = ext2_prepare_write,
+	.bmap = ext2_bmap,
 };
 
 /* i_op->truncate: i_mutex held. */
