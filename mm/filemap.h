@@ -137,7 +137,8 @@ struct page *find_lock_page(struct address_space *mapping, uint32_t index);
  * contents undefined) is added if there was none. NULL if out of memory. */
 struct page *find_or_create_page(struct address_space *mapping, uint32_t index);
 /* Puts the locked page into the cache at index (the cache takes its own
- * reference). 0, -EEXIST if a page is there, -ENOMEM. */
+ * reference) and on the LRU list of its kind (mm/lru.c). 0, -EEXIST if a
+ * page is there, -ENOMEM. */
 int add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t index);
 /* Takes the locked page out of its cache and drops the cache's reference.
  * It must no longer be mapped (truncate unmaps first). */

@@ -134,8 +134,9 @@ static inline unsigned compound_order(const struct page *p)    { return PageHead
 static inline int page_count(const struct page *p)    { return p->_refcount; }
 static inline int page_mapcount(const struct page *p) { return p->_mapcount + 1; }
 void get_page(struct page *p);
-/* Drops a reference; frees the page when it was the last (letting go of
- * its anon_vma first: page_clear_rmap_on_free, mm/rmap.c). */
+/* Drops a reference; frees the page when it was the last (taking it off
+ * its LRU list and letting go of its anon_vma first: lru_page_freed,
+ * mm/lru.c; page_clear_rmap_on_free, mm/rmap.c). */
 void put_page(struct page *p);
 void page_clear_rmap_on_free(struct page *page);
 

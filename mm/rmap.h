@@ -196,7 +196,8 @@ struct vm_area_struct *mapping_vma_next(struct vm_area_struct *vma, uint32_t fir
 /* ---- mapcount bookkeeping (PTE changes) -------------------------------- */
 
 /* A new anonymous page mapped for the first time at addr in vma, whose
- * anon_vma must be prepared: the page joins vma->anon_vma. */
+ * anon_vma must be prepared: the page joins vma->anon_vma, and the active
+ * anon LRU list (mm/lru.c). */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t addr);
 /* A write fault reuses page for vma alone (no one else maps it): it
  * moves to vma's own anon_vma, so later walks need not look at the
