@@ -257,15 +257,10 @@ add_block(struct inode *dir, const char *name, size_t len, struct inode *inode)
 	unsigned n = dir_blocks(dir);
 	struct ext2_dir_entry *de;
 	struct buffer_head *bh;
-	uint32_t phys;
-	int err = ext2_get_block(dir, n, &phys, true);
+	int err = ext2_get_zeroed_block(dir, n, &bh);
 
 	if (err < 0)
 		return err;
-	bh = getblk(sb->s_bdev, phys, sb->s_blocksize);
-	if (!bh)
-		return -ENOMEM;          /* the block stays allocated, inside the new size */
-	memset(bh->b_data, 0, sb->s_blocksize);
 	de = entry_at(bh, 0);
 	de->rec_len = (uint16_t)sb->s_blocksize;
 	fill_entry(sb, de, name, len, inode);
@@ -357,15 +352,10 @@ ext2_make_empty(struct inode *inode, struct inode *parent)
 	struct super_block *sb = inode->i_sb;
 	struct ext2_dir_entry *dot, *dotdot;
 	struct buffer_head *bh;
-	uint32_t phys;
-	int err = ext2_get_block(inode, 0, &phys, true);
+	int err = ext2_get_zeroed_block(inode, 0, &bh);
 
 	if (err < 0)
 		return err;
-	bh = getblk(sb->s_bdev, phys, sb->s_blocksize);
-	if (!bh)
-		return -ENOMEM;
-	memset(bh->b_data, 0, sb->s_blocksize);
 	dot = entry_at(bh, 0);
 	dot->rec_len = (uint16_t)ext2_rec_len(1);
 	fill_entry(sb, dot, ".", 1, inode);

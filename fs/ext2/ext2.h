@@ -260,11 +260,17 @@ struct inode *ext2_iget(struct super_block *sb, uint32_t ino);
 int ext2_write_inode(struct inode *inode, bool sync);
 void ext2_evict_inode(struct inode *inode);
 void ext2_set_inode_ops(struct inode *inode);
+loff_t ext2_max_size(struct super_block *sb);
 /* Maps file block iblock to a disk block (*phys, 0 for a hole);
  * with create, allocates it: returns 1 when the block is new (its
  * contents are garbage), 0 when it existed, or -errno. */
-loff_t ext2_max_size(struct super_block *sb);
 int ext2_get_block(struct inode *inode, uint32_t iblock, uint32_t *phys, bool create);
+struct buffer_head;
+/* Maps (allocating it if needed) file block iblock and gives its buffer
+ * in *bhp, zeroed, for the caller to fill, mark uptodate and dirty, and
+ * release. 0 or -errno (a block allocated before a failed getblk stays
+ * allocated, inside the file). */
+int ext2_get_zeroed_block(struct inode *inode, uint32_t iblock, struct buffer_head **bhp);
 int ext2_truncate_blocks(struct inode *inode, loff_t size);
 int ext2_setsize(struct inode *inode, loff_t size);
 void ext2_inode_touch(struct inode *inode, bool mtime);

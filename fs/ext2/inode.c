@@ -460,6 +460,23 @@ ext2_get_block(struct inode *inode, uint32_t iblock, uint32_t *phys, bool create
 	return ret;
 }
 
+int
+ext2_get_zeroed_block(struct inode *inode, uint32_t iblock, struct buffer_head **bhp)
+{
+	struct super_block *sb = inode->i_sb;
+	uint32_t phys;
+	int err = ext2_get_block(inode, iblock, &phys, true);
+
+	*bhp = NULL;
+	if (err < 0)
+		return err;
+	*bhp = getblk(sb->s_bdev, phys, sb->s_blocksize);
+	if (!*bhp)
+		return -ENOMEM;
+	memset((*bhp)->b_data, 0, sb->s_blocksize);
+	return 0;
+}
+
 /* ---- freeing blocks: truncate ----------------------------------------------- */
 
 /* Frees runs of consecutive blocks in one call each. */

@@ -96,19 +96,13 @@ ext2_create(struct inode *dir, struct dentry *d, uint32_t mode)
 static int
 write_slow_symlink(struct inode *inode, const char *target, size_t len)
 {
-	struct super_block *sb = inode->i_sb;
 	struct buffer_head *bh;
-	uint32_t phys;
 	int err;
 
 	inode->i_op = &ext2_symlink_inode_operations;
-	err = ext2_get_block(inode, 0, &phys, true);
+	err = ext2_get_zeroed_block(inode, 0, &bh);
 	if (err < 0)
 		return err;
-	bh = getblk(sb->s_bdev, phys, sb->s_blocksize);
-	if (!bh)
-		return -ENOMEM;
-	memset(bh->b_data, 0, sb->s_blocksize);
 	memcpy(bh->b_data, target, len);
 	set_buffer_uptodate(bh);
 	mark_buffer_dirty(bh);
