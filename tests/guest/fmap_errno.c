@@ -21,7 +21,6 @@
 #define TEST_NAME "fmap_errno"
 #include "guest.h"
 #include "file_test.h"
-#include <sys/utsname.h>
 
 #define SEED        0xE440
 #define LEN         (2 * PAGE_SIZE)
@@ -64,15 +63,6 @@ mmap2_errno(size_t len, int prot, int flags, int fd, uint32_t pgoff)
 			fail("mmap2 %s (expected %s, got %s)", (what), err_name(expected),  \
 			     err_name(got_));                                            \
 	} while (0)
-
-static int
-is_64bit_kernel(void)
-{
-	struct utsname u;
-
-	CHECK_SYS(uname(&u));
-	return strcmp(u.machine, "x86_64") == 0;
-}
 
 int
 main(void)

@@ -19,6 +19,7 @@
  *   send_token / wait_token                     order two processes through a pipe
  *   read_full / write_full                      whole transfers over short counts
  *   sys_mremap, sys_mlock2, sys_sigaltstack     raw calls, past musl's own checks
+ *   is_64bit_kernel                             the host's x86-64 Linux, not anvil
  *   set_handler / set_siginfo_handler           install a signal handler
  *   set_altstack, check_altstack, check_stack_t set and check alternate stacks
  *   catch_faults / try_read / try_write         SIGSEGV caught by a SA_SIGINFO handler
@@ -45,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -532,6 +534,18 @@ tmp_path(char *buf, size_t size, const char *name)
 }
 
 /* ---- raw system calls ---------------------------------------------------------- */
+
+/* is_64bit_kernel - true when this i386 program runs on an x86-64 kernel
+ * (the host's Linux), where the kernel's own arguments are 64 bits wide:
+ * a 32-bit value cannot wrap there the way it does on anvil. */
+static inline int
+is_64bit_kernel(void)
+{
+	struct utsname u;
+
+	CHECK_OK(uname(&u));
+	return strcmp(u.machine, "x86_64") == 0;
+}
 
 /* The calls as the kernel receives them: musl's wrappers check or rewrite
  * some arguments first (mremap refuses huge lengths, mlock2 with flags 0

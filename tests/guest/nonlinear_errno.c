@@ -22,7 +22,6 @@
 #include "file_test.h"
 #include "vm_probe.h"
 #include "nonlinear.h"
-#include <sys/utsname.h>
 
 #define SEED         0xe771u
 #define FILE_PAGES   16
@@ -41,15 +40,6 @@
 			fail("remap_file_pages: %s (expected -1 with EINVAL, got %ld with %s)", \
 			     (what), r_, err_name(errno));                           \
 	} while (0)
-
-static int
-is_64bit_kernel(void)
-{
-	struct utsname u;
-
-	CHECK_SYS(uname(&u));
-	return strcmp(u.machine, "x86_64") == 0;
-}
 
 int
 main(void)
