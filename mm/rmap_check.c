@@ -29,7 +29,7 @@
  * naming it plus one if the swap cache holds a page for it; a swap PTE
  * naming no slot of an active area is a mismatch too.
  *
- * Locks: migrate_mutex (no migration or reclaim half done), then every mm's
+ * Locks: migrate_mutex (no migration half done) and reclaim paused, then every mm's
  * mmap_lock in address order (the only other holder of two is fork, whose
  * second is a child not yet on the mm list), so no PTE of any user page
  * changes while the two views are taken; rmap_walk and the filing check
@@ -43,6 +43,7 @@
 #include <mm/pagewalk.h>
 #include <mm/page_alloc.h>
 #include <mm/shmem.h>
+#include <mm/vmscan.h>
 #include <mm/swap_state.h>
 #include <mm/swapops.h>
 #include <mm/vmstat.h>
@@ -335,11 +336,13 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	memset(scan.swap_refs, 0, sizeof(scan.swap_refs));
 	sort_mms(mms, n);
 	mutex_lock(&migrate_mutex);
-	/* (areas cannot come or go: swapoff takes migrate_mutex too) */
+	/* an area that comes or goes meanwhile has no slot in use: the
+	 * counts found for it are zeros, as its own */
 	if (every_mm && !alloc_swap_refs(&scan)) {
 		errors = -ENOMEM;
 		goto out;
 	}
+	pause_reclaim();
 	for (int i = 0; i < n; i++)
 		mutex_lock(&mms[i]->mmap_lock);
 	for (int i = 0; i < n; i++)
@@ -353,6 +356,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	errors += scan.stray_file_ptes;
 	for (int i = n - 1; i >= 0; i--)
 		mutex_unlock(&mms[i]->mmap_lock);
+	resume_reclaim();
 out:
 	free_swap_refs(&scan);
 	mutex_unlock(&migrate_mutex);

@@ -43,7 +43,7 @@
  *   swap_info[t] is set (claimed) under swap_lock alone, and cleared and
  *   its area freed holding both: so a reader holding either lock may
  *   look at every area it finds there.
- *   swap_lock      spin, a leaf of the bottom block: swap_info[], the
+ *   swap_lock      spin, irqs off (lock_swap), a leaf of the bottom block: swap_info[], the
  *                  active list, the totals, least_priority, and each
  *                  area's (L) fields (swap_map...). Taken under any lock
  *                  (swap-out will hold the page lock and page_table_lock);
@@ -78,6 +78,24 @@
 
 static DEFINE_MUTEX(swapon_mutex);
 static DEFINE_SPINLOCK(swap_lock);
+static uint32_t swap_lock_irqflags;       /* the holder's saved interrupt state */
+
+/* swap_lock is taken with interrupts off: a timer tick under it would wake
+ * a task (rq_lock), which may not nest inside it. One CPU: only the holder
+ * touches the saved state. */
+static void
+lock_swap(void)
+{
+	uint32_t flags = spin_lock_irqsave(&swap_lock);
+
+	swap_lock_irqflags = flags;
+}
+
+static void
+unlock_swap(void)
+{
+	spin_unlock_irqrestore(&swap_lock, swap_lock_irqflags);
+}
 static struct swap_info_struct *swap_info[MAX_SWAPFILES + 1];   /* [0] unused */
 static LIST_HEAD(swap_active_list);
 static unsigned long total_swap_pages, nr_swap_pages;           /* (L) */
@@ -171,7 +189,7 @@ get_swap_page(void)
 	struct swap_info_struct *si;
 	swp_entry_t entry = { 0 };
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	list_for_each_entry(si, &swap_active_list, avail) {
 		uint32_t off = take_free_slot(si);
 
@@ -181,7 +199,7 @@ get_swap_page(void)
 			break;
 		}
 	}
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return entry;
 }
 
@@ -192,14 +210,14 @@ swap_duplicate(swp_entry_t entry)
 	uint16_t *count;
 	int err = 0;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	count = slot_of(entry, &si);
 	BUG_ON(*count == SWAP_MAP_FREE || *count == SWAP_MAP_BAD);
 	if (*count == SWAP_MAP_MAX)
 		err = -ENOMEM;
 	else
 		(*count)++;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return err;
 }
 
@@ -210,7 +228,7 @@ swap_duplicate_if_used(swp_entry_t entry)
 	uint16_t *count = NULL;
 	int err = 0;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	si = active_area(swp_type(entry));
 	if (si && swp_offset(entry) < si->max)
 		count = &si->swap_map[swp_offset(entry)];
@@ -220,7 +238,7 @@ swap_duplicate_if_used(swp_entry_t entry)
 		err = -ENOMEM;
 	else
 		(*count)++;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return err;
 }
 
@@ -247,12 +265,12 @@ swap_free(swp_entry_t entry)
 	struct swap_info_struct *si;
 	uint16_t *count;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	count = slot_of(entry, &si);
 	BUG_ON(*count == SWAP_MAP_FREE || *count == SWAP_MAP_BAD);
 	if (--*count == SWAP_MAP_FREE)
 		release_slot(si, swp_offset(entry));
-	spin_unlock(&swap_lock);
+	unlock_swap();
 }
 
 int
@@ -261,11 +279,11 @@ swap_count(swp_entry_t entry)
 	struct swap_info_struct *si;
 	int count = 0;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	si = active_area(swp_type(entry));
 	if (si && swp_offset(entry) < si->max && si->swap_map[swp_offset(entry)] != SWAP_MAP_BAD)
 		count = si->swap_map[swp_offset(entry)];
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return count;
 }
 
@@ -275,10 +293,10 @@ swap_area_slots(uint32_t type)
 	struct swap_info_struct *si;
 	uint32_t slots;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	si = active_area(type);
 	slots = si ? si->max : 0;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return slots;
 }
 
@@ -288,10 +306,10 @@ swap_area_inuse(uint32_t type)
 	struct swap_info_struct *si;
 	uint32_t inuse;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	si = active_area(type);
 	inuse = si ? si->inuse_pages : 0;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return inuse;
 }
 
@@ -301,7 +319,7 @@ swap_check_counts(uint32_t type, const uint16_t *refs, uint32_t slots, bool verb
 	struct swap_info_struct *si;
 	int errors = 0;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	si = active_area(type);
 	for (uint32_t off = 0; si && off < slots && off < si->max; off++) {
 		uint16_t count = si->swap_map[off];
@@ -313,7 +331,7 @@ swap_check_counts(uint32_t type, const uint16_t *refs, uint32_t slots, bool verb
 			       off, count, refs[off]);
 		errors++;
 	}
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return errors;
 }
 
@@ -326,10 +344,10 @@ vm_swap_full(void)
 void
 si_swapinfo(unsigned long *total, unsigned long *free)
 {
-	spin_lock(&swap_lock);
+	lock_swap();
 	*total = total_swap_pages;
 	*free = nr_swap_pages;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 }
 
 /* ---- page I/O --------------------------------------------------------------- */
@@ -344,10 +362,10 @@ swap_page_io(struct page *page, swp_entry_t entry, enum req_op op)
 	uint64_t sector;
 
 	might_sleep();
-	spin_lock(&swap_lock);
+	lock_swap();
 	slot_of(entry, &si);
 	BUG_ON(si->swap_map[off] == SWAP_MAP_FREE || si->swap_map[off] == SWAP_MAP_BAD);
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	sector = si->slot_sector ? si->slot_sector[off] : (uint64_t)off * SECTORS_PER_PAGE;
 	return blkdev_rw(si->bdev, op, sector, page_address(page), PAGE_SIZE);
 }
@@ -452,18 +470,18 @@ alloc_swap_info(void)
 	if (!si)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&si->avail);
-	spin_lock(&swap_lock);
+	lock_swap();
 	for (type = 1; type <= MAX_SWAPFILES && swap_info[type]; type++)
 		;
 	if (type > MAX_SWAPFILES) {
-		spin_unlock(&swap_lock);
+		unlock_swap();
 		kfree(si);
 		return ERR_PTR(-EPERM);
 	}
 	si->type = (uint8_t)type;
 	si->flags = SWP_USED;
 	swap_info[type] = si;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return si;
 }
 
@@ -475,9 +493,9 @@ free_swap_info(struct swap_info_struct *si)
 {
 	lockdep_assert_held(&swapon_mutex);      /* area_exists may be looking at si */
 	BUG_ON(si->flags & SWP_WRITEOK);
-	spin_lock(&swap_lock);
+	lock_swap();
 	swap_info[si->type] = NULL;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	kfree(si->swap_map);
 	kfree(si->slot_sector);
 	kfree(si->name);
@@ -684,13 +702,13 @@ stop_allocations(struct swap_info_struct *si)
 static void
 activate_area(struct swap_info_struct *si, int swap_flags)
 {
-	spin_lock(&swap_lock);
+	lock_swap();
 	si->prio = area_priority(swap_flags);
 	si->lowest_bit = 1;
 	si->highest_bit = si->max - 1;
 	si->next = 1;
 	start_allocations(si);
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	printk(KERN_INFO "Adding %luk swap on %s.  Priority:%d\n", pages_to_kb(si->pages), si->name,
 	       si->prio);
 }
@@ -780,7 +798,7 @@ deactivate_area(struct swap_info_struct *si, struct file **file)
 	struct swap_info_struct *pos;
 
 	lockdep_assert_held(&swapon_mutex);
-	spin_lock(&swap_lock);
+	lock_swap();
 	BUG_ON(si->inuse_pages || !(si->flags & SWP_SWAPOFF));
 	si->flags &= ~SWP_SWAPOFF;
 	if (si->prio < 0) {
@@ -789,7 +807,7 @@ deactivate_area(struct swap_info_struct *si, struct file **file)
 				pos->prio++;
 		least_priority++;
 	}
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	if (si->inode)
 		set_inode_swapfile(si->inode, false);
 	*file = si->swap_file;
@@ -808,16 +826,16 @@ swapoff_area(struct swap_info_struct *si, struct file **file)
 	int err;
 
 	lockdep_assert_held(&swapon_mutex);
-	spin_lock(&swap_lock);
+	lock_swap();
 	stop_allocations(si);
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	mutex_unlock(&swapon_mutex);
 	err = try_to_unuse(si->type);
 	mutex_lock(&swapon_mutex);
 	if (err) {
-		spin_lock(&swap_lock);
+		lock_swap();
 		start_allocations(si);
-		spin_unlock(&swap_lock);
+		unlock_swap();
 		return err;
 	}
 	deactivate_area(si, file);
@@ -987,11 +1005,11 @@ swap_bdev_active(struct block_device *bdev)
 	struct swap_info_struct *si;
 	bool active = false;
 
-	spin_lock(&swap_lock);
+	lock_swap();
 	list_for_each_entry(si, &swap_active_list, avail)
 		if ((si->flags & SWP_BLKDEV) && si->bdev == bdev)
 			active = true;
-	spin_unlock(&swap_lock);
+	unlock_swap();
 	return active;
 }
 
@@ -1008,11 +1026,11 @@ swap_areas_snapshot(struct swap_area_info *out, int max)
 			continue;
 		snprintf(out[n].name, sizeof(out[n].name), "%s", si->name);
 		out[n].partition = si->flags & SWP_BLKDEV;
-		spin_lock(&swap_lock);
+		lock_swap();
 		out[n].size_kb = pages_to_kb(si->pages);
 		out[n].used_kb = pages_to_kb(si->inuse_pages);
 		out[n].prio = si->prio;
-		spin_unlock(&swap_lock);
+		unlock_swap();
 		n++;
 	}
 	mutex_unlock(&swapon_mutex);

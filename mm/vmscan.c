@@ -21,8 +21,8 @@
  * freed; /proc/sys/vm/swappiness weighs anonymous against file pages.
  *
  * Invariants: a page being reclaimed is isolated (off its list, with a
- * reference) and locked by us, under migrate_mutex (no rmap check or
- * migration sees its PTEs half changed); it is freed only when no PTE maps it, it
+ * reference) and locked by us, while the rmap checker is not running
+ * (pause_reclaim: it never sees PTEs half changed); it is freed only when no PTE maps it, it
  * is clean and only its cache and we hold it (remove_mapping,
  * remove_swap_mapping); anything else puts it back, nothing is lost.
  * Reclaim never runs inside itself (task->memalloc, set while it runs,
@@ -46,7 +46,6 @@
 #include <mm/swap_state.h>
 #include <mm/page_alloc.h>
 #include <mm/page_lock.h>
-#include <mm/migrate.h>
 #include <mm/shmem.h>
 #include <mm/vmstat.h>
 #include <kernel/lockrank.h>
@@ -204,26 +203,68 @@ reclaim_page(struct page *page, struct scan_control *sc, bool force)
 	return PageAnon(page) ? reclaim_anon_page(page, sc) : reclaim_file_page(page, sc);
 }
 
-/* Reclaim changes PTEs without mmap_lock, as migration does: it holds
- * migrate_mutex while it works on a page, so the rmap checker (which
- * holds it and every mmap_lock) sees no PTE change. Both trylocks: the
- * page is kept for later if either is busy. */
+/*
+ * Reclaim changes PTEs without mmap_lock, as migration does; the rmap
+ * checker, which compares every page table with rmap, pauses it
+ * (pause_reclaim): reclaim works on no new page and the checker waits for
+ * the ones in flight. Counted with interrupts off (one CPU); reclaim never
+ * waits here, it keeps the page for later.
+ */
+static unsigned reclaim_in_flight;       /* pages reclaim is working on */
+static bool reclaim_paused;              /* the checker runs */
+
 static bool
 lock_page_for_reclaim(struct page *page)
 {
-	if (!mutex_trylock(&migrate_mutex))
-		return false;
-	if (trylock_page(page))
+	uint32_t flags = local_irq_save();
+	bool go = !reclaim_paused;
+
+	if (go)
+		reclaim_in_flight++;
+	local_irq_restore(flags);
+	if (go && trylock_page(page))
 		return true;
-	mutex_unlock(&migrate_mutex);
+	if (go) {
+		flags = local_irq_save();
+		reclaim_in_flight--;
+		local_irq_restore(flags);
+	}
 	return false;
 }
 
 static void
 unlock_page_for_reclaim(struct page *page)
 {
+	uint32_t flags;
+
 	unlock_page(page);
-	mutex_unlock(&migrate_mutex);
+	flags = local_irq_save();
+	reclaim_in_flight--;
+	local_irq_restore(flags);
+}
+
+void
+pause_reclaim(void)
+{
+	reclaim_paused = true;
+	while (reclaim_in_flight)
+		msleep(1);
+}
+
+void
+resume_reclaim(void)
+{
+	reclaim_paused = false;
+}
+
+/* A kept page (locked) that no PTE maps and no swap PTE needs leaves the
+ * swap cache: a zap that found it locked by us could not free its slot
+ * (free_swap_cache only trylocks), and our putback may now free it. */
+static void
+drop_unneeded_swap_cache(struct page *page, enum page_fate fate)
+{
+	if (fate != PAGE_FREED && PageSwapCache(page) && !page_mapcount(page))
+		try_to_free_swap(page);
 }
 
 /* Ends reclaim's hold on a page it looked at. */
@@ -260,6 +301,7 @@ shrink_page_list(struct list_head *list, struct scan_control *sc, bool force)
 		list_del_init(&page->lru);
 		if (lock_page_for_reclaim(page)) {
 			fate = reclaim_page(page, sc, force);
+			drop_unneeded_swap_cache(page, fate);
 			unlock_page_for_reclaim(page);
 		}
 		if (fate == PAGE_FREED)
@@ -315,14 +357,15 @@ swap_available(void)
 	return free > 0;
 }
 
-/* How many pages of list l to scan this round: its size >> priority,
- * weighted by swappiness (anon: swappiness, file: 200 - swappiness, as
- * Linux's get_scan_count in its simplest case). */
+/* How many pages of the kind whose inactive list is l (anon or file)
+ * to scan this round: the size of its two lists >> priority, weighted by
+ * swappiness (anon: swappiness, file: 200 - swappiness, as Linux's
+ * get_scan_count in its simplest case). */
 static unsigned long
 scan_count(enum lru_list l, const struct scan_control *sc, bool anon_ok)
 {
 	bool anon = l <= LRU_ACTIVE_ANON;
-	unsigned long size = lru_list_pages(l), weight, nr;
+	unsigned long size = lru_list_pages(l) + lru_list_pages(l + 1), weight, nr;
 
 	if (anon && !anon_ok)
 		return 0;
@@ -360,15 +403,16 @@ shrink_lists(struct scan_control *sc)
 	}
 }
 
-/* Rounds of rising priority until nr_to_reclaim pages are freed; then
- * the shrinkers gfp allows. Pages freed. */
+/* Rounds of rising priority until nr_to_reclaim pages are freed; if the
+ * lists could not give that many, the shrinkers gfp allows (they walk
+ * whole caches: not for every batch). Pages freed. */
 static unsigned long
 do_reclaim(struct scan_control *sc)
 {
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
 		shrink_lists(sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
-			break;
+			return sc->nr_reclaimed;
 	}
 	for (unsigned i = 0; i < nr_shrinkers; i++)
 		if (!shrinkers[i].needs_fs || (sc->gfp & __GFP_FS))
@@ -418,6 +462,7 @@ reclaim_isolated_page(struct page *page)
 	might_sleep();
 	if (lock_page_for_reclaim(page)) {
 		fate = reclaim_page(page, &sc, true);
+		drop_unneeded_swap_cache(page, fate);
 		unlock_page_for_reclaim(page);
 	}
 	finish_page(page, fate == PAGE_ACTIVATE ? PAGE_KEEP : fate);

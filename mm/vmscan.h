@@ -44,6 +44,10 @@ void wakeup_kswapd(void);
 /* Starts kswapd (boot, once the scheduler runs). */
 void kswapd_init(void);
 
+/* The rmap checker: reclaim stops changing PTEs (it waits for the pages
+ * in flight), and starts again. Called under migrate_mutex (one checker). */
+void pause_reclaim(void);
+void resume_reclaim(void);
 /* MADV_PAGEOUT: reclaims the isolated page now (lru_isolate_page), as
  * far as it can: true if it was freed. Drops the isolation either way.
  * May sleep. */
