@@ -19,6 +19,8 @@
  *     shell          start /bin/sh instead of running the tests
  *     timeout=N      per-test time limit in seconds (default 60)
  *     tests=a,b,c    run only these tests
+ *     skip=a,b,c     run all tests but these (the host runner keeps the
+ *                    swap-pressure tests for a boot of their own)
  *     after=NAME     skip the tests up to and including NAME (the host
  *                    runner's restart point after a kernel crash)
  *     bench          run the programs in /bench instead (make bench);
@@ -83,6 +85,7 @@
 struct options {
 	const char *tests_dir;
 	const char *only;          /* "a,b,c" or NULL for all tests */
+	const char *skip;          /* "a,b,c" or NULL: tests not to run */
 	const char *after;         /* skip tests up to and including this one */
 	int bench;                 /* run the benchmark programs instead */
 	int timeout_s;
@@ -148,6 +151,8 @@ apply_word(struct options *opt, const char *word)
 		opt->timeout_s = atoi(value);
 	else if ((value = option_value(word, "tests=")))
 		opt->only = value;
+	else if ((value = option_value(word, "skip=")))
+		opt->skip = value;
 	else if ((value = option_value(word, "after=")))
 		opt->after = value;
 	else if (strcmp(word, "bench") == 0)
@@ -167,6 +172,7 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 {
 	opt->tests_dir = DEFAULT_TESTS_DIR;
 	opt->only = NULL;
+	opt->skip = NULL;
 	opt->after = NULL;
 	opt->bench = 0;
 	opt->timeout_s = 0;                        /* DEFAULT_TIMEOUT_S, set below */
@@ -190,15 +196,13 @@ parse_options(struct options *opt, int argc, char **argv, char **envp)
 		opt->timeout_s = opt->stress || opt->fuzz ? STRESS_TIMEOUT_S : DEFAULT_TIMEOUT_S;
 }
 
-/* selected - is name in the comma-separated list (or is there no list)? */
+/* in_list - is name one of the comma-separated list's items? */
 static int
-selected(const struct options *opt, const char *name)
+in_list(const char *list, const char *name)
 {
 	size_t len = strlen(name);
 
-	if (!opt->only)
-		return 1;
-	for (const char *p = opt->only; *p;) {
+	for (const char *p = list; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t item = comma ? (size_t)(comma - p) : strlen(p);
 		if (item == len && strncmp(p, name, len) == 0)
@@ -206,6 +210,14 @@ selected(const struct options *opt, const char *name)
 		p += item + (comma != NULL);
 	}
 	return 0;
+}
+
+/* selected - is name in the tests= list (or is there none), and not in
+ * the skip= list? */
+static int
+selected(const struct options *opt, const char *name)
+{
+	return (!opt->only || in_list(opt->only, name)) && !(opt->skip && in_list(opt->skip, name));
 }
 
 /* ---- small helpers --------------------------------------------------------- */
