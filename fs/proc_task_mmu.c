@@ -154,6 +154,12 @@ smaps_count_vma(struct mm_struct *mm, struct vm_area_struct *vma, struct mem_siz
 	struct smaps_walk w = { mss, (vma->vm_flags & VM_LOCKED) != 0 };
 
 	walk_page_range(mm, vma->vm_start, vma->vm_end, &smaps_ops, &w);
+	/* shared memory's pages in swap are its file's, not PTEs (Linux's
+	 * shmem_swap_usage, for a linear VMA) */
+	if (vma_is_shmem(vma) && !(vma->vm_flags & VM_NONLINEAR))
+		mss->swap += (uint64_t)PAGE_SIZE *
+			     shmem_swapped_in_range(vma->vm_file->f_inode, vma->vm_pgoff,
+						    vma_last_pgoff(vma));
 }
 
 /* ---- snapshots of an address space ------------------------------------- */

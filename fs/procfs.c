@@ -432,6 +432,8 @@ proc_store_swappiness(int pid, const char *text, size_t len)
 {
 	uint64_t value;
 
+	while (*text == ' ' || *text == '\t' || *text == '\n')
+		text++;                          /* as proc_dointvec, leading blanks */
 	if (parse_u64_any_base(text, &value) || value > MAX_SWAPPINESS)
 		return -EINVAL;
 	vm_swappiness = (int)value;

@@ -49,6 +49,7 @@ enum lock_class {
 	LC_SWAPON,                   /* swapon_mutex: swapon, swapoff, /proc/swaps */
 	LC_I_MUTEX,
 	LC_MMAP,
+	LC_SHMEM_LIST,               /* shmem_list_mutex: every shared-memory file */
 	LC_PAGE,                     /* PG_locked, a sleeping bit lock */
 	LC_I_MMAP,
 	LC_ANON_VMA,

@@ -144,8 +144,7 @@ find_or_create_page(struct address_space *mapping, uint32_t index)
 	}
 }
 
-/* Takes page out of the tree and its counters; tree_lock held. */
-static void
+void
 page_cache_tree_delete(struct address_space *mapping, struct page *page)
 {
 	assert_spin_locked(&mapping->tree_lock);

@@ -143,6 +143,9 @@ int add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t
 /* Takes the locked page out of its cache and drops the cache's reference.
  * It must no longer be mapped (truncate unmaps first). */
 void delete_from_page_cache(struct page *page);
+/* Takes the locked page out of mapping's tree and its counters (its
+ * reference is the caller's to drop); tree_lock held. */
+void page_cache_tree_delete(struct address_space *mapping, struct page *page);
 /* Reclaim: takes the locked page out of its cache if no one else holds
  * it (references: the cache's and extra_refs), no PTE maps it and it is
  * clean; true if it did. */

@@ -26,7 +26,8 @@
  * its offset for a linear VMA's).
  *
  * With every mm scanned, each swap slot's count must equal the swap PTEs
- * naming it plus one if the swap cache holds a page for it; a swap PTE
+ * naming it, plus one if the swap cache holds a page for it, plus one if
+ * a shared-memory file keeps it for a page (mm/shmem.c); a swap PTE
  * naming no slot of an active area is a mismatch too.
  *
  * Locks: migrate_mutex (no migration half done) and reclaim paused, then every mm's
@@ -306,6 +307,14 @@ free_swap_refs(struct rmap_scan *scan)
 				   order_for_bytes(scan->swap_slots[t] * sizeof(uint16_t)));
 }
 
+static bool
+count_shmem_ref(swp_entry_t entry, uint32_t index, void *arg)
+{
+	(void)index;
+	count_swap_ref(arg, entry);
+	return true;
+}
+
 /* Each slot's count against the references found. */
 static int
 check_swap_counts(struct rmap_scan *scan, bool verbose)
@@ -349,8 +358,10 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
 	errors += lru_check(verbose);
-	if (every_mm)
+	if (every_mm) {
+		shmem_for_each_swap_entry(count_shmem_ref, &scan);
 		errors += check_swap_counts(&scan, verbose);
+	}
 	if (scan.stray_file_ptes && verbose)
 		printk(KERN_ERR "rmap_check: %d file PTE(s) outside nonlinear VMAs\n", scan.stray_file_ptes);
 	errors += scan.stray_file_ptes;

@@ -7,8 +7,9 @@
  * Each pass visits every process: in each VMA that may hold swap PTEs
  * (those with an anon_vma), every swap PTE naming a slot of the area is
  * resolved as a read fault would resolve it (unuse_swap_pte), whatever
- * the VMA's protection; then the pages left in the swap cache for its
- * slots leave it. Passes repeat until no slot is in use; a pass that
+ * the VMA's protection; then every shared-memory page in the area is
+ * read back into its file's page cache (shmem_unuse); then the pages left
+ * in the swap cache for its slots leave it. Passes repeat until no slot is in use; a pass that
  * frees none means a reference no process holds — a kernel bug — and
  * swapoff fails with EBUSY rather than loop.
  *
@@ -25,6 +26,7 @@
 #include <mm/memory.h>
 #include <mm/mm.h>
 #include <mm/pagewalk.h>
+#include <mm/shmem.h>
 #include <mm/page_alloc.h>
 #include <kernel/errno.h>
 #include <kernel/signal.h>
@@ -104,6 +106,8 @@ try_to_unuse(uint32_t type)
 			break;
 		}
 		err = unuse_all_mms(mms, type);
+		if (!err)
+			err = shmem_unuse(type);
 		if (err)
 			break;
 		free_swap_cache_of_type(type);

@@ -48,6 +48,7 @@
 #include <mm/page_lock.h>
 #include <mm/shmem.h>
 #include <mm/vmstat.h>
+#include <kernel/errno.h>
 #include <kernel/lockrank.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -100,16 +101,20 @@ enum page_fate {
 	PAGE_ACTIVATE,                   /* back to the active list */
 };
 
-/* Swap I/O from direct reclaim is checked against the caller's locks. */
+static bool swap_available(void);
+
+/* Writes page to slot entry; from direct reclaim the I/O's locks are
+ * checked against the caller's (arg: the scan_control). */
 static int
-reclaim_swap_writepage(struct page *page, struct scan_control *sc)
+reclaim_swap_writepage(struct page *page, swp_entry_t entry, void *arg)
 {
+	struct scan_control *sc = arg;
 	struct held_locks reclaims;
 	int err;
 
 	if (sc->callers_locks)
 		lockrank_reclaim_io_begin(sc->callers_locks, &reclaims);
-	err = swap_writepage(page, page_swap_entry(page));
+	err = swap_writepage(page, entry);
 	if (sc->callers_locks)
 		lockrank_reclaim_io_end(sc->callers_locks, &reclaims);
 	return err;
@@ -145,7 +150,7 @@ reclaim_anon_page(struct page *page, struct scan_control *sc)
 {
 	if (PageFlag(page, PG_dirty)) {
 		ClearPageFlag(page, PG_dirty);
-		if (reclaim_swap_writepage(page, sc)) {
+		if (reclaim_swap_writepage(page, page_swap_entry(page), sc)) {
 			SetPageFlag(page, PG_dirty);
 			return PAGE_ACTIVATE;
 		}
@@ -168,6 +173,21 @@ reclaim_file_page(struct page *page, struct scan_control *sc)
 	return remove_mapping(page, 1) ? PAGE_FREED : PAGE_KEEP;
 }
 
+/* The shared-memory page (locked, unmapped) goes to swap: its file keeps
+ * the slot's entry in its place (mm/shmem.c). */
+static enum page_fate
+reclaim_shmem_page(struct page *page, struct scan_control *sc)
+{
+	switch (shmem_writeout(page, 1, reclaim_swap_writepage, sc)) {
+	case 0:
+		return PAGE_FREED;
+	case -EBUSY:
+		return PAGE_KEEP;
+	default:
+		return PAGE_ACTIVATE;            /* no slot, or the write failed */
+	}
+}
+
 /* Tries to free one isolated page (reference held, locked by the
  * caller). Linux's shrink_page_list for one page. */
 static enum page_fate
@@ -187,8 +207,8 @@ reclaim_page(struct page *page, struct scan_control *sc, bool force)
 	if (PageAnon(page)) {
 		if (!PageSwapCache(page) && (!sc->may_swap || !add_to_swap(page)))
 			return PAGE_ACTIVATE;        /* no swap: it cannot go */
-	} else if (PageFlag(page, PG_swapbacked)) {
-		return PAGE_ACTIVATE;            /* shared memory: not swappable yet */
+	} else if (PageFlag(page, PG_swapbacked) && (!sc->may_swap || !swap_available())) {
+		return PAGE_ACTIVATE;            /* shared memory, no swap */
 	}
 	if (page_mapcount(page)) {
 		switch (try_to_unmap_reclaim(page)) {
@@ -200,7 +220,11 @@ reclaim_page(struct page *page, struct scan_control *sc, bool force)
 			return PAGE_KEEP;
 		}
 	}
-	return PageAnon(page) ? reclaim_anon_page(page, sc) : reclaim_file_page(page, sc);
+	if (PageAnon(page))
+		return reclaim_anon_page(page, sc);
+	if (PageFlag(page, PG_swapbacked))
+		return reclaim_shmem_page(page, sc);
+	return reclaim_file_page(page, sc);
 }
 
 /*

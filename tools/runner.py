@@ -495,7 +495,7 @@ SWAP_TESTS = [
 # its own boot: the pressure boot for SWAP_PRESSURE_TESTS). The lead
 # empties this list (PENDING_SWAP_TESTS = []) when the kernel side is
 # merged.
-PENDING_SWAP_TESTS = list(SWAP_TESTS)
+PENDING_SWAP_TESTS = []
 
 
 class GuestBoot:
