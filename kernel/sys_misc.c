@@ -15,6 +15,7 @@
 #include <kernel/panic.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <mm/swapfile.h>
 #include <drivers/qemu_exit.h>
 #include <libk/string.h>
 
@@ -156,12 +157,16 @@ static long
 sys_sysinfo(struct sysinfo32 *uinfo)
 {
 	struct sysinfo32 si;
+	unsigned long swap_total, swap_free;
 
 	kmem_cache_shrink_all();
 	memset(&si, 0, sizeof(si));
 	si.uptime = monotonic_ns() / NSEC_PER_SEC;
 	si.totalram = nr_managed_pages();
 	si.freeram = nr_free_pages();
+	si_swapinfo(&swap_total, &swap_free);
+	si.totalswap = swap_total;
+	si.freeswap = swap_free;
 	si.procs = nr_tasks();
 	si.mem_unit = PAGE_SIZE;
 	return copy_to_user(uinfo, &si, sizeof(si));

@@ -247,17 +247,16 @@ take_block_above(unsigned order, unsigned long reserve)
 	return page;
 }
 
-struct page *
-alloc_pages(gfp_t gfp, unsigned order)
+/* Free memory is at the minimum watermark: the reserve for those who may
+ * use it, else reclaim for as long as it makes progress (the allocator
+ * never fails while something can be freed). */
+static struct page *
+alloc_pages_slowpath(gfp_t gfp, unsigned order)
 {
 	unsigned long reserve = reserve_for(gfp);
 	unsigned failures = 0;
 	struct page *page;
 
-	if (order > MAX_ORDER)
-		return NULL;
-	/* below the minimum: reclaim, for as long as reclaim makes progress
-	 * (the allocator never fails while something can be freed) */
 	while (!(page = take_block_above(order, reserve))) {
 		if (!reserve)
 			return NULL;                 /* cannot sleep, or reclaim's own */
@@ -266,6 +265,19 @@ alloc_pages(gfp_t gfp, unsigned order)
 		else if (++failures > MAX_RECLAIM_RETRIES)
 			return NULL;
 	}
+	return page;
+}
+
+struct page *
+alloc_pages(gfp_t gfp, unsigned order)
+{
+	struct page *page;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	page = take_block_above(order, zone.wmark_min);   /* the common case */
+	if (!page && !(page = alloc_pages_slowpath(gfp, order)))
+		return NULL;
 
 	for (unsigned long i = 0; i < (1ul << order); i++)
 		check_new_page(page + i);

@@ -519,20 +519,24 @@ wakeup_kswapd(void)
 	wake_up(&kswapd_wait);
 }
 
-/* Reclaims until free memory is above the high watermark, or a whole
- * round at every priority freed nothing. */
+/* Reclaims until free memory is above the high watermark, or a round at
+ * every priority left free memory no higher (what the shrinkers report
+ * freeing is objects, not pages: free memory is what counts). */
 static void
 balance_memory(void)
 {
-	while (nr_free_pages() < high_wmark_pages()) {
+	unsigned long free;
+
+	while ((free = nr_free_pages()) < high_wmark_pages()) {
 		struct scan_control sc = {
-			.nr_to_reclaim = high_wmark_pages() - nr_free_pages(),
+			.nr_to_reclaim = high_wmark_pages() - free,
 			.gfp = GFP_KERNEL, .kswapd = true, .may_swap = true,
 		};
 
 		if (sc.nr_to_reclaim > 4 * SWAP_CLUSTER_MAX)
 			sc.nr_to_reclaim = 4 * SWAP_CLUSTER_MAX;
-		if (!do_reclaim(&sc)) {
+		do_reclaim(&sc);
+		if (nr_free_pages() <= free) {
 			kswapd_failures++;
 			return;
 		}
