@@ -55,6 +55,7 @@
 #include <mm/vmstat.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
+#include <mm/mlock.h>
 #include <kernel/printk.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -102,6 +103,7 @@ map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct
 	}
 	page_add_new_anon_rmap(page, vma, addr);
 	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
+	mlock_new_mapping(vma, page);
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
@@ -134,6 +136,7 @@ map_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct pag
 	get_page(page);
 	page_dup_rmap(page);
 	set_pte(ptep, make_user_pte(vma, page, writable));
+	mlock_new_mapping(vma, page);
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
@@ -202,6 +205,7 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 		get_page(page);
 		page_dup_rmap(page);
 		set_pte(slot, make_user_pte(vma, page, false));   /* at start + offset pages */
+		mlock_new_mapping(vma, page);
 		mm->rss++;
 	}
 	spin_unlock(&mm->page_table_lock);
@@ -313,9 +317,11 @@ cow_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t orig)
 	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(copy, vma, addr);
 	set_pte(ptep, make_user_pte(vma, copy, true));
+	mlock_new_mapping(vma, copy);
 	flush_tlb_range(mm->pgd, addr, addr + PAGE_SIZE);
 	page_remove_rmap(old);
 	spin_unlock(&mm->page_table_lock);
+	munlock_page_after_cow(vma, old);
 	put_page(old);
 	count_vm_event(COW_FAULT);
 	return FAULT_HANDLED;

@@ -68,12 +68,19 @@ lru_is_active(enum lru_list l)
 	return l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE;
 }
 
-/* The list a new user page joins. */
+static enum lru_list evictable_lru(const struct page *page);
+static void mlocked_page_freed(struct page *page);
+static bool mlock_list_mismatch(const struct page *page, enum lru_list l);
+
+/* The list a new user page joins (or one put back after isolation: a
+ * mlocked page goes to the unevictable list). */
 static enum lru_list
 new_page_lru(const struct page *page)
 {
 	struct address_space *mapping = page_mapping(page);
 
+	if (PageFlag(page, PG_mlocked))
+		return LRU_UNEVICTABLE;
 	if (PageAnon(page))
 		return LRU_ACTIVE_ANON;
 	BUG_ON(!mapping);
@@ -142,6 +149,8 @@ lru_page_freed(struct page *page)
 
 	BUG_ON(page_count(page) != 0);
 	del_page_from_list(page, page_lru(page));
+	if (PageFlag(page, PG_mlocked))
+		mlocked_page_freed(page);
 	spin_unlock_irqrestore(&lru.lock, flags);
 }
 
@@ -179,7 +188,7 @@ lru_check(bool verbose)
 			n++;
 			/* count 0: its last put_page is taking it off right now */
 			if (!PageFlag(page, PG_lru) || page_lru(page) != (enum lru_list)l ||
-			    page_count(page) < 0) {
+			    page_count(page) < 0 || mlock_list_mismatch(page, l)) {
 				if (verbose)
 					printk(KERN_ERR "lru_check: pfn %#lx on list %d: flags %#x count %d\n",
 					       page_to_pfn(page), l, page->flags, page_count(page));
@@ -195,4 +204,108 @@ lru_check(bool verbose)
 	}
 	spin_unlock_irqrestore(&lru.lock, flags);
 	return errors;
+}
+
+/* ---- mlocked pages ---------------------------------------------------------
+ *
+ * PG_mlocked says that a VM_LOCKED VMA maps the page; mm/mlock.c decides
+ * when it is set and cleared, and these functions do it under lru_lock,
+ * moving the page between lists. A mlocked page that is on a list is on
+ * the unevictable one, so reclaim, which scans only the four others, never
+ * meets it there. NR_MLOCK counts the pages with PG_mlocked, on a list or
+ * not: a page reclaim has taken off its list keeps the flag, and its
+ * putback lands it on the unevictable list (new_page_lru).
+ */
+
+/* The list a page goes back to when nothing locks it any more: the
+ * inactive list of its kind (as Linux puts back a munlocked page), or
+ * the unevictable list for a file nothing can write back (ramfs). A page
+ * truncated out of its file (no mapping left) counts as file. */
+static enum lru_list
+evictable_lru(const struct page *page)
+{
+	struct address_space *mapping = page_mapping(page);
+
+	if (PageAnon(page) || (mapping && mapping_is_shmem(mapping)))
+		return LRU_INACTIVE_ANON;
+	if (mapping && !mapping_can_writeback(mapping))
+		return LRU_UNEVICTABLE;
+	return LRU_INACTIVE_FILE;
+}
+
+/* lru_check's part: a mlocked page on an evictable list, or a page on the
+ * unevictable list that neither a lock nor its kind keeps there. */
+static bool
+mlock_list_mismatch(const struct page *page, enum lru_list l)
+{
+	if (PageFlag(page, PG_mlocked))
+		return l != LRU_UNEVICTABLE;
+	return l == LRU_UNEVICTABLE && page->mapping && evictable_lru(page) != LRU_UNEVICTABLE;
+}
+
+/* Moves page from the list it is on to list l. lru_lock held. */
+static void
+move_page_to_list(struct page *page, enum lru_list l)
+{
+	enum lru_list from = page_lru(page);
+
+	if (from == l)
+		return;
+	del_page_from_list(page, from);
+	add_page_to_list(page, l);
+}
+
+/* lru_page_freed's part: a page freed with PG_mlocked leaves the count.
+ * lru_lock held. */
+static void
+mlocked_page_freed(struct page *page)
+{
+	ClearPageFlag(page, PG_mlocked);
+	__mod_node_page_state(NR_MLOCK, -1);
+	count_vm_event(UNEVICTABLE_PGCLEARED);
+}
+
+bool
+lru_set_mlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool newly = !PageFlag(page, PG_mlocked);
+
+	if (newly) {
+		SetPageFlag(page, PG_mlocked);
+		__mod_node_page_state(NR_MLOCK, 1);
+	}
+	if (PageFlag(page, PG_lru))
+		move_page_to_list(page, LRU_UNEVICTABLE);
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return newly;
+}
+
+bool
+lru_clear_mlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool was = PageFlag(page, PG_mlocked);
+
+	if (was) {
+		ClearPageFlag(page, PG_mlocked);
+		__mod_node_page_state(NR_MLOCK, -1);
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return was;
+}
+
+bool
+lru_putback_munlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool moved = false;
+
+	if (!PageFlag(page, PG_mlocked) && PageFlag(page, PG_lru) &&
+	    PageFlag(page, PG_unevictable) && evictable_lru(page) != LRU_UNEVICTABLE) {
+		move_page_to_list(page, evictable_lru(page));
+		moved = true;
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return moved;
 }

@@ -27,6 +27,7 @@
 #include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
 #include <mm/swapops.h>
@@ -124,6 +125,8 @@ zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_vma_range(vma, start, end);   /* its pages may stay locked elsewhere */
 	walk_page_range(mm, start, end, &zap_ops, NULL);
 	flush_tlb_range(mm->pgd, start, end);
 }

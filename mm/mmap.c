@@ -21,6 +21,7 @@
 #include <mm/memory.h>
 #include <mm/shmem.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -258,6 +259,10 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	where = mmap_place(mm, addr, len, flags);
 	if (where < 0 && where > -MAX_ERRNO)
 		err = where;
+	else if ((flags & MAP_LOCKED) && !can_do_mlock())
+		err = -EPERM;
+	else if (mlock_future_check(mm, vm_flags, len))
+		err = -EAGAIN;                   /* locked past RLIMIT_MEMLOCK */
 	else
 		err = mmap_backing_check(file, prot, flags, &vm_flags, pgoff, len);
 	if (err) {

@@ -25,6 +25,12 @@
  * PTE found outside a nonlinear VMA is a mismatch (a fault would take
  * its offset for a linear VMA's).
  *
+ * Mlocked pages (mm/mlock.c): a frame that a PTE of a VM_LOCKED VMA maps
+ * must be PG_mlocked; over every mm, a PG_mlocked frame must be mapped by
+ * such a PTE, and the PG_mlocked frames must number NR_MLOCK (meminfo
+ * Mlocked). lru_check adds that a mlocked page on a list is on the
+ * unevictable one.
+ *
  * Locks: migrate_mutex (no migration half done), then every mm's
  * mmap_lock in address order (the only other holder of two is fork, whose
  * second is a child not yet on the mm list), so no PTE of any user page
@@ -50,6 +56,8 @@
 struct rmap_scan {
 	uint16_t *ptes;               /* [max_pfn] */
 	unsigned order;               /* of the allocation */
+	uint32_t *locked;             /* [max_pfn] bits: a VM_LOCKED VMA's PTE maps the frame */
+	unsigned locked_order;
 	const struct vm_area_struct *vma;   /* the VMA being scanned */
 	int stray_file_ptes;          /* file PTEs found outside nonlinear VMAs */
 };
@@ -66,16 +74,34 @@ sort_mms(struct mm_struct **mms, int n)
 		}
 }
 
+#define BITS_PER_WORD 32
+
+static void
+mark_locked(struct rmap_scan *scan, unsigned long pfn)
+{
+	scan->locked[pfn / BITS_PER_WORD] |= 1u << (pfn % BITS_PER_WORD);
+}
+
+static bool
+is_locked(const struct rmap_scan *scan, unsigned long pfn)
+{
+	return scan->locked[pfn / BITS_PER_WORD] & (1u << (pfn % BITS_PER_WORD));
+}
+
 /* pte_table of the scan: counts the frames the slots of [addr, end) map. */
 static int
 scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
 	struct rmap_scan *scan = walk->private;
 
+	bool locked = scan->vma->vm_flags & VM_LOCKED;
+
 	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)
-		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
+		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep))) {
 			scan->ptes[pte_pfn(*ptep)]++;
-		else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR))
+			if (locked)
+				mark_locked(scan, pte_pfn(*ptep));
+		} else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR))
 			scan->stray_file_ptes++;
 	return 0;
 }
@@ -240,6 +266,35 @@ check_frames(struct rmap_scan *scan, bool every_mm, bool verbose)
 	return errors;
 }
 
+/* The mlock mismatches: a frame a locked PTE maps without PG_mlocked; over
+ * every mm also PG_mlocked without one, and NR_MLOCK against the frames
+ * with the flag. */
+static int
+check_mlocked_frames(const struct rmap_scan *scan, bool every_mm, bool verbose)
+{
+	unsigned long mlocked = 0;
+	int errors = 0;
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		bool flag = PageFlag(page, PG_mlocked);
+
+		mlocked += flag;
+		if (flag == is_locked(scan, pfn) || (flag && !every_mm))
+			continue;
+		report(verbose, page, flag ? "PG_mlocked without a VM_LOCKED PTE"
+					   : "mapped by a VM_LOCKED VMA without PG_mlocked", !flag, flag);
+		errors++;
+	}
+	if (every_mm && mlocked != global_node_page_state(NR_MLOCK)) {
+		if (verbose)
+			printk(KERN_ERR "rmap_check: %lu frames PG_mlocked, NR_MLOCK %lu\n", mlocked,
+			       global_node_page_state(NR_MLOCK));
+		errors++;
+	}
+	return errors;
+}
+
 static unsigned
 order_for_bytes(unsigned long bytes)
 {
@@ -261,6 +316,12 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)
 		return -ENOMEM;
+	scan.locked_order = order_for_bytes((max_pfn + BITS_PER_WORD - 1) / BITS_PER_WORD * sizeof(uint32_t));
+	scan.locked = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.locked_order);
+	if (!scan.locked) {
+		free_pages(scan.ptes, scan.order);
+		return -ENOMEM;
+	}
 	scan.stray_file_ptes = 0;
 	sort_mms(mms, n);
 	mutex_lock(&migrate_mutex);
@@ -269,6 +330,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	for (int i = 0; i < n; i++)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
+	errors += check_mlocked_frames(&scan, every_mm, verbose);
 	errors += lru_check(verbose);
 	if (scan.stray_file_ptes && verbose)
 		printk(KERN_ERR "rmap_check: %d file PTE(s) outside nonlinear VMAs\n", scan.stray_file_ptes);
@@ -277,6 +339,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 		mutex_unlock(&mms[i]->mmap_lock);
 	mutex_unlock(&migrate_mutex);
 	free_pages(scan.ptes, scan.order);
+	free_pages(scan.locked, scan.locked_order);
 	count_vm_event(RMAP_CHECK_RUNS);
 	count_vm_events(RMAP_CHECK_ERRORS, (unsigned long)errors);
 	return errors;
