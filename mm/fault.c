@@ -34,6 +34,10 @@
  * alone says what must be written. Having dirtied a page, the faulting
  * task is throttled as a write() would be (balance_dirty_pages).
  *
+ * A page mapped into a VM_LOCKED VMA is mlocked under the same
+ * page_table_lock as its PTE (mlock_new_mapping, mm/mlock.h); a COW copy
+ * there munlocks the page it replaced unless another locked VMA maps it.
+ *
  * Each handler allocates what it needs first, then takes
  * mm->page_table_lock and checks that the PTE is still what it saw (an
  * rmap walker — migration, writeback — may have changed it meanwhile,

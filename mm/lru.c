@@ -8,7 +8,9 @@
  *                                tmpfs file): only swap can free them
  *   active_file, inactive_file   page cache of files with backing store:
  *                                dropped when clean, written back first
- *   unevictable                  pages nothing can free: ramfs files
+ *   unevictable                  pages nothing can free: ramfs files,
+ *                                and mlocked pages (PG_mlocked: a VM_LOCKED
+ *                                VMA maps them; mm/mlock.c)
  *
  * A new anonymous page starts active (it was just written); a new
  * page-cache page starts inactive, so a file read once does not push
@@ -28,9 +30,22 @@
  * PG_swapbacked (anon) or not (file), and PG_active. They are set when it
  * joins and cleared when it leaves.
  *
+ * Mlocked pages (the section at the end): mm/mlock.c says when a page
+ * becomes mlocked or stops being so; lru_set_mlocked moves it from an
+ * evictable list to the unevictable one, lru_putback_munlocked back to the
+ * inactive list of its kind. Reclaim, which scans only the four evictable
+ * lists, so never meets a mlocked page there except in Linux's race (a
+ * page still on an evictable list, or taken off it by reclaim, when its
+ * VMA becomes locked), for which mlock_page_found_locked (mm/mlock.h) is
+ * the cull. A page put back after isolation joins the list new_page_lru
+ * names, the unevictable one if PG_mlocked.
+ *
  * Invariants (lru_check): PG_lru <=> the page is on a list, the one its
  * flags name; a list's length == the node counter NR_INACTIVE_ANON + l
- * (mm/vmstat.h).
+ * (mm/vmstat.h); a PG_mlocked page on a list is on the unevictable one, and
+ * a page there is mlocked or of an unevictable kind (or truncated out of its
+ * file). NR_MLOCK counts the PG_mlocked pages, on a list or not (checked by
+ * the rmap checker, with "PG_mlocked <=> a VM_LOCKED PTE maps it").
  *
  * Locks: lru_lock, a spinlock taken with interrupts off at the bottom of
  * the lock order (under page_table_lock when a fault maps a new page,

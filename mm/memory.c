@@ -14,6 +14,10 @@
  * mprotect leaves them; zap_nonlinear_range unmaps pages but keeps the
  * layout (truncate, MADV_DONTNEED).
  *
+ * zap_page_range of a VM_LOCKED VMA first munlocks the pages of the range
+ * (munlock_vma_range, mm/mlock.c): those another locked VMA maps stay
+ * mlocked, the others go back to their evictable LRU list.
+ *
  * Every range is walked with walk_page_range (mm/pagewalk.h), one page
  * table at a time; zap_page_range_rmap with walk_vma_range_rmap.
  *

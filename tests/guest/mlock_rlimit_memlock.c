@@ -10,7 +10,8 @@
  *     gives the room back; VmLck says what is locked;
  *   - mlockall(MCL_CURRENT) fails with ENOMEM (the whole address space is
  *     more than 16 pages); mlockall(MCL_FUTURE) works, and then a mapping
- *     of 17 pages fails with EAGAIN, one of 8 works and is locked;
+ *     of 17 pages fails with EAGAIN, one of 8 works and is locked; the heap
+ *     grows locked (brk), but not past the limit;
  *   - mmap(MAP_LOCKED) of 17 pages: EAGAIN; of 16: locked; mremap growing
  *     that mapping by a page: EAGAIN, and it keeps its size;
  *   - limit 0: mlock, mlock2, mlockall and mmap(MAP_LOCKED) fail with EPERM
@@ -128,6 +129,23 @@ limit_mlock(void *unused UNUSED)
 	CHECK_EQ("VmLck after munlock", 0, vmlck_kb());
 }
 
+/* After mlockall(MCL_FUTURE), with LIMIT_PAGES / 2 pages locked: the heap
+ * grows locked, and not past the limit (brk then keeps the old break). */
+static void
+brk_grows_locked(void)
+{
+	unsigned long start = syscall(SYS_brk, 0), top;
+
+	top = syscall(SYS_brk, start + 4 * PAGE_SIZE);
+	CHECK_EQ_HEX("brk grown by 4 pages", start + 4 * PAGE_SIZE, top);
+	CHECK((vmlck_kb() - LIMIT_PAGES / 2 * PAGE_KB) >= 4 * PAGE_KB,
+	      "the heap grown under MCL_FUTURE is not locked (VmLck %ld kB)", vmlck_kb());
+	CHECK_EQ_HEX("brk grown past RLIMIT_MEMLOCK keeps the old break", top,
+		     syscall(SYS_brk, top + LIMIT_PAGES * PAGE_SIZE));
+	CHECK_EQ_HEX("brk back", start, syscall(SYS_brk, start));
+	CHECK_EQ("VmLck with the heap shrunk", LIMIT_PAGES / 2 * PAGE_KB, vmlck_kb());
+}
+
 static void
 limit_mlockall(void *unused UNUSED)
 {
@@ -144,6 +162,7 @@ limit_mlockall(void *unused UNUSED)
 	CHECK_EQ("VmLck after a mapping made under MCL_FUTURE", LIMIT_PAGES / 2 * PAGE_KB,
 		 vmlck_kb());
 	p[0] = 1;
+	brk_grows_locked();
 	CHECK_OK(munlockall());
 	CHECK_EQ("VmLck after munlockall", 0, vmlck_kb());
 	CHECK_OK(munmap(p, LIMIT_PAGES / 2 * PAGE_SIZE));
