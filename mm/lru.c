@@ -33,8 +33,8 @@
  * Mlocked pages (the section at the end): mm/mlock.c says when a page
  * becomes mlocked or stops being so; lru_set_mlocked moves it from an
  * evictable list to the unevictable one, lru_putback_munlocked back to the
- * inactive list of its kind. Reclaim, which scans only the four evictable
- * lists, so never meets a mlocked page there except in Linux's race (a
+ * inactive list of its kind. Reclaim scans only the four evictable lists,
+ * so it never meets a mlocked page there except in Linux's race (a
  * page still on an evictable list, or taken off it by reclaim, when its
  * VMA becomes locked), for which mlock_page_found_locked (mm/mlock.h) is
  * the cull. A page put back after isolation joins the list new_page_lru

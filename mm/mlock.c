@@ -44,8 +44,9 @@
  * and mlock2 fail with EPERM if the limit is 0 and ENOMEM past it (pages
  * of the range already locked are not counted twice); mlockall(MCL_CURRENT)
  * with ENOMEM if the whole address space (total_vm) is larger; a new
- * locked mapping (MAP_LOCKED, or any after MCL_FUTURE) with EAGAIN, and a
- * locked one grown by mremap with EAGAIN. The default limit is 8 MiB
+ * locked mapping (MAP_LOCKED, or any after MCL_FUTURE, brk included) with
+ * EAGAIN, a locked one grown by mremap with EAGAIN, and a locked stack
+ * does not grow past it (the fault is a SIGSEGV: mm/vma.c, expand_stack). The default limit is 8 MiB
  * (kernel/resource.c), Linux's since 5.16.
  *
  * Locks: mmap_lock for the whole call, including the populating faults;

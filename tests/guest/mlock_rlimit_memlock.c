@@ -14,6 +14,8 @@
  *     grows locked (brk), but not past the limit;
  *   - mmap(MAP_LOCKED) of 17 pages: EAGAIN; of 16: locked; mremap growing
  *     that mapping by a page: EAGAIN, and it keeps its size;
+ *   - after mlockall(MCL_CURRENT | MCL_FUTURE) under a 2 MiB limit, the stack
+ *     grows by 512 KiB, but growing it past the limit is a SIGSEGV;
  *   - limit 0: mlock, mlock2, mlockall and mmap(MAP_LOCKED) fail with EPERM
  *     (mmap2 called raw: musl's mmap reports EPERM for anonymous memory as
  *     ENOMEM); munlock and munlockall still work;
@@ -30,6 +32,7 @@
 #include <fcntl.h>
 
 #define LIMIT_PAGES 16
+#define STACK_LIMIT_BYTES (2 * MiB)   /* more than the test's whole address space */
 #define PAGE_KB     (PAGE_SIZE / KiB)
 #define CAP_IPC_LOCK 14
 #define CAPABILITY_VERSION_3 0x20080522u
@@ -187,6 +190,34 @@ limit_map_locked(void *unused UNUSED)
 	CHECK_OK(munmap(p, LIMIT_PAGES * PAGE_SIZE));
 }
 
+/* Touches bytes of stack below the caller's frame, 64 KiB a frame. */
+static void
+touch_stack(size_t bytes)
+{
+	volatile char frame[64 * KiB];
+
+	frame[0] = 1;
+	frame[sizeof(frame) - 1] = 1;
+	if (bytes > sizeof(frame))
+		touch_stack(bytes - sizeof(frame));
+	frame[1] = frame[0];                    /* no tail call: the frame stays */
+}
+
+/* A locked stack grows within RLIMIT_MEMLOCK (arg NULL) and not past it
+ * (arg non-NULL): the fault past it is a SIGSEGV. */
+static void
+limit_locked_stack(void *past)
+{
+	drop_ipc_lock();
+	set_memlock(STACK_LIMIT_BYTES);
+	CHECK_OK(mlockall(MCL_CURRENT | MCL_FUTURE));
+	touch_stack(STACK_LIMIT_BYTES / 4);
+	if (!past)
+		return;
+	touch_stack(2 * STACK_LIMIT_BYTES);
+	fail("a locked stack grew past RLIMIT_MEMLOCK (VmLck %ld kB)", vmlck_kb());
+}
+
 static void
 limit_zero(void *unused UNUSED)
 {
@@ -235,6 +266,9 @@ main(void)
 	check_exited("mlockall under the limit", run_in_child(limit_mlockall, NULL), 0);
 	say("MAP_LOCKED and mremap");
 	check_exited("MAP_LOCKED under the limit", run_in_child(limit_map_locked, NULL), 0);
+	say("a locked stack grows within the limit, not past it");
+	check_exited("stack growth within the limit", run_in_child(limit_locked_stack, NULL), 0);
+	check_killed_by("stack growth past the limit", run_in_child(limit_locked_stack, "past"), SIGSEGV);
 	say("limit 0: EPERM");
 	check_exited("limit 0", run_in_child(limit_zero, NULL), 0);
 	say("with CAP_IPC_LOCK the limit is ignored");

@@ -7,8 +7,9 @@
  * unlock the same way; a COW copy in a locked VMA is locked and the page
  * it replaced is not; a page faulted into a locked VMA is locked at once;
  * reclaim's cull (mlock_page_found_locked) moves a page off an evictable
- * list. After each step lru_check and the rmap checker (which checks
- * "PG_mlocked <=> mapped by a VM_LOCKED PTE") find nothing wrong.
+ * list; a page freed while mlocked leaves the list and the count. After
+ * each step lru_check and the rmap checker (which checks "PG_mlocked <=>
+ * mapped by a VM_LOCKED PTE") find nothing wrong.
  *
  * The munlock walks follow rmap_walk's rule (the caller holds no
  * mmap_lock but its own mm's), so the test thread takes each mm as its
@@ -270,4 +271,32 @@ KTEST(mlock_checker_sees_missing_flag)
 	lru_set_mlocked(page);
 	KT_CHECK(check_all(mm, NULL) == 0, "checkers found mismatches once repaired");
 	end_program(mm);
+}
+
+/* A page freed while still PG_mlocked (reclaim's cull can leave an
+ * isolated page so once its mappings go) leaves the unevictable list and
+ * NR_MLOCK with its last reference (lru_page_freed). */
+KTEST(mlock_page_freed_while_mlocked)
+{
+	struct mm_struct *mm = mm_with_written_pages(BASE, 1, MAP_PRIVATE);
+	long mlocked = global_node_page_state(NR_MLOCK);
+	unsigned long unevictable = lru_list_pages(LRU_UNEVICTABLE);
+	unsigned long cleared = vm_event(UNEVICTABLE_PGCLEARED);
+	struct page *page;
+
+	KT_CHECK(mm, "no mm");
+	page = page_at(mm, BASE);
+	get_page(page);
+	mmput(mm);                               /* unmapped; our reference keeps it */
+	KT_CHECK(page_mapcount(page) == 0 && PageFlag(page, PG_lru), "the page is still mapped");
+	lru_set_mlocked(page);
+	KT_CHECK(global_node_page_state(NR_MLOCK) == (unsigned long)mlocked + 1 &&
+		 lru_list_pages(LRU_UNEVICTABLE) == unevictable + 1, "lru_set_mlocked did not count it");
+	put_page(page);
+	KT_CHECK(global_node_page_state(NR_MLOCK) == (unsigned long)mlocked &&
+		 lru_list_pages(LRU_UNEVICTABLE) == unevictable,
+		 "the freed page stayed counted: NR_MLOCK %lu (was %ld), unevictable %lu (was %lu)",
+		 global_node_page_state(NR_MLOCK), mlocked, lru_list_pages(LRU_UNEVICTABLE), unevictable);
+	KT_CHECK(vm_event(UNEVICTABLE_PGCLEARED) == cleared + 1, "the free was not counted as cleared");
+	KT_CHECK(lru_check(true) == 0, "lru_check found mismatches");
 }
