@@ -37,8 +37,8 @@
  * so it never meets a mlocked page there except in Linux's race (a
  * page still on an evictable list, or taken off it by reclaim, when its
  * VMA becomes locked), for which mlock_page_found_locked (mm/mlock.h) is
- * the cull. A page put back after isolation joins the list new_page_lru
- * names, the unevictable one if PG_mlocked.
+ * the cull. A page mlocked or munlocked while reclaim has it isolated gets
+ * the flags of its new list, so lru_putback puts it there.
  *
  * Invariants (lru_check): PG_lru <=> the page is on a list, the one its
  * flags name; a list's length == the node counter NR_INACTIVE_ANON + l
@@ -106,10 +106,6 @@ new_page_lru(const struct page *page)
 	return LRU_INACTIVE_FILE;
 }
 
-/* The page flags that say which list a page is on. */
-#define LRU_FLAGS ((1u << PG_lru) | (1u << PG_active) | (1u << PG_swapbacked) | \
-		   (1u << PG_unevictable))
-
 /* The list the flags of page name (PG_lru set). */
 static enum lru_list
 page_lru(const struct page *page)
@@ -160,13 +156,74 @@ lru_cache_add(struct page *page)
 void
 lru_page_freed(struct page *page)
 {
-	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	uint32_t flags;
 
 	BUG_ON(page_count(page) != 0);
-	del_page_from_list(page, page_lru(page));
+	flags = spin_lock_irqsave(&lru.lock);
+	if (PageFlag(page, PG_lru))
+		del_page_from_list(page, page_lru(page));
+	else
+		page->flags &= ~LRU_FLAGS;       /* isolated by reclaim, which let go last */
 	if (PageFlag(page, PG_mlocked))
-		mlocked_page_freed(page);
+		mlocked_page_freed(page);        /* (an isolated one keeps PG_unevictable till here) */
 	spin_unlock_irqrestore(&lru.lock, flags);
+}
+
+unsigned long
+lru_isolate(enum lru_list l, unsigned long nr, struct list_head *out, unsigned long *scanned)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	unsigned long taken = 0;
+
+	*scanned = 0;
+	while (*scanned < nr && !list_empty(&lru.lists[l])) {
+		struct page *page = list_last_entry(&lru.lists[l], struct page, lru);
+
+		(*scanned)++;
+		if (page_count(page) == 0) {
+			/* its last put_page is about to take it off: leave it */
+			list_move(&page->lru, &lru.lists[l]);
+			continue;
+		}
+		get_page(page);
+		list_move(&page->lru, out);
+		__mod_node_page_state(NR_INACTIVE_ANON + l, -1);
+		ClearPageFlag(page, PG_lru);
+		taken++;
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return taken;
+}
+
+void
+lru_putback(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	enum lru_list l;
+
+	BUG_ON(PageFlag(page, PG_lru));
+	l = page_lru(page);
+	list_add(&page->lru, &lru.lists[l]);
+	__mod_node_page_state(NR_INACTIVE_ANON + l, 1);
+	SetPageFlag(page, PG_lru);
+	spin_unlock_irqrestore(&lru.lock, flags);
+	put_page(page);                          /* the isolation's reference */
+}
+
+bool
+lru_isolate_page(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool taken = PageFlag(page, PG_lru) && page_count(page) > 0;
+
+	if (taken) {
+		get_page(page);
+		list_del_init(&page->lru);
+		__mod_node_page_state(NR_INACTIVE_ANON + page_lru(page), -1);
+		ClearPageFlag(page, PG_lru);
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return taken;
 }
 
 void
@@ -229,7 +286,7 @@ lru_check(bool verbose)
  * the unevictable one, so reclaim, which scans only the four others, never
  * meets it there. NR_MLOCK counts the pages with PG_mlocked, on a list or
  * not: a page reclaim has taken off its list keeps the flag, and its
- * putback lands it on the unevictable list (new_page_lru).
+ * putback lands it on the unevictable list (retarget_isolated_page).
  */
 
 /* The list a page goes back to when nothing locks it any more: the
@@ -270,6 +327,22 @@ move_page_to_list(struct page *page, enum lru_list l)
 	add_page_to_list(page, l);
 }
 
+/* A page reclaim has isolated (off every list, PG_lru clear, its
+ * reference held) gets the flags of list l, so lru_putback puts it there.
+ * lru_lock held. */
+static void
+retarget_isolated_page(struct page *page, enum lru_list l)
+{
+	BUG_ON(PageFlag(page, PG_lru));
+	page->flags &= ~LRU_FLAGS;
+	if (l == LRU_UNEVICTABLE)
+		SetPageFlag(page, PG_unevictable);
+	else if (l <= LRU_ACTIVE_ANON)
+		SetPageFlag(page, PG_swapbacked);
+	if (lru_is_active(l))
+		SetPageFlag(page, PG_active);
+}
+
 /* lru_page_freed's part: a page freed with PG_mlocked leaves the count.
  * lru_lock held. */
 static void
@@ -292,6 +365,8 @@ lru_set_mlocked(struct page *page)
 	}
 	if (PageFlag(page, PG_lru))
 		move_page_to_list(page, LRU_UNEVICTABLE);
+	else
+		retarget_isolated_page(page, LRU_UNEVICTABLE);   /* reclaim's cull */
 	spin_unlock_irqrestore(&lru.lock, flags);
 	return newly;
 }
@@ -316,9 +391,12 @@ lru_putback_munlocked(struct page *page)
 	uint32_t flags = spin_lock_irqsave(&lru.lock);
 	bool moved = false;
 
-	if (!PageFlag(page, PG_mlocked) && PageFlag(page, PG_lru) &&
-	    PageFlag(page, PG_unevictable) && evictable_lru(page) != LRU_UNEVICTABLE) {
-		move_page_to_list(page, evictable_lru(page));
+	if (!PageFlag(page, PG_mlocked) && PageFlag(page, PG_unevictable) &&
+	    evictable_lru(page) != LRU_UNEVICTABLE) {
+		if (PageFlag(page, PG_lru))
+			move_page_to_list(page, evictable_lru(page));
+		else
+			retarget_isolated_page(page, evictable_lru(page));
 		moved = true;
 	}
 	spin_unlock_irqrestore(&lru.lock, flags);

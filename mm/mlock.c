@@ -162,7 +162,7 @@ static void
 munlock_page(struct page *page, const struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	struct locked_search s = { vma, start, end, false };
-	struct rmap_walk_control rwc = { &s, find_locked_pte };
+	struct rmap_walk_control rwc = { .arg = &s, .visit = find_locked_pte };
 	int in_range = vma ? 1 : 0;              /* mappings known to stop counting */
 
 	lock_page(page);

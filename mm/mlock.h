@@ -37,16 +37,20 @@ void clear_page_mlock(struct page *page);
 /*
  * mlock_page_found_locked - reclaim's cull (Linux's "culled" pages).
  *
- * For reclaim's walk (try_to_unmap, page_referenced) when it meets a PTE
- * of a VM_LOCKED VMA that maps page: the page is mlocked as mlock_page
- * does and counted in unevictable_pgs_culled. If it is on an evictable
- * list it moves to the unevictable one now; if reclaim has isolated it
- * (off every list, PG_lru clear), it keeps PG_mlocked and reclaim must
- * put it back with lru_cache_add-style placement, which sends a
- * PG_mlocked page to the unevictable list (mm/lru.c: new_page_lru).
- * Reclaim must then leave the page alone: not unmap it further, not free
- * it. => May be called under the VMA's page_table_lock (takes only
- * lru_lock, irqs off), with or without the page lock; never sleeps.
+ * For reclaim when its walk (try_to_unmap_reclaim, page_referenced) meets
+ * a PTE of a VM_LOCKED VMA that maps page (UNMAP_MLOCKED): the page is
+ * mlocked as mlock_page does and counted in unevictable_pgs_culled. If it
+ * is on an evictable list it moves to the unevictable one now; if reclaim
+ * has isolated it (off every list, PG_lru clear, its reference held), it
+ * gets PG_mlocked and PG_unevictable (PG_active and PG_swapbacked
+ * cleared), so that lru_putback puts it on the unevictable list. Reclaim
+ * must then leave the page alone: unmap it no further, not free it, and
+ * not set PG_active or PG_swapbacked before the putback (page_lru looks
+ * at PG_unevictable first, so they would do no harm but mean nothing).
+ * => May be called under the VMA's page_table_lock (takes only lru_lock,
+ * irqs off), with or without the page lock; never sleeps. The page is
+ * mapped by that locked PTE (so the rmap checker's "PG_mlocked <=> a
+ * VM_LOCKED PTE maps it" holds).
  *
  * Reclaim scans only the four evictable lists, so it meets a mlocked page
  * only in Linux's race: the page was on (or isolated from) an evictable

@@ -300,3 +300,45 @@ KTEST(mlock_page_freed_while_mlocked)
 	KT_CHECK(vm_event(UNEVICTABLE_PGCLEARED) == cleared + 1, "the free was not counted as cleared");
 	KT_CHECK(lru_check(true) == 0, "lru_check found mismatches");
 }
+
+/* The cull and munlock of a page reclaim has isolated: its putback
+ * (lru_putback) lands it on the list its new state names, and one freed
+ * while isolated and mlocked leaves NR_MLOCK. */
+KTEST(mlock_isolated_page_putback)
+{
+	struct mm_struct *mm = mm_with_written_pages(BASE, 1, MAP_PRIVATE);
+	long mlocked = global_node_page_state(NR_MLOCK);
+	struct page *page;
+
+	KT_CHECK(mm, "no mm");
+	page = page_at(mm, BASE);
+	KT_CHECK(lru_isolate_page(page), "the page could not be isolated");
+	mlock_page_found_locked(page);           /* the cull, while reclaim holds it */
+	lru_putback(page);
+	KT_CHECK(PageFlag(page, PG_mlocked) && PageFlag(page, PG_unevictable) && PageFlag(page, PG_lru),
+		 "a page culled while isolated went back to an evictable list (flags %#x)", page->flags);
+	KT_CHECK(lru_check(true) == 0, "lru_check found mismatches after the putback");
+
+	KT_CHECK(lru_isolate_page(page), "the mlocked page could not be isolated");
+	clear_page_mlock(page);                  /* its locked mapping went, while isolated */
+	lru_putback(page);
+	KT_CHECK(!PageFlag(page, PG_mlocked) && !PageFlag(page, PG_unevictable) &&
+		 PageFlag(page, PG_swapbacked) && PageFlag(page, PG_lru),
+		 "a page munlocked while isolated went back to the unevictable list (flags %#x)",
+		 page->flags);
+
+	KT_CHECK(lru_isolate_page(page), "the page could not be isolated again");
+	adopt(mm);
+	mutex_lock(&mm->mmap_lock);
+	KT_CHECK(do_munmap(mm, BASE, PAGE_SIZE) == 0, "munmap failed");   /* reclaim's is the last reference */
+	mutex_unlock(&mm->mmap_lock);
+	adopt(NULL);
+	lru_set_mlocked(page);                   /* mlocked, unmapped and isolated: freed so */
+	KT_CHECK(global_node_page_state(NR_MLOCK) == (unsigned long)mlocked + 1, "not counted");
+	put_page(page);                          /* the isolation's reference: the last */
+	KT_CHECK(global_node_page_state(NR_MLOCK) == (unsigned long)mlocked,
+		 "a page freed while isolated and mlocked stayed counted: NR_MLOCK %lu, was %ld",
+		 global_node_page_state(NR_MLOCK), mlocked);
+	KT_CHECK(lru_check(true) == 0, "lru_check found mismatches");
+	mmput(mm);
+}
