@@ -1,20 +1,16 @@
 /*
  * fs/drop_caches.c — what writing to /proc/sys/vm/drop_caches does
  * (drop_caches: 1 and 3 the clean page cache of every file; any value the
- * unused dentries and inodes and the clean buffers), and the shrinkers the
- * page allocator calls when it runs out of free pages (mm/vmscan.c).
+ * unused dentries and inodes and the clean buffers), and the buffer-cache
+ * shrinker reclaim calls when the LRU lists fall short (mm/vmscan.c).
  *
  * Only pages no one needs go: clean (written back or never dirtied),
  * unmapped, unlocked, and referenced by nothing but the cache
  * (invalidate_mapping_pages, mm/truncate.c). ramfs and tmpfs pages stay
- * dirty forever, so they never go. Until reclaim has LRU lists (with
- * reverse mapping to unmap pages), this is how a file larger than memory
- * can be read and written: clean pages of the part already done make
- * room for the next.
+ * dirty forever, so they never go.
  *
- * Reclaim may run under a file system's locks (an allocation in ext2), so
- * its walk never evicts an inode: a reference it held that turns out to be
- * the last waits on the deferred iputs for the flusher (iput_no_evict).
+ * The walk never evicts an inode: a reference it held that turns out to
+ * be the last waits on the deferred iputs for the flusher (iput_no_evict).
  *
  * Locks: inode_sb_list_lock around the walk of each super_block's
  * inodes (dropped around each inode, which is held by a reference), then
@@ -80,23 +76,18 @@ drop_caches(int what)
 	buffer_shrink(~0ul);
 }
 
-/* The shrinkers the allocator calls when it runs out of pages: the clean
- * page cache, and the clean buffers of the buffer cache (fs/buffer.c). */
+/* The shrinker reclaim calls when the LRU lists could not give it a
+ * batch: the clean buffers of the buffer cache (fs/buffer.c). The page
+ * cache is not a shrinker's: reclaim takes its pages by age from the LRU
+ * lists (mm/vmscan.c); dropping all of it at once is drop_caches'. */
 static unsigned long
-pagecache_shrink(void)
+buffer_cache_shrink(unsigned long nr)
 {
-	return drop_pagecache(false);    /* never evicts: see iput_no_evict */
-}
-
-static unsigned long
-buffer_cache_shrink(void)
-{
-	return buffer_shrink(~0ul);
+	return buffer_shrink(nr);
 }
 
 void
 drop_caches_init(void)
 {
-	register_shrinker(pagecache_shrink, false);
 	register_shrinker(buffer_cache_shrink, false);
 }

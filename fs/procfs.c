@@ -297,6 +297,7 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "Active(file):", lru_list_pages(LRU_ACTIVE_FILE));
 	meminfo_line(pb, "Inactive(file):", lru_list_pages(LRU_INACTIVE_FILE));
 	meminfo_line(pb, "Unevictable:", lru_list_pages(LRU_UNEVICTABLE));
+	meminfo_line(pb, "Mlocked:", global_node_page_state(NR_MLOCK));
 	meminfo_line(pb, "SwapTotal:", swap_total);
 	meminfo_line(pb, "SwapFree:", swap_free);
 	meminfo_line(pb, "Dirty:", global_node_page_state(NR_FILE_DIRTY));

@@ -17,6 +17,8 @@
  */
 #include <kernel/exec.h>
 #include <kernel/resource.h>
+#include <kernel/capability.h>
+#include <mm/mlock.h>
 #include <kernel/elf.h>
 #include <arch/x86/process.h>
 #include <kernel/signal.h>
@@ -418,6 +420,8 @@ switch_to_new_program(struct mm_struct *mm, struct file *f, struct exec_args *a,
 	struct mm_struct *old = t->mm;
 	uint32_t sp;
 
+	if (old)
+		munlock_mm(old);                 /* its locks end with the program */
 	t->mm = mm;
 	switch_pgd(mm->pgd);
 	if (old)
@@ -427,6 +431,7 @@ switch_to_new_program(struct mm_struct *mm, struct file *f, struct exec_args *a,
 		do_exit(SIGNAL_STATUS(SIGKILL));
 	}
 	set_comm_and_cmdline(t, a);
+	caps_exec(t);
 	files_close_on_exec(t->files);
 	signal_reset_for_exec(t->signal);
 	process_arch_reset(t);

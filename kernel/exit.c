@@ -22,6 +22,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <mm/mlock.h>
 #include <arch/x86/process.h>
 #include <kernel/preempt.h>
 #include <arch/x86/irqflags.h>
@@ -86,6 +87,7 @@ exit_mm(struct task *t)
 	BUG_ON(t != current);
 	if (!mm)
 		return;
+	munlock_mm(mm);                          /* its mlocked pages may go back to reclaim */
 	preempt_disable();
 	t->mm = NULL;
 	exit_mm_test_preempt_point(EXIT_MM_BETWEEN_DETACH_STEPS);

@@ -9,6 +9,7 @@
 #include <kernel/fork.h>
 #include <kernel/proc.h>
 #include <kernel/resource.h>
+#include <kernel/capability.h>
 #include <kernel/signal.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>
@@ -64,6 +65,7 @@ copy_process_state(struct task *c, struct task *p)
 	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = p->cmdline_len;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->caps = p->caps;
 	return 0;
 }
 

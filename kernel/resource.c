@@ -4,15 +4,17 @@
  * getrlimit, 76, is not in musl's list and not offered.)
  *
  * Which limits anvil enforces: RLIMIT_STACK (the stack VMA's growth, read
- * at exec). The others are kept and reported faithfully; RLIMIT_MEMLOCK
- * is not enforced because every process runs as root, which Linux
- * exempts (CAP_IPC_LOCK). RLIMIT_STACK is applied at exec.
+ * at exec) and RLIMIT_MEMLOCK (mlock, mlockall, MAP_LOCKED and the growth
+ * of a locked mapping, for a process without CAP_IPC_LOCK: mm/mlock.c).
+ * The others are kept and reported faithfully. Raising a hard limit needs
+ * CAP_SYS_RESOURCE (EPERM), as on Linux; lowering one is always allowed.
  *
  * Locks: a task's limits are changed only by itself (prlimit64 on another
  * pid reads or writes them under tasklist_lock; a uniprocessor store of
  * two words with interrupts off is atomic enough for readers).
  */
 #include <kernel/resource.h>
+#include <kernel/capability.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
@@ -62,10 +64,12 @@ do_prlimit(struct task *t, int resource, const struct rlimit64 *new, struct rlim
 		return -EINVAL;
 	if (new && resource == RLIMIT_NOFILE && new->rlim_max > 1048576)
 		return -EPERM;                   /* fs.nr_open */
+	if (new && new->rlim_max > t->rlim[resource].rlim_max && !capable(CAP_SYS_RESOURCE))
+		return -EPERM;
 	if (old)
 		*old = t->rlim[resource];
 	if (new)
-		t->rlim[resource] = *new;        /* root may raise rlim_max */
+		t->rlim[resource] = *new;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
  * taking it (wake_up), never the other way round.
  */
 #include <kernel/sched.h>
+#include <kernel/capability.h>
 #include <kernel/spinlock.h>
 #include <kernel/printk.h>
 #include <kernel/cmdline.h>
@@ -325,6 +326,7 @@ task_create(const char *name)
 		return NULL;
 	}
 	*(uint32_t *)t->stack = STACK_MAGIC;
+	caps_init(t);                            /* as Linux's init_cred; fork copies the parent's */
 	flags = spin_lock_irqsave(&rq_lock);
 	task_init_common(t, name);
 	spin_unlock_irqrestore(&rq_lock, flags);

@@ -44,6 +44,12 @@ enum task_state {
 	TASK_DEAD,
 };
 
+struct task_caps {
+	uint64_t effective;           /* what capable() checks */
+	uint64_t permitted;           /* what effective may be raised to */
+	uint64_t inheritable;         /* kept across exec (no file capabilities here) */
+};
+
 #define RLIM_NLIMITS 16
 /* One resource limit as prlimit64 reports it (RLIM64_INFINITY: none). */
 struct rlimit64 {
@@ -85,6 +91,7 @@ struct task {
 	char cmdline[256];            /* argv, NUL-separated, for /proc/PID/cmdline */
 	unsigned cmdline_len;
 	struct rlimit64 rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit (kernel/resource.c) */
+	struct task_caps caps;        /* capabilities (kernel/capability.h) */
 
 	/* ---- signals (kernel/signal.c) ---- */
 	struct signal_state *signal;  /* handlers, pending and blocked sets */

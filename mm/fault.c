@@ -37,6 +37,10 @@
  * alone says what must be written. Having dirtied a page, the faulting
  * task is throttled as a write() would be (balance_dirty_pages).
  *
+ * A page mapped into a VM_LOCKED VMA is mlocked under the same
+ * page_table_lock as its PTE (mlock_new_mapping, mm/mlock.h); a COW copy
+ * there munlocks the page it replaced unless another locked VMA maps it.
+ *
  * Each handler allocates what it needs first, then takes
  * mm->page_table_lock and checks that the PTE is still what it saw (an
  * rmap walker — migration, writeback — may have changed it meanwhile,
@@ -59,6 +63,7 @@
 #include <mm/vmstat.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
+#include <mm/mlock.h>
 #include <kernel/printk.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -108,6 +113,7 @@ map_new_anon_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct
 	}
 	page_add_new_anon_rmap(page, vma, addr);
 	set_pte(ptep, make_user_pte(vma, page, vma->vm_flags & VM_WRITE));
+	mlock_new_mapping(vma, page);
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
@@ -140,6 +146,7 @@ map_file_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, struct pag
 	get_page(page);
 	page_dup_rmap(page);
 	set_pte(ptep, make_user_pte(vma, page, writable));
+	mlock_new_mapping(vma, page);
 	mm->rss++;
 	spin_unlock(&mm->page_table_lock);
 	return FAULT_HANDLED;
@@ -208,6 +215,7 @@ do_fault_around(struct vm_area_struct *vma, uint32_t addr)
 		get_page(page);
 		page_dup_rmap(page);
 		set_pte(slot, make_user_pte(vma, page, false));   /* at start + offset pages */
+		mlock_new_mapping(vma, page);
 		mm->rss++;
 	}
 	spin_unlock(&mm->page_table_lock);
@@ -330,9 +338,11 @@ cow_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, pte_t orig)
 	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
 	page_add_new_anon_rmap(copy, vma, addr);
 	set_pte(ptep, make_user_pte(vma, copy, true));
+	mlock_new_mapping(vma, copy);
 	flush_tlb_range(mm->pgd, addr, addr + PAGE_SIZE);
 	page_remove_rmap(old);
 	spin_unlock(&mm->page_table_lock);
+	munlock_page_after_cow(vma, old);
 	put_page(old);
 	count_vm_event(COW_FAULT);
 	return FAULT_HANDLED;
@@ -451,6 +461,7 @@ do_swap_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_
 	writable = exclusive && access == FAULT_WRITE && (vma->vm_flags & VM_WRITE) &&
 		   !PageSwapCache(page);
 	set_pte(ptep, make_user_pte(vma, page, writable));
+	mlock_new_mapping(vma, page);
 	spin_unlock(&mm->page_table_lock);
 	unlock_page(page);
 	if (access == FAULT_WRITE && !writable && (vma->vm_flags & VM_WRITE))

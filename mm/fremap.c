@@ -45,6 +45,7 @@
 #include <mm/memory.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <mm/vma.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
@@ -120,6 +121,8 @@ do_remap_file_pages(struct mm_struct *mm, uint32_t start, uint32_t size, uint32_
 	}
 	if ((vma->vm_flags & VM_NONLINEAR) || pgoff != linear_page_index(vma, start)) {
 		vma_set_nonlinear(vma);
+		if (vma->vm_flags & VM_LOCKED)
+			munlock_vma_range(vma, start, end);   /* the pages leaving the range */
 		err = install_file_ptes(vma, start, end, pgoff);
 	}
 	if (!err && (!(flags & MAP_NONBLOCK) || (vma->vm_flags & VM_LOCKED)))

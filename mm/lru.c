@@ -8,7 +8,9 @@
  *                                tmpfs file): only swap can free them
  *   active_file, inactive_file   page cache of files with backing store:
  *                                dropped when clean, written back first
- *   unevictable                  pages nothing can free: ramfs files
+ *   unevictable                  pages nothing can free: ramfs files,
+ *                                and mlocked pages (PG_mlocked: a VM_LOCKED
+ *                                VMA maps them; mm/mlock.c)
  *
  * A new anonymous page starts active (it was just written); a new
  * page-cache page starts inactive, so a file read once does not push
@@ -28,9 +30,22 @@
  * PG_swapbacked (anon) or not (file), and PG_active. They are set when it
  * joins and cleared when it leaves.
  *
+ * Mlocked pages (the section at the end): mm/mlock.c says when a page
+ * becomes mlocked or stops being so; lru_set_mlocked moves it from an
+ * evictable list to the unevictable one, lru_putback_munlocked back to the
+ * inactive list of its kind. Reclaim scans only the four evictable lists,
+ * so it never meets a mlocked page there except in Linux's race (a
+ * page still on an evictable list, or taken off it by reclaim, when its
+ * VMA becomes locked), for which mlock_page_found_locked (mm/mlock.h) is
+ * the cull. A page mlocked or munlocked while reclaim has it isolated gets
+ * the flags of its new list, so lru_putback puts it there.
+ *
  * Invariants (lru_check): PG_lru <=> the page is on a list, the one its
  * flags name; a list's length == the node counter NR_INACTIVE_ANON + l
- * (mm/vmstat.h).
+ * (mm/vmstat.h); a PG_mlocked page on a list is on the unevictable one, and
+ * a page there is mlocked or of an unevictable kind (or truncated out of its
+ * file). NR_MLOCK counts the PG_mlocked pages, on a list or not (checked by
+ * the rmap checker, with "PG_mlocked <=> a VM_LOCKED PTE maps it").
  *
  * Locks: lru_lock, a spinlock taken with interrupts off at the bottom of
  * the lock order (under page_table_lock when a fault maps a new page,
@@ -68,12 +83,19 @@ lru_is_active(enum lru_list l)
 	return l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE;
 }
 
-/* The list a new user page joins. */
+static enum lru_list evictable_lru(const struct page *page);
+static void mlocked_page_freed(struct page *page);
+static bool mlock_list_mismatch(const struct page *page, enum lru_list l);
+
+/* The list a new user page joins (or one put back after isolation: a
+ * mlocked page goes to the unevictable list). */
 static enum lru_list
 new_page_lru(const struct page *page)
 {
 	struct address_space *mapping = page_mapping(page);
 
+	if (PageFlag(page, PG_mlocked))
+		return LRU_UNEVICTABLE;
 	if (PageAnon(page))
 		return LRU_ACTIVE_ANON;
 	BUG_ON(!mapping);
@@ -137,12 +159,13 @@ lru_page_freed(struct page *page)
 	uint32_t flags;
 
 	BUG_ON(page_count(page) != 0);
-	if (!PageFlag(page, PG_lru)) {
-		page->flags &= ~LRU_FLAGS;       /* isolated by reclaim, which let go last */
-		return;
-	}
 	flags = spin_lock_irqsave(&lru.lock);
-	del_page_from_list(page, page_lru(page));
+	if (PageFlag(page, PG_lru))
+		del_page_from_list(page, page_lru(page));
+	else
+		page->flags &= ~LRU_FLAGS;       /* isolated by reclaim, which let go last */
+	if (PageFlag(page, PG_mlocked))
+		mlocked_page_freed(page);        /* (an isolated one keeps PG_unevictable till here) */
 	spin_unlock_irqrestore(&lru.lock, flags);
 }
 
@@ -237,7 +260,7 @@ lru_check(bool verbose)
 			n++;
 			/* count 0: its last put_page is taking it off right now */
 			if (!PageFlag(page, PG_lru) || page_lru(page) != (enum lru_list)l ||
-			    page_count(page) < 0) {
+			    page_count(page) < 0 || mlock_list_mismatch(page, l)) {
 				if (verbose)
 					printk(KERN_ERR "lru_check: pfn %#lx on list %d: flags %#x count %d\n",
 					       page_to_pfn(page), l, page->flags, page_count(page));
@@ -253,4 +276,129 @@ lru_check(bool verbose)
 	}
 	spin_unlock_irqrestore(&lru.lock, flags);
 	return errors;
+}
+
+/* ---- mlocked pages ---------------------------------------------------------
+ *
+ * PG_mlocked says that a VM_LOCKED VMA maps the page; mm/mlock.c decides
+ * when it is set and cleared, and these functions do it under lru_lock,
+ * moving the page between lists. A mlocked page that is on a list is on
+ * the unevictable one, so reclaim, which scans only the four others, never
+ * meets it there. NR_MLOCK counts the pages with PG_mlocked, on a list or
+ * not: a page reclaim has taken off its list keeps the flag, and its
+ * putback lands it on the unevictable list (retarget_isolated_page).
+ */
+
+/* The list a page goes back to when nothing locks it any more: the
+ * inactive list of its kind (as Linux puts back a munlocked page), or
+ * the unevictable list for a file nothing can write back (ramfs). A page
+ * truncated out of its file (no mapping left) counts as file. */
+static enum lru_list
+evictable_lru(const struct page *page)
+{
+	struct address_space *mapping = page_mapping(page);
+
+	if (PageAnon(page) || (mapping && mapping_is_shmem(mapping)))
+		return LRU_INACTIVE_ANON;
+	if (mapping && !mapping_can_writeback(mapping))
+		return LRU_UNEVICTABLE;
+	return LRU_INACTIVE_FILE;
+}
+
+/* lru_check's part: a mlocked page on an evictable list, or a page on the
+ * unevictable list that neither a lock nor its kind keeps there. */
+static bool
+mlock_list_mismatch(const struct page *page, enum lru_list l)
+{
+	if (PageFlag(page, PG_mlocked))
+		return l != LRU_UNEVICTABLE;
+	return l == LRU_UNEVICTABLE && page->mapping && evictable_lru(page) != LRU_UNEVICTABLE;
+}
+
+/* Moves page from the list it is on to list l. lru_lock held. */
+static void
+move_page_to_list(struct page *page, enum lru_list l)
+{
+	enum lru_list from = page_lru(page);
+
+	if (from == l)
+		return;
+	del_page_from_list(page, from);
+	add_page_to_list(page, l);
+}
+
+/* A page reclaim has isolated (off every list, PG_lru clear, its
+ * reference held) gets the flags of list l, so lru_putback puts it there.
+ * lru_lock held. */
+static void
+retarget_isolated_page(struct page *page, enum lru_list l)
+{
+	BUG_ON(PageFlag(page, PG_lru));
+	page->flags &= ~LRU_FLAGS;
+	if (l == LRU_UNEVICTABLE)
+		SetPageFlag(page, PG_unevictable);
+	else if (l <= LRU_ACTIVE_ANON)
+		SetPageFlag(page, PG_swapbacked);
+	if (lru_is_active(l))
+		SetPageFlag(page, PG_active);
+}
+
+/* lru_page_freed's part: a page freed with PG_mlocked leaves the count.
+ * lru_lock held. */
+static void
+mlocked_page_freed(struct page *page)
+{
+	ClearPageFlag(page, PG_mlocked);
+	__mod_node_page_state(NR_MLOCK, -1);
+	count_vm_event(UNEVICTABLE_PGCLEARED);
+}
+
+bool
+lru_set_mlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool newly = !PageFlag(page, PG_mlocked);
+
+	if (newly) {
+		SetPageFlag(page, PG_mlocked);
+		__mod_node_page_state(NR_MLOCK, 1);
+	}
+	if (PageFlag(page, PG_lru))
+		move_page_to_list(page, LRU_UNEVICTABLE);
+	else
+		retarget_isolated_page(page, LRU_UNEVICTABLE);   /* reclaim's cull */
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return newly;
+}
+
+bool
+lru_clear_mlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool was = PageFlag(page, PG_mlocked);
+
+	if (was) {
+		ClearPageFlag(page, PG_mlocked);
+		__mod_node_page_state(NR_MLOCK, -1);
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return was;
+}
+
+bool
+lru_putback_munlocked(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool moved = false;
+
+	if (!PageFlag(page, PG_mlocked) && PageFlag(page, PG_unevictable) &&
+	    evictable_lru(page) != LRU_UNEVICTABLE) {
+		if (PageFlag(page, PG_lru))
+			move_page_to_list(page, evictable_lru(page));
+		else
+			retarget_isolated_page(page, evictable_lru(page));
+		moved = true;
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return moved;
 }

@@ -15,7 +15,7 @@ enum lru_list {
 	LRU_ACTIVE_ANON,
 	LRU_INACTIVE_FILE,        /* page cache of files with backing store */
 	LRU_ACTIVE_FILE,
-	LRU_UNEVICTABLE,          /* pages nothing can free (ramfs) */
+	LRU_UNEVICTABLE,          /* pages nothing can free (ramfs, mlocked) */
 	NR_LRU_LISTS
 };
 
@@ -47,6 +47,21 @@ void lru_putback(struct page *page);
 void lru_replace_page(struct page *old, struct page *newpage);
 /* Pages on list l now. */
 unsigned long lru_list_pages(enum lru_list l);
+/* ---- mlocked pages (mm/mlock.c says when; these move them) ---- */
+
+/* Sets PG_mlocked (counted in NR_MLOCK) and, if page is on an evictable
+ * list, moves it to the unevictable one (if reclaim has isolated it,
+ * lru_putback will put it there). True if the flag was clear. Any
+ * context (takes lru_lock, irqs off). */
+bool lru_set_mlocked(struct page *page);
+/* Clears PG_mlocked (and counts it out); the page stays on its list. True
+ * if it was set. */
+bool lru_clear_mlocked(struct page *page);
+/* If page is on the unevictable list (or isolated from it) with PG_mlocked
+ * clear, and its kind is evictable, it moves to the inactive list of its
+ * kind (its putback will); true if so. */
+bool lru_putback_munlocked(struct page *page);
+
 /* Mismatches between the lists and the pages' flags and counters (0:
  * consistent); each printed when verbose. Run by the rmap checker. */
 int lru_check(bool verbose);

@@ -31,6 +31,7 @@
  * DONTNEED of a nonlinear VMA the i_mmap_lock.
  */
 #include <mm/mman.h>
+#include <mm/mlock.h>
 #include <mm/vma.h>
 #include <mm/memory.h>
 #include <mm/migrate.h>
@@ -111,6 +112,8 @@ madvise_dontneed(struct vm_area_struct *vma, uint32_t start, uint32_t end, int a
 		return -EINVAL;
 	if (advice == MADV_REMOVE)
 		return madvise_remove(vma, start, end);
+	if ((vma->vm_flags & (VM_NONLINEAR | VM_LOCKED)) == (VM_NONLINEAR | VM_LOCKED))
+		munlock_vma_range(vma, start, end);   /* zap_page_range does it for linear ones */
 	if (vma->vm_flags & VM_NONLINEAR)
 		zap_keeping_layout(vma, start, end);
 	else

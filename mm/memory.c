@@ -16,6 +16,10 @@
  * mprotect leaves them; zap_nonlinear_range unmaps pages but keeps the
  * layout (truncate, MADV_DONTNEED).
  *
+ * zap_page_range of a VM_LOCKED VMA first munlocks the pages of the range
+ * (munlock_vma_range, mm/mlock.c): those another locked VMA maps stay
+ * mlocked, the others go back to their evictable LRU list.
+ *
  * Every range is walked with walk_page_range (mm/pagewalk.h), one page
  * table at a time; zap_page_range_rmap with walk_vma_range_rmap.
  *
@@ -29,6 +33,7 @@
 #include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
 #include <mm/swapops.h>
@@ -129,6 +134,8 @@ zap_page_range(struct vm_area_struct *vma, uint32_t start, uint32_t end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_vma_range(vma, start, end);   /* its pages may stay locked elsewhere */
 	walk_page_range(mm, start, end, &zap_ops, NULL);
 	flush_tlb_range(mm->pgd, start, end);
 }

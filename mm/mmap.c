@@ -21,6 +21,7 @@
 #include <mm/memory.h>
 #include <mm/shmem.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>
@@ -258,6 +259,10 @@ do_mmap(struct mm_struct *mm, uint32_t addr, uint32_t len, uint32_t prot, uint32
 	where = mmap_place(mm, addr, len, flags);
 	if (where < 0 && where > -MAX_ERRNO)
 		err = where;
+	else if ((flags & MAP_LOCKED) && !can_do_mlock())
+		err = -EPERM;
+	else if (mlock_future_check(mm, vm_flags, len))
+		err = -EAGAIN;                   /* locked past RLIMIT_MEMLOCK */
 	else
 		err = mmap_backing_check(file, prot, flags, &vm_flags, pgoff, len);
 	if (err) {
@@ -389,19 +394,25 @@ sys_mprotect(uint32_t start, uint32_t len, uint32_t prot)
 }
 SYSCALL_DEFINE(mprotect, sys_mprotect);
 
-/* Grows the heap VMA (or makes one) to cover [oldend, newend). */
+/* Grows the heap VMA (or makes one) to cover [oldend, newend); locked,
+ * and faulted in, after mlockall(MCL_FUTURE) (mm->def_flags), within
+ * RLIMIT_MEMLOCK (else -EAGAIN), as on Linux. */
 static int
 brk_extend(struct mm_struct *mm, uint32_t oldend, uint32_t newend)
 {
-	struct vm_area_struct *vma = vma_alloc(mm, oldend, newend,
-					       VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
-					       oldend >> PAGE_SHIFT);
+	uint32_t flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm->def_flags;
+	struct vm_area_struct *vma;
 
+	if (mlock_future_check(mm, flags, newend - oldend))
+		return -EAGAIN;
+	vma = vma_alloc(mm, oldend, newend, flags, oldend >> PAGE_SHIFT);
 	if (!vma)
 		return -ENOMEM;
 	vma_set_page_prot(vma);
 	vma_link(mm, vma);
 	vma_merge_neighbours(mm, vma);
+	if ((flags & VM_LOCKED) && !(flags & VM_LOCKONFAULT))
+		populate_range(mm, oldend, newend, FAULT_WRITE);
 	return 0;
 }
 

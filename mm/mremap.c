@@ -29,6 +29,7 @@
 #include <mm/pagewalk.h>
 #include <mm/pgtable.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <mm/shmem.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
@@ -151,7 +152,7 @@ unlock_left_behind(struct mm_struct *mm, uint32_t addr, uint32_t len)
 	struct vm_area_struct *vma = find_vma(mm, addr);
 
 	if (vma && (vma->vm_flags & VM_LOCKED))
-		vma_modify_flags(mm, vma, addr, addr + len, vma->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT));
+		mlock_fixup(mm, vma, addr, addr + len, vma->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT));
 }
 
 static long
@@ -229,6 +230,10 @@ mremap_prep(struct mm_struct *mm, const struct mremap_req *r, struct vm_area_str
 	pgoff = linear_page_index(vma, r->addr);
 	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)
 		return -EINVAL;                  /* the offsets would wrap */
+	if ((vma->vm_flags & VM_LOCKED) &&
+	    !mlock_limit_allows(mm->locked_vm + (r->new_len > r->old_len ?
+						 (r->new_len - r->old_len) >> PAGE_SHIFT : 0)))
+		return -EAGAIN;                  /* RLIMIT_MEMLOCK */
 	return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <mm/pgtable.h>
 #include <mm/pagewalk.h>
 #include <mm/lru.h>
+#include <mm/mlock.h>
 #include <mm/migrate.h>
 #include <mm/page_lock.h>
 #include <mm/filemap.h>
@@ -558,6 +559,7 @@ void
 page_remove_rmap(struct page *page)
 {
 	uint32_t flags;
+	bool last;
 
 	assert_preemption_disabled();            /* a PTE change: page_table_lock held */
 	flags = local_irq_save();
@@ -567,10 +569,13 @@ page_remove_rmap(struct page *page)
 		dump_page(page, "page_remove_rmap: not mapped");
 		BUG();
 	}
-	if (--page->_mapcount < 0 && page_mapping(page))
+	last = --page->_mapcount < 0;
+	if (last && page_mapping(page))
 		mod_node_page_state(NR_FILE_MAPPED, -1);
 	local_irq_restore(flags);
-	if (PageSwapCache(page) && page->_mapcount < 0)
+	if (last && PageFlag(page, PG_mlocked))
+		clear_page_mlock(page);          /* no VM_LOCKED VMA maps it now */
+	if (PageSwapCache(page) && last)
 		free_swap_cache(page);           /* its slot is needed no more, perhaps */
 }
 
@@ -839,6 +844,7 @@ restore_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t 
 	get_page(page);
 	page_dup_rmap(page);
 	set_pte(ptep, pte_after_migration(vma, *ptep, page));
+	mlock_new_mapping(vma, page);
 	c->count++;
 	return true;
 }

@@ -25,6 +25,12 @@
  * PTE found outside a nonlinear VMA is a mismatch (a fault would take
  * its offset for a linear VMA's).
  *
+ * Mlocked pages (mm/mlock.c): a frame that a PTE of a VM_LOCKED VMA maps
+ * must be PG_mlocked; over every mm, a PG_mlocked frame must be mapped by
+ * such a PTE, and the PG_mlocked frames must number NR_MLOCK (meminfo
+ * Mlocked). lru_check adds that a mlocked page on a list is on the
+ * unevictable one.
+ *
  * With every mm scanned, each swap slot's count must equal the swap PTEs
  * naming it, plus one if the swap cache holds a page for it, plus one if
  * a shared-memory file keeps it for a page (mm/shmem.c); a swap PTE
@@ -58,6 +64,8 @@
 struct rmap_scan {
 	uint16_t *ptes;               /* [max_pfn] */
 	unsigned order;               /* of the allocation */
+	uint32_t *locked;             /* [max_pfn] bits: a VM_LOCKED VMA's PTE maps the frame */
+	unsigned locked_order;
 	const struct vm_area_struct *vma;   /* the VMA being scanned */
 	int stray_file_ptes;          /* file PTEs found outside nonlinear VMAs */
 	int stray_swap_ptes;          /* swap PTEs naming no slot of an active area */
@@ -88,6 +96,20 @@ sort_mms(struct mm_struct **mms, int n)
 		}
 }
 
+#define BITS_PER_WORD 32
+
+static void
+mark_locked(struct rmap_scan *scan, unsigned long pfn)
+{
+	scan->locked[pfn / BITS_PER_WORD] |= 1u << (pfn % BITS_PER_WORD);
+}
+
+static bool
+is_locked(const struct rmap_scan *scan, unsigned long pfn)
+{
+	return scan->locked[pfn / BITS_PER_WORD] & (1u << (pfn % BITS_PER_WORD));
+}
+
 /* One reference to entry's slot found (a swap PTE, the swap cache); with
  * the swap counts not being checked (swap_refs NULL) only its validity. */
 static void
@@ -107,14 +129,19 @@ static int
 scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
 	struct rmap_scan *scan = walk->private;
+	bool locked = scan->vma->vm_flags & VM_LOCKED;
 
-	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++)
-		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep)))
+	for (uint32_t n = (end - addr) >> PAGE_SHIFT; n; n--, ptep++) {
+		if (pte_mapped(*ptep) && pfn_valid(pte_pfn(*ptep))) {
 			scan->ptes[pte_pfn(*ptep)]++;
-		else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR))
+			if (locked)
+				mark_locked(scan, pte_pfn(*ptep));
+		} else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR)) {
 			scan->stray_file_ptes++;
-		else if (pte_is_swap(*ptep) && !is_migration_entry(*ptep))
+		} else if (pte_is_swap(*ptep) && !is_migration_entry(*ptep)) {
 			count_swap_ref(scan, pte_to_swp_entry(*ptep));
+		}
+	}
 	return 0;
 }
 
@@ -281,6 +308,35 @@ check_frames(struct rmap_scan *scan, bool every_mm, bool verbose)
 	return errors;
 }
 
+/* The mlock mismatches: a frame a locked PTE maps without PG_mlocked; over
+ * every mm also PG_mlocked without one, and NR_MLOCK against the frames
+ * with the flag. */
+static int
+check_mlocked_frames(const struct rmap_scan *scan, bool every_mm, bool verbose)
+{
+	unsigned long mlocked = 0;
+	int errors = 0;
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		bool flag = PageFlag(page, PG_mlocked);
+
+		mlocked += flag;
+		if (flag == is_locked(scan, pfn) || (flag && !every_mm))
+			continue;
+		report(verbose, page, flag ? "PG_mlocked without a VM_LOCKED PTE"
+					   : "mapped by a VM_LOCKED VMA without PG_mlocked", !flag, flag);
+		errors++;
+	}
+	if (every_mm && mlocked != global_node_page_state(NR_MLOCK)) {
+		if (verbose)
+			printk(KERN_ERR "rmap_check: %lu frames PG_mlocked, NR_MLOCK %lu\n", mlocked,
+			       global_node_page_state(NR_MLOCK));
+		errors++;
+	}
+	return errors;
+}
+
 /* Arrays for the references to every slot of every active swap area
  * (a check of every mm only); false if memory ran out. */
 static bool
@@ -341,6 +397,12 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)
 		return -ENOMEM;
+	scan.locked_order = order_for_bytes((max_pfn + BITS_PER_WORD - 1) / BITS_PER_WORD * sizeof(uint32_t));
+	scan.locked = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.locked_order);
+	if (!scan.locked) {
+		free_pages(scan.ptes, scan.order);
+		return -ENOMEM;
+	}
 	scan.stray_file_ptes = scan.stray_swap_ptes = 0;
 	memset(scan.swap_refs, 0, sizeof(scan.swap_refs));
 	sort_mms(mms, n);
@@ -357,6 +419,7 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	for (int i = 0; i < n; i++)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
+	errors += check_mlocked_frames(&scan, every_mm, verbose);
 	errors += lru_check(verbose);
 	if (every_mm) {
 		shmem_for_each_swap_entry(count_shmem_ref, &scan);
@@ -372,6 +435,7 @@ out:
 	free_swap_refs(&scan);
 	mutex_unlock(&migrate_mutex);
 	free_pages(scan.ptes, scan.order);
+	free_pages(scan.locked, scan.locked_order);
 	count_vm_event(RMAP_CHECK_RUNS);
 	count_vm_events(RMAP_CHECK_ERRORS, (unsigned long)errors);
 	return errors;

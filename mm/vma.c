@@ -19,6 +19,7 @@
 #include <mm/vma.h>
 #include <mm/mman.h>
 #include <mm/rmap.h>
+#include <mm/mlock.h>
 #include <mm/slab.h>
 #include <kernel/printk.h>
 #include <kernel/uaccess.h>
@@ -223,6 +224,8 @@ expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr)
 
 	if (!(vma->vm_flags & VM_GROWSDOWN) || vma->vm_end - start > mm->stack_limit)
 		return false;
+	if ((vma->vm_flags & VM_LOCKED) && !mlock_limit_allows(mm->locked_vm + grow))
+		return false;                   /* RLIMIT_MEMLOCK (Linux's acct_stack_growth) */
 	if (grow > vma->vm_pgoff)
 		return false;                   /* never below page offset 0 (Linux: the same) */
 	if (start < MMAP_MIN_ADDR || !clear_of_guard_gap(prev, start))

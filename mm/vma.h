@@ -37,7 +37,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
  * old or the new triple. mmap_lock held; start < end, both page-aligned. */
 void vma_set_range(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint32_t pgoff);
 /* Extends vma, a VM_GROWSDOWN stack VMA just above addr, down to addr's
- * page, within mm->stack_limit and keeping stack_guard_gap to the VMA below.
+ * page, within mm->stack_limit (and RLIMIT_MEMLOCK if it is locked) and
+ * keeping stack_guard_gap to the VMA below.
  * False (nothing changed) if vma is not a stack or the growth is not
  * allowed. Called by the page-fault handler. */
 bool expand_stack(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t addr);

@@ -46,6 +46,7 @@
 #include <mm/swap_state.h>
 #include <mm/page_alloc.h>
 #include <mm/page_lock.h>
+#include <mm/mlock.h>
 #include <mm/shmem.h>
 #include <mm/vmstat.h>
 #include <kernel/errno.h>
@@ -62,7 +63,7 @@
 #define SWAP_CLUSTER_MAX 32              /* pages isolated, and reclaimed, at a time */
 
 static struct {
-	unsigned long (*shrink)(void);
+	unsigned long (*shrink)(unsigned long nr);
 	bool needs_fs;
 } shrinkers[MAX_SHRINKERS];
 static unsigned nr_shrinkers;
@@ -75,7 +76,7 @@ int vm_swappiness = DEFAULT_SWAPPINESS;
 static unsigned kswapd_failures;
 
 void
-register_shrinker(unsigned long (*shrink)(void), bool needs_fs)
+register_shrinker(unsigned long (*shrink)(unsigned long nr), bool needs_fs)
 {
 	BUG_ON(nr_shrinkers == MAX_SHRINKERS);
 	shrinkers[nr_shrinkers].shrink = shrink;
@@ -215,7 +216,8 @@ reclaim_page(struct page *page, struct scan_control *sc, bool force)
 		case UNMAP_DONE:
 			break;
 		case UNMAP_MLOCKED:
-			return PAGE_ACTIVATE;
+			mlock_page_found_locked(page);   /* culled: to the unevictable list */
+			return PAGE_KEEP;
 		case UNMAP_AGAIN:
 			return PAGE_KEEP;
 		}
@@ -428,8 +430,9 @@ shrink_lists(struct scan_control *sc)
 }
 
 /* Rounds of rising priority until nr_to_reclaim pages are freed; if the
- * lists could not give that many, the shrinkers gfp allows (they walk
- * whole caches: not for every batch). Pages freed. */
+ * lists could not give that many, the shrinkers gfp allows, each asked for
+ * what is missing (a cache emptied at every batch, the buffer cache's
+ * metadata, would only be read again). Pages freed. */
 static unsigned long
 do_reclaim(struct scan_control *sc)
 {
@@ -438,9 +441,9 @@ do_reclaim(struct scan_control *sc)
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			return sc->nr_reclaimed;
 	}
-	for (unsigned i = 0; i < nr_shrinkers; i++)
+	for (unsigned i = 0; i < nr_shrinkers && sc->nr_reclaimed < sc->nr_to_reclaim; i++)
 		if (!shrinkers[i].needs_fs || (sc->gfp & __GFP_FS))
-			sc->nr_reclaimed += shrinkers[i].shrink();
+			sc->nr_reclaimed += shrinkers[i].shrink(sc->nr_to_reclaim - sc->nr_reclaimed);
 	return sc->nr_reclaimed;
 }
 

@@ -7,8 +7,8 @@
  * (try_to_free_pages) before it takes a page, and only allocations that
  * cannot sleep, and reclaim's own, may go under it. Reclaim frees pages
  * chosen by age from the LRU lists (mm/lru.c) through reverse mapping,
- * then asks the shrinkers of the kernel's caches (the clean page cache
- * of drop_caches, the buffer cache).
+ * then, if they fell short, asks the shrinkers of the kernel's own
+ * caches (the buffer cache).
  */
 #ifndef MM_VMSCAN_H
 #define MM_VMSCAN_H
@@ -28,10 +28,10 @@ extern int vm_swappiness;
  * fails (Linux's MAX_RECLAIM_RETRIES). */
 #define MAX_RECLAIM_RETRIES 16
 
-/* Adds a shrinker: it frees what it can and returns how many pages (or
- * objects: non-zero means progress). needs_fs: it calls into file systems
- * (it may evict an inode), so it runs only for __GFP_FS allocations. */
-void register_shrinker(unsigned long (*shrink)(void), bool needs_fs);
+/* Adds a shrinker: asked for nr pages, it frees up to about that many
+ * and returns how many. needs_fs: it calls into file systems (it may
+ * evict an inode), so it runs only for __GFP_FS allocations. */
+void register_shrinker(unsigned long (*shrink)(unsigned long nr), bool needs_fs);
 /* Direct reclaim: frees a batch of pages for an allocation with gfp,
  * unless the caller cannot sleep or is reclaiming already; how many it
  * freed. */

@@ -20,6 +20,7 @@ const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS] = {
 	[NR_INACTIVE_FILE] = "nr_inactive_file",
 	[NR_ACTIVE_FILE] = "nr_active_file",
 	[NR_UNEVICTABLE] = "nr_unevictable",
+	[NR_MLOCK] = "nr_mlock",
 };
 
 void
@@ -60,6 +61,10 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGACTIVATE] = "pgactivate",
 	[PGDEACTIVATE] = "pgdeactivate",
 	[PGROTATED] = "pgrotated",
+	[UNEVICTABLE_PGCULLED] = "unevictable_pgs_culled",
+	[UNEVICTABLE_PGMLOCKED] = "unevictable_pgs_mlocked",
+	[UNEVICTABLE_PGMUNLOCKED] = "unevictable_pgs_munlocked",
+	[UNEVICTABLE_PGCLEARED] = "unevictable_pgs_cleared",
 };
 
 void

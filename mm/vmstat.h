@@ -4,7 +4,8 @@
  * Counters only grow; they are updated with interrupts off.
  *
  * Beside them, state counters: how many pages are in some state now
- * (page cache, dirty, under writeback, mapped, on each LRU list), which go up and down and
+ * (page cache, dirty, under writeback, mapped, on each LRU list,
+ * mlocked), which go up and down and
  * are shown first in /proc/vmstat and in /proc/meminfo.
  */
 #ifndef MM_VMSTAT_H
@@ -33,6 +34,12 @@ enum vm_event_item {
 	PGACTIVATE,               /* pages moved to an active list */
 	PGDEACTIVATE,             /* pages moved to an inactive list */
 	PGROTATED,                /* pages reclaim kept for another round */
+	UNEVICTABLE_PGCULLED,     /* pages reclaim found mapped by a VM_LOCKED VMA
+				   * and moved to the unevictable list (mm/mlock.h) */
+	UNEVICTABLE_PGMLOCKED,    /* pages that became mlocked */
+	UNEVICTABLE_PGMUNLOCKED,  /* pages munlocked while still mapped */
+	UNEVICTABLE_PGCLEARED,    /* mlocked pages whose last mapping went, or
+				   * that were freed */
 	NR_VM_EVENT_ITEMS
 };
 
@@ -49,6 +56,7 @@ enum node_stat_item {
 	NR_INACTIVE_FILE,         /* Inactive(file), Active(file), Unevictable */
 	NR_ACTIVE_FILE,
 	NR_UNEVICTABLE,
+	NR_MLOCK,                 /* pages with PG_mlocked (mm/mlock.c): Mlocked */
 	NR_VM_NODE_STAT_ITEMS
 };
 extern const char *const vm_node_stat_names[NR_VM_NODE_STAT_ITEMS];
