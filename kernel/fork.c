@@ -64,6 +64,7 @@ copy_process_state(struct task *c, struct task *p)
 	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
 	c->cmdline_len = p->cmdline_len;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
+	c->oom_score_adj = p->oom_score_adj;
 	return 0;
 }
 

@@ -51,6 +51,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[MIGRATION_ENTRY_WAIT] = "migration_entry_wait",
 	[RMAP_CHECK_RUNS] = "rmap_check_runs",
 	[RMAP_CHECK_ERRORS] = "rmap_check_errors",
+	[OOM_KILL] = "oom_kill",
 };
 
 void

@@ -24,6 +24,7 @@ enum vm_event_item {
 	MIGRATION_ENTRY_WAIT,     /* faults that waited for a migration */
 	RMAP_CHECK_RUNS,          /* runs of the consistency checker */
 	RMAP_CHECK_ERRORS,        /* mismatches it found, in all runs */
+	OOM_KILL,                 /* processes killed by the OOM killer */
 	NR_VM_EVENT_ITEMS
 };
 
