@@ -130,8 +130,10 @@ oom_select_bad_process(struct list_head *procs, unsigned long total_pages, long 
 
 		if (oom_unkillable_task(t))
 			continue;
-		if (oom_victim_exiting(t))
+		if (oom_victim_exiting(t)) {
+			*points = OOM_BADNESS_NEVER;
 			return OOM_SELECT_ABORT;
+		}
 		p = oom_badness(t, total_pages);
 		if (p == OOM_BADNESS_NEVER || p < chosen_points)
 			continue;

@@ -36,16 +36,18 @@ unsigned long oom_total_pages(void);
  * oom_score_adj times total_pages / 1000 (Linux's oom_badness, which
  * divides first). OOM_BADNESS_NEVER for init, a kernel thread, a process
  * without an address space (exiting) or one at OOM_SCORE_ADJ_MIN.
- * => tasklist_lock held (t and t->mm stay put).
+ * => tasklist_lock held (t and t->mm stay put), or t private to the caller
+ *    (the ktests' fake processes).
  */
 long oom_badness(struct task *t, unsigned long total_pages);
 
 /*
  * oom_select_bad_process - the task of procs (struct task linked by
  * process_link) with the highest badness, a later one winning a tie
- * (Linux's select_bad_process); its badness in *points. NULL if none may be
- * killed; OOM_SELECT_ABORT if an earlier victim has not exited yet (its
- * memory is on its way back: killing another would be one kill too many).
+ * (Linux's select_bad_process); its badness in *points (OOM_BADNESS_NEVER
+ * with no victim). NULL if none may be killed; OOM_SELECT_ABORT if an
+ * earlier victim has not exited yet (its memory is on its way back:
+ * killing another would be one kill too many).
  * => tasklist_lock held, or procs private to the caller (the ktests).
  */
 struct task *oom_select_bad_process(struct list_head *procs, unsigned long total_pages,
