@@ -58,19 +58,8 @@
 /* ---- walking page tables ----------------------------------------------- */
 
 /* Page tables are walked with walk_page_range (mm/pagewalk.h), holding
- * mm->page_table_lock around each table (WALK_LOCK_PTL). */
-
-/* The page a PTE stands for: the mapped one (present or PROT_NONE), the
- * one a migration entry is moving, else NULL (empty, swapped out). */
-static struct page *
-pte_page(pte_t pte)
-{
-	if (pte_mapped(pte))
-		return pfn_valid(pte_pfn(pte)) ? pfn_to_page(pte_pfn(pte)) : NULL;
-	if (is_migration_entry(pte))
-		return migration_entry_to_page(pte);
-	return NULL;
-}
+ * mm->page_table_lock around each table (WALK_LOCK_PTL); the page a PTE
+ * stands for is pte_to_page's (mm/swapops.h). */
 
 /* ---- what smaps counts ------------------------------------------------- */
 
@@ -134,7 +123,7 @@ smaps_pte(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
 {
 	struct smaps_walk *w = walk->private;
 	pte_t pte = *ptep;
-	struct page *page = pte_page(pte);
+	struct page *page = pte_to_page(pte);
 
 	if (page)
 		smaps_account_page(w, page, pte_young(pte), pte_dirty(pte), pte_mapped(pte));
@@ -515,26 +504,6 @@ task_mem_account_vma(struct task_mem *tm, const struct vm_area_struct *vma)
 		tm->data_vm += vma_pages(vma);
 }
 
-/* pte_table of count_page_tables: one more table. */
-static int
-count_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
-{
-	(*(unsigned long *)walk->private)++;
-	return 0;
-}
-
-static const struct mm_walk_ops count_tables_ops = { .pte_table = count_pte_table };
-
-/* The user page tables of mm. => mmap_lock held. */
-static unsigned long
-count_page_tables(struct mm_struct *mm)
-{
-	unsigned long n = 0;
-
-	walk_page_range(mm, 0, USER_TOP, &count_tables_ops, &n);
-	return n;
-}
-
 /* Fills *tm from mm. Takes and drops mm->mmap_lock. */
 static void
 task_mem_collect(struct mm_struct *mm, struct task_mem *tm)
@@ -549,7 +518,7 @@ task_mem_collect(struct mm_struct *mm, struct task_mem *tm)
 	tm->swap = mm->swap_ents;
 	for_each_vma(mm, vma)
 		task_mem_account_vma(tm, vma);
-	tm->page_tables = count_page_tables(mm);
+	tm->page_tables = pgd_user_tables(mm->pgd);
 	if (mm->end_code > mm->start_code)
 		tm->code_bytes = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	mutex_unlock(&mm->mmap_lock);
@@ -622,7 +591,7 @@ proc_show_task_mem(struct proc_buf *pb, int pid)
 static uint64_t
 pagemap_entry(pte_t pte)
 {
-	struct page *page = pte_page(pte);
+	struct page *page = pte_to_page(pte);
 	uint64_t entry;
 
 	if (pte_mapped(pte))

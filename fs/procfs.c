@@ -13,6 +13,7 @@
  *   /proc/PID/{stat,status,cmdline}      one directory per live process
  *   /proc/PID/{maps,smaps,pagemap}       its address space (fs/proc_task_mmu.c)
  *   /proc/PID/mounts                     the mount table (fs/namespace.c)
+ *   /proc/PID/{oom_score_adj,oom_adj,oom_score}  the OOM killer's view (mm/oom_kill.c)
  *   /proc/sys/vm/rmap_check              read: count rmap mismatches; write: report them
  *   /proc/sys/vm/drop_caches             write: give empty slabs back
  *   /proc/sys/vm/swappiness              reclaim's anon/file balance, 0..200
@@ -73,6 +74,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <mm/migrate.h>
+#include <mm/oom_kill.h>
 #include <mm/page_alloc.h>
 #include <mm/rmap.h>
 #include <mm/lru.h>
@@ -129,6 +131,9 @@ enum proc_ino {
 	PROC_PID_MOUNTS_INO,
 	PROC_PARTITIONS_INO,
 	PROC_SWAPS_INO,
+	PROC_PID_OOM_SCORE_ADJ_INO,
+	PROC_PID_OOM_ADJ_INO,
+	PROC_PID_OOM_SCORE_INO,
 	NR_PROC_INOS
 };
 _Static_assert(NR_PROC_INOS <= 256, "proc inode numbers must fit in PID_INO's low byte");
@@ -518,6 +523,124 @@ sysfs_store_soft_offline_page(int pid, const char *text, size_t len)
 	return soft_offline_page((unsigned long)pfn);
 }
 
+/* ---- /proc/PID/oom_score_adj, oom_adj, oom_score (mm/oom_kill.h) ------ */
+
+/* Linux reads at most PROC_NUMBUF - 1 bytes of a number written to a
+ * /proc/PID file and ignores the rest. */
+#define PROC_NUMBUF 13
+
+/* Linux's isspace for strstrip: space, \t, \n, \v, \f, \r. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Strips whitespace at both ends of the string s, in place (strstrip). */
+static char *
+strip_spaces(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && is_space(s[len - 1]))
+		s[--len] = '\0';
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+/* What was written to oom_score_adj or oom_adj, read as Linux reads it:
+ * its first PROC_NUMBUF - 1 bytes, whitespace stripped, then kstrtoint(s, 0)
+ * (an optional sign, a number in the base its prefix says). 0, -EINVAL for
+ * text that is not a number, -ERANGE for one no int holds. */
+static int
+parse_proc_int(const char *text, size_t len, int *out)
+{
+	char buf[PROC_NUMBUF];
+	const char *s;
+	bool negative;
+	uint64_t v;
+
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	s = strip_spaces(buf);
+	negative = *s == '-';
+	if (negative && *++s == '+')
+		return -EINVAL;            /* kstrtoll: "-+1" is no number */
+	if (parse_u64_any_base(s, &v))
+		return -EINVAL;
+	if (v > (negative ? (uint64_t)INT32_MAX + 1 : (uint64_t)INT32_MAX))
+		return -ERANGE;
+	*out = negative ? (int)-(int64_t)v : (int)v;
+	return 0;
+}
+
+/* /proc/PID/oom_score_adj: -1000..1000, added to the process's badness
+ * (EINVAL outside); kept across fork and exec. */
+static int
+proc_show_oom_score_adj(struct proc_buf *pb, int pid)
+{
+	int adj;
+
+	if (oom_score_adj_get(pid, &adj))
+		return -ESRCH;
+	pb_printf(pb, "%d\n", adj);
+	return 0;
+}
+
+static int
+proc_store_oom_score_adj(int pid, const char *text, size_t len)
+{
+	int adj, err = parse_proc_int(text, len, &adj);
+
+	return err ? err : oom_score_adj_set(pid, adj);
+}
+
+/* /proc/PID/oom_adj, the legacy form: -17..15, scaled to oom_score_adj;
+ * Linux warns once that it is deprecated. */
+static int
+proc_show_oom_adj(struct proc_buf *pb, int pid)
+{
+	int adj;
+
+	if (oom_score_adj_get(pid, &adj))
+		return -ESRCH;
+	pb_printf(pb, "%d\n", oom_score_adj_to_adj(adj));
+	return 0;
+}
+
+static int
+proc_store_oom_adj(int pid, const char *text, size_t len)
+{
+	static bool warned;
+	int adj, err = parse_proc_int(text, len, &adj);
+
+	if (err)
+		return err;
+	if (!oom_adj_valid(adj))
+		return -EINVAL;
+	if (!warned) {
+		warned = true;
+		printk(KERN_WARNING "%s (%d): /proc/%d/oom_adj is deprecated, please use "
+		       "/proc/%d/oom_score_adj instead.\n", current->comm, current->pid, pid, pid);
+	}
+	return oom_score_adj_set(pid, oom_adj_to_score_adj(adj));
+}
+
+/* /proc/PID/oom_score: how likely the OOM killer is to choose it, 0..2000. */
+static int
+proc_show_oom_score(struct proc_buf *pb, int pid)
+{
+	unsigned long score;
+
+	if (oom_score_get(pid, &score))
+		return -ESRCH;
+	pb_printf(pb, "%lu\n", score);
+	return 0;
+}
+
 /* /proc/self -> the pid of whoever follows the link. */
 static int
 proc_self_link(int pid, char *buf, size_t size)
@@ -654,6 +777,10 @@ static const struct proc_entry pid_entries[] = {
 	PROC_FILE("smaps",   PROC_PID_SMAPS_INO,   proc_show_pid_smaps),
 	PROC_FOPS_FILE("pagemap", PROC_PID_PAGEMAP_INO, 0400, &proc_pagemap_fops),
 	PROC_FILE("mounts",  PROC_PID_MOUNTS_INO,  proc_show_mounts),
+	PROC_RW_FILE("oom_score_adj", PROC_PID_OOM_SCORE_ADJ_INO, 0644,
+		     proc_show_oom_score_adj, proc_store_oom_score_adj),
+	PROC_RW_FILE("oom_adj", PROC_PID_OOM_ADJ_INO, 0644, proc_show_oom_adj, proc_store_oom_adj),
+	PROC_FILE("oom_score", PROC_PID_OOM_SCORE_INO, proc_show_oom_score),
 };
 static const struct proc_dir pid_dir = PROC_DIR(pid_entries, false);
 

@@ -66,6 +66,7 @@ copy_process_state(struct task *c, struct task *p)
 	c->cmdline_len = p->cmdline_len;
 	memcpy(c->rlim, p->rlim, sizeof(c->rlim));
 	c->caps = p->caps;
+	c->oom_score_adj = p->oom_score_adj;
 	return 0;
 }
 

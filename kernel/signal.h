@@ -148,6 +148,12 @@ int kill_pgrp(int pgid, int sig);
 /* True if t has an unblocked signal waiting: blocking calls should return
  * -ERESTARTSYS (seen by user space as EINTR). */
 bool signal_pending(struct task *t);
+/* True if t has SIGKILL pending: it dies on its way back to user mode
+ * (Linux's fatal_signal_pending). */
+static inline bool fatal_signal_pending(const struct task *t)
+{
+	return t->signal && (t->signal->pending & sigmask(SIGKILL));
+}
 /* A synchronous fault signal to the current process (SIGSEGV etc.). */
 void force_signal_fault(int sig, int code, uint32_t addr);
 /* Acts on pending signals before returning to user mode with tf. */

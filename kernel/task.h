@@ -93,6 +93,12 @@ struct task {
 	struct rlimit64 rlim[RLIM_NLIMITS]; /* getrlimit/setrlimit (kernel/resource.c) */
 	struct task_caps caps;        /* capabilities (kernel/capability.h) */
 
+	/* ---- the OOM killer (mm/oom_kill.c); under tasklist_lock ---- */
+	short oom_score_adj;          /* /proc/PID/oom_score_adj, -1000..1000: added to its
+				       * badness; -1000: never killed. Kept by fork and exec */
+	bool oom_victim;              /* chosen by the OOM killer: until it is a zombie,
+				       * no other process is chosen */
+
 	/* ---- signals (kernel/signal.c) ---- */
 	struct signal_state *signal;  /* handlers, pending and blocked sets */
 

@@ -34,6 +34,16 @@ pgd_free(pgd_t *pgd)
 	free_pages(pgd, 0);
 }
 
+unsigned long
+pgd_user_tables(const pgd_t *pgd)
+{
+	unsigned long n = 0;
+
+	for (unsigned i = 0; i < USER_PGD_ENTRIES; i++)
+		n += pgd_present(pgd[i]);
+	return n;
+}
+
 pte_t *
 pte_alloc(pgd_t *pgd, uint32_t addr)
 {

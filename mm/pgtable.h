@@ -38,6 +38,10 @@ pte_lookup(pgd_t *pgd, uint32_t addr)
 		return NULL;
 	return (pte_t *)__va(pgd_table_phys(entry)) + pte_index(addr);
 }
+/* How many user page tables pgd has (Linux's mm_pgtables_bytes / PAGE_SIZE,
+ * without the directory). Reads only the directory's entries: safe without
+ * mmap_lock while the directory lives, as tables are freed only with it. */
+unsigned long pgd_user_tables(const pgd_t *pgd);
 /* The PTE slot for addr, allocating the page table; NULL if out of memory. */
 pte_t *pte_alloc(pgd_t *pgd, uint32_t addr);
 /* Loads pgd into CR3 (switching address spaces). */

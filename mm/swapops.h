@@ -33,5 +33,16 @@ static inline struct page *migration_entry_to_page(pte_t pte)
 {
 	return pfn_to_page(pte_swp_offset(pte));
 }
+/* The page a PTE stands for in rss: the mapped one (present or PROT_NONE),
+ * the one a migration entry is moving, else NULL (empty, swapped out, a
+ * file PTE, a frame outside mem_map). */
+static inline struct page *pte_to_page(pte_t pte)
+{
+	if (pte_mapped(pte))
+		return pfn_valid(pte_pfn(pte)) ? pfn_to_page(pte_pfn(pte)) : NULL;
+	if (is_migration_entry(pte))
+		return migration_entry_to_page(pte);
+	return NULL;
+}
 
 #endif

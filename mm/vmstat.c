@@ -65,6 +65,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[UNEVICTABLE_PGMLOCKED] = "unevictable_pgs_mlocked",
 	[UNEVICTABLE_PGMUNLOCKED] = "unevictable_pgs_munlocked",
 	[UNEVICTABLE_PGCLEARED] = "unevictable_pgs_cleared",
+	[OOM_KILL] = "oom_kill",
 };
 
 void

@@ -40,6 +40,7 @@ enum vm_event_item {
 	UNEVICTABLE_PGMUNLOCKED,  /* pages munlocked while still mapped */
 	UNEVICTABLE_PGCLEARED,    /* mlocked pages whose last mapping went, or
 				   * that were freed */
+	OOM_KILL,                 /* processes killed by the OOM killer */
 	NR_VM_EVENT_ITEMS
 };
 

@@ -67,9 +67,12 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           (176 MiB, swap=80M: MemTotal about 46 MiB), so
                           that they really swap; a crash or hang fails the
                           running test and the rest run in a new boot.
-                          PENDING_SWAP_TESTS are neither run nor counted
-                          (a "# not run" line names them) until the kernel
-                          side of swap-out lands; --only NAME runs one anyway
+                          PENDING_SWAP_TESTS (empty now) are neither run
+                          nor counted (a "# not run" line names them);
+                          --only NAME runs one anyway. For the tests of
+                          CONSOLE_CHECKS a PASS also needs
+                          the OOM killer's console lines for exactly their
+                          victims ("Out of memory: Killed process N (name) ...")
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
 failed. The bench verb (make bench) prints the benchmark figures; an
@@ -497,6 +500,36 @@ SWAP_TESTS = [
 # merged.
 PENDING_SWAP_TESTS = []
 
+# Guest tests that pass only if the kernel also said the right things on the
+# console while they ran (anvil has no kernel log a program could read):
+# name -> (the test's own line naming its victims' pids, the oom_score_adj
+# of each). The OOM killer's lines (mm/oom_kill.c, Linux's format) during
+# the test must be exactly one per victim, in that order: no other process
+# killed, none killed twice.
+CONSOLE_CHECKS = {
+    "oom_kill_hog": (re.compile(r"^\(oom_kill_hog\) victim pid (\d+)$"), [1000]),
+    "oom_kill_asleep": (re.compile(r"^\(oom_kill_asleep\) victims (\d+) (\d+)$"), [1000, 0]),
+}
+OOM_KILL_LINE = (r"^Out of memory: Killed process (\d+) \(%s\) total-vm:\d+kB, anon-rss:\d+kB, "
+                 r"file-rss:\d+kB, shmem-rss:\d+kB, UID:0 pgtables:\d+kB oom_score_adj:(-?\d+)$")
+ANY_OOM_KILL = re.compile(r"Out of memory: Killed process")
+
+
+def console_check_problem(name, lines):
+    """What the console lines of test NAME's run lack (None if nothing)."""
+    given, adjs = CONSOLE_CHECKS[name]
+    victims = [m.groups() for m in (given.match(l) for l in lines) if m]
+    if not victims:
+        return "the test did not print the line the console check needs (%s)" % given.pattern
+    expected = [(pid, str(adj)) for pid, adj in zip(victims[0], adjs)]
+    kill = re.compile(OOM_KILL_LINE % re.escape(name[:15]))   # the comm: 15 characters
+    kills = [l for l in lines if ANY_OOM_KILL.search(l)]
+    found = [m.groups() if m else l for m, l in ((kill.match(l), l) for l in kills)]
+    if found != expected:
+        return "expected the console's OOM kills (pid, oom_score_adj) to be %s, got %s (line: %s)" % (
+            expected, found, kill.pattern)
+    return None
+
 
 class GuestBoot:
     """One series of guest-test boots: its log names (name-1, name-2 ...
@@ -552,16 +585,21 @@ def run_guest_tests(args, results, plan):
         # /dev/ram0 and fs_init mounts it, so every guest test runs on ext2.
         b = boot(args.build, "%s-%d" % (plan.name, boots), cmdline, plan.mem, timeout=GUEST_TIMEOUT,
                  modules=[args.rootfs] if args.rootfs else [args.initrd], silence=GUEST_SILENCE)
-        running = None
+        running, test_lines = None, []
         for line in b.lines():
             m = RUNNING.match(line.strip())
             if m:
-                running = m.group(1)
+                running, test_lines = m.group(1), []
                 continue
+            test_lines.append(line.strip())
             v = VERDICT.match(line.strip())
             if v and v.group(2) not in seen:
-                seen.add(v.group(2))
-                results.report(v.group(2), v.group(1) == "PASS", v.group(3) or "")
+                name, passed, reason = v.group(2), v.group(1) == "PASS", v.group(3) or ""
+                if passed and name in CONSOLE_CHECKS:
+                    problem = console_check_problem(name, test_lines)
+                    passed, reason = problem is None, problem or ""
+                seen.add(name)
+                results.report(name, passed, reason)
                 running = None
         if any(SUMMARY.match(l.strip()) for l in b.lines()) and b.status == QEMU_EXIT_PASS:
             return

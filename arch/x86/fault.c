@@ -4,8 +4,11 @@
  *   user address, process context -> handle_mm_fault (demand paging, COW,
  *       stack growth), for user code and for the kernel's uaccess routines
  *       alike; if it cannot be resolved:
- *         user mode   -> SIGSEGV (SEGV_MAPERR / SEGV_ACCERR) or SIGBUS
- *         kernel mode -> the uaccess fixup returns -EFAULT
+ *         user mode   -> SIGSEGV (SEGV_MAPERR / SEGV_ACCERR) or SIGBUS;
+ *                        out of memory: pagefault_out_of_memory (the OOM
+ *                        killer, mm/oom_kill.c), then the fault is retried
+ *         kernel mode -> the uaccess fixup returns -EFAULT (out of memory
+ *                        too, as on Linux)
  *   user address from kernel mode where sleeping is not allowed
  *       (preemption disabled, a spinlock held, interrupts off) -> never
  *       mmap_lock (a mutex): straight to the fixup (-EFAULT), else oops
@@ -19,13 +22,16 @@
 #include <kernel/uaccess.h>
 #include <kernel/printk.h>
 #include <mm/memory.h>
+#include <mm/oom_kill.h>
 #include <mm/mm_types.h>
 #include <kernel/task.h>
 #include <kernel/preempt.h>
 #include <arch/x86/cpu.h>
 
+/* A user-mode fault handle_mm_fault could not resolve: the signal it
+ * deserves, or, out of memory, the OOM killer and a retry. */
 static void
-user_fault_signal(enum fault_result r, uint32_t addr)
+user_fault_failed(enum fault_result r, uint32_t addr)
 {
 	switch (r) {
 	case FAULT_BAD_ACCESS:
@@ -35,8 +41,8 @@ user_fault_signal(enum fault_result r, uint32_t addr)
 		force_signal_fault(SIGBUS, BUS_ADRERR, addr);
 		break;
 	case FAULT_OOM:
-		printk(KERN_ERR "out of memory: killing %s (pid %d)\n", current->comm, current->pid);
-		do_exit(SIGNAL_STATUS(SIGKILL));
+		pagefault_out_of_memory();   /* returning retries the instruction */
+		break;
 	default:
 		force_signal_fault(SIGSEGV, SEGV_MAPERR, addr);
 		break;
@@ -66,7 +72,7 @@ do_page_fault(struct trapframe *tf, uint32_t cr2)
 			return;
 	}
 	if (user)
-		user_fault_signal(r, cr2);
+		user_fault_failed(r, cr2);
 	else if (!fixup_exception(tf))
 		die(tf);
 }
