@@ -34,7 +34,8 @@
  * once). The read touch maps it again; it is clean now, with its copy in
  * swap, so a second MADV_PAGEOUT frees it without writing. Pages that
  * mincore() still finds resident (on Linux: in the swap cache, e.g. still
- * under writeback) are touched and paged out again, a few rounds apart.
+ * under writeback, or waiting in another CPU's LRU batch) are touched and
+ * paged out again, a few rounds apart, each round on the next CPU.
  * pswpin in /proc/vmstat then tells whether the timed read really read the
  * device. Linux reads ahead (page-cluster), so there some of the 1,024
  * faults find a page an earlier fault's read brought: the figure is what
@@ -75,10 +76,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -123,17 +122,15 @@ read_text(const char *path)
 
 	if (fd < 0)
 		return -1;
-	for (;;) {
+	while (len < sizeof(proc_buf) - 1) {
 		ssize_t got = read(fd, proc_buf + len, sizeof(proc_buf) - 1 - len);
 
 		if (got < 0) {
 			close(fd);
 			return -1;
 		}
-		if (got == 0 || len + (size_t)got == sizeof(proc_buf) - 1) {
-			len += (size_t)got;
+		if (got == 0)
 			break;
-		}
 		len += (size_t)got;
 	}
 	close(fd);
@@ -226,6 +223,55 @@ read_pages(const volatile uint32_t *p, unsigned pages)
 	return wrong;
 }
 
+/* ---- CPUs ------------------------------------------------------------------------- */
+
+/* On a multiprocessor Linux, pages wait in per-CPU batches before they
+ * join (or move on) the LRU lists, and MADV_PAGEOUT skips a page still in
+ * one; it drains only the batches of the CPU it runs on. So the program
+ * stays on one CPU, and evict_to_device moves from CPU to CPU between its
+ * rounds (a page whose write ended on another CPU waits in that CPU's
+ * batch). On a uniprocessor, or a kernel without the calls, nothing moves. */
+static cpu_set_t allowed_cpus;
+static int home_cpu = -1;
+
+/* run_on_cpu - moves this process to cpu (if the kernel lets it). */
+static void
+run_on_cpu(int cpu)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+}
+
+/* nth_allowed_cpu - the n-th CPU (mod their count) this process may use. */
+static int
+nth_allowed_cpu(unsigned n)
+{
+	int count = CPU_COUNT(&allowed_cpus);
+
+	if (count <= 1)
+		return home_cpu;
+	n %= (unsigned)count;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &allowed_cpus) && n-- == 0)
+			return cpu;
+	return home_cpu;
+}
+
+/* stay_on_one_cpu - from now on, run on the CPU we are on. */
+static void
+stay_on_one_cpu(void)
+{
+	home_cpu = sched_getcpu();
+	if (home_cpu < 0 || sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus) != 0) {
+		home_cpu = -1;
+		return;
+	}
+	run_on_cpu(home_cpu);
+}
+
 /* ---- where the pages are ---------------------------------------------------------- */
 
 /* swapped_pages - how many of the pages at p have a swap entry in their
@@ -271,25 +317,30 @@ resident_pages(void *p, unsigned pages, unsigned char *vec)
 /* evict_to_device - after the pages at p have been paged out and read
  * again (clean, their copy in swap), page them out until no page of them
  * is in memory: touching and retrying those mincore still finds (in the
- * swap cache, or skipped while under writeback). The pages left, or -1. */
+ * swap cache, or skipped while under writeback), from CPU to CPU. The
+ * pages left, or -1 if madvise or mincore failed. */
 static long
 evict_to_device(uint32_t *p, unsigned pages)
 {
 	static unsigned char vec[SWAP_PAGES];
 	const struct timespec wait = { 0, EVICT_WAIT_NS };
-	long left = -1;
+	long left = -1;                      /* -1 until a round has counted */
 
 	for (int round = 0; round < EVICT_ROUNDS; round++) {
 		if (madvise(p, (size_t)pages * PAGE, MADV_PAGEOUT) != 0)
-			return -1;
+			break;
 		left = resident_pages(p, pages, vec);
 		if (left <= 0)
-			return left;
+			break;
 		for (unsigned i = 0; i < pages; i++)
 			if (vec[i] & 1)
 				(void)*(volatile uint32_t *)&p[i * WORDS_PER_PAGE];
 		nanosleep(&wait, NULL);
+		if (home_cpu >= 0)
+			run_on_cpu(nth_allowed_cpu((unsigned)round + 1));
 	}
+	if (home_cpu >= 0)
+		run_on_cpu(home_cpu);
 	return left;
 }
 
@@ -299,24 +350,46 @@ evict_to_device(uint32_t *p, unsigned pages)
 #define TOUCH_NAME   "user.swapin_touch"
 #define DEVICE_NAME  "user.swapin_device"
 
-/* One run's figures; a figure is -1 if that run could not measure it. */
+/* What one run saw. A figure is -1 if the run could not measure it; a
+ * count is -1 if it was not taken. */
 struct swap_run {
-	int64_t swapout, touch, device;
-	long long touch_pswpin, device_pswpin;
+	int64_t swapout, touch, device;      /* instructions per page */
+	long swapped;                        /* pages with a swap PTE after MADV_PAGEOUT */
+	long long touch_pswpin;              /* pages read from the device by the touch */
+	long left;                           /* pages still in memory before the device read */
+	long long device_pswpin;             /* pages read from the device by that read */
+	long wrong_page;                     /* a page with wrong contents, or -1 */
 };
 
-/* swap_run - one round on a fresh mapping: pageout, touch, pageout
- * again until on the device, touch. 0, or -1 after printing why the
- * figures cannot be measured at all (then nothing more is tried). */
+/* timed_read - reads each page of p once (timed) and checks all of it
+ * (not timed): instructions per page, the pswpin growth in *from_device
+ * (-1 without the counter), a wrong page in *wrong (-1 if none). */
+static int64_t
+timed_read(uint32_t *p, long long *from_device, long *wrong)
+{
+	long long in0 = proc_value("/proc/vmstat", "pswpin");
+	uint64_t t0 = rdtsc();
+	unsigned bad = read_pages(p, SWAP_PAGES);
+	uint64_t t1 = rdtsc();
+	long long in1 = proc_value("/proc/vmstat", "pswpin");
+
+	*from_device = in0 < 0 || in1 < 0 ? -1 : in1 - in0;
+	*wrong = first_wrong_page(p, SWAP_PAGES);
+	if (bad && *wrong < 0)
+		*wrong = 0;                  /* a load saw what the check did not */
+	return (int64_t)((t1 - t0) / SWAP_PAGES);
+}
+
+/* swap_run - one run on a fresh mapping: pageout (timed), read (timed),
+ * pageout again until nothing is in memory, read (timed). 0, or -1 after
+ * printing why swap-out cannot be measured at all. */
 static int
 swap_run(struct swap_run *r)
 {
-	char why[160];
 	uint32_t *p = mmap(NULL, SWAP_BYTES, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	r->swapout = r->touch = r->device = -1;
-	r->touch_pswpin = r->device_pswpin = -1;
+	*r = (struct swap_run){ -1, -1, -1, -1, -1, -1, -1, -1 };
 	if (p == MAP_FAILED)
 		die("mmap");
 	fill_pages(p, SWAP_PAGES);
@@ -326,86 +399,50 @@ swap_run(struct swap_run *r)
 	uint64_t t1 = rdtsc();
 	if (err) {
 		unsupported_errno(SWAPOUT_NAME, "madvise MADV_PAGEOUT");
-		goto none;
+		goto no_swap_out;
 	}
-	long swapped = swapped_pages(p, SWAP_PAGES);
-	if (swapped < 0) {
+	r->swapped = swapped_pages(p, SWAP_PAGES);
+	if (r->swapped < 0) {
 		unsupported_errno(SWAPOUT_NAME, "read /proc/self/pagemap");
-		goto none;
+		goto no_swap_out;
 	}
-	if (swapped == 0) {
+	if (r->swapped == 0) {
 		unsupported(SWAPOUT_NAME, "MADV_PAGEOUT returned 0 but sent no page to swap: "
 			    "pagemap bit 62 clear");
-		goto none;
+		goto no_swap_out;
 	}
-	if (swapped < (long)SWAP_PAGES)
-		printf("# %s: %ld of %u pages went to swap\n", SWAPOUT_NAME, swapped, SWAP_PAGES);
 	r->swapout = (int64_t)((t1 - t0) / SWAP_PAGES);
 
-	long long in0 = proc_value("/proc/vmstat", "pswpin");
-	t0 = rdtsc();
-	unsigned wrong = read_pages(p, SWAP_PAGES);
-	t1 = rdtsc();
-	long long in1 = proc_value("/proc/vmstat", "pswpin");
-	long bad = first_wrong_page(p, SWAP_PAGES);
-	if (wrong || bad >= 0) {
-		printf("# %s: wrong contents after swap-in (page %ld)\n", TOUCH_NAME, bad);
+	int64_t touch = timed_read(p, &r->touch_pswpin, &r->wrong_page);
+	if (r->wrong_page >= 0)
 		goto out;
-	}
-	r->touch = (int64_t)((t1 - t0) / SWAP_PAGES);
-	r->touch_pswpin = in0 < 0 || in1 < 0 ? -1 : in1 - in0;
+	r->touch = touch;
 
-	long left = evict_to_device(p, SWAP_PAGES);
-	if (left != 0) {
-		if (left < 0)
-			unsupported_errno(DEVICE_NAME, "madvise MADV_PAGEOUT or mincore");
-		else
-			printf("# %s: %ld of %u pages still in memory after %d MADV_PAGEOUT rounds\n",
-			       DEVICE_NAME, left, SWAP_PAGES, EVICT_ROUNDS);
+	r->left = evict_to_device(p, SWAP_PAGES);
+	if (r->left != 0)
 		goto out;
-	}
-	in0 = proc_value("/proc/vmstat", "pswpin");
-	t0 = rdtsc();
-	wrong = read_pages(p, SWAP_PAGES);
-	t1 = rdtsc();
-	in1 = proc_value("/proc/vmstat", "pswpin");
-	bad = first_wrong_page(p, SWAP_PAGES);
-	if (wrong || bad >= 0) {
-		printf("# %s: wrong contents after swap-in (page %ld)\n", DEVICE_NAME, bad);
-		goto out;
-	}
-	if (in0 < 0 || in1 < 0) {
-		unsupported(DEVICE_NAME, "no pswpin in /proc/vmstat: device reads cannot be told "
-			    "from swap-cache hits");
-		goto out;
-	}
-	r->device_pswpin = in1 - in0;
-	if (r->device_pswpin < (long long)SWAP_PAGES) {
-		snprintf(why, sizeof(why), "pswpin grew by %lld, not by all %u pages: some came "
-			 "from memory", r->device_pswpin, SWAP_PAGES);
-		unsupported(DEVICE_NAME, why);
-		goto out;
-	}
-	r->device = (int64_t)((t1 - t0) / SWAP_PAGES);
+	int64_t device = timed_read(p, &r->device_pswpin, &r->wrong_page);
+	if (r->wrong_page < 0 && r->device_pswpin >= (long long)SWAP_PAGES)
+		r->device = device;
 out:
 	munmap(p, SWAP_BYTES);
 	return 0;
-none:
+no_swap_out:
 	unsupported(TOUCH_NAME, "no swap-out to come back from");
 	unsupported(DEVICE_NAME, "no swap-out to come back from");
 	munmap(p, SWAP_BYTES);
 	return -1;
 }
 
-/* median_of - the median of the n figures of field (at offset) in runs
- * that measured it (>= 0); -1 if none did, *count = how many did. */
+/* median_of - the median of the figure at offset over the runs that
+ * measured it; -1 if none did. *count = how many did. */
 static int64_t
-median_of(const struct swap_run *runs, unsigned n, size_t offset, unsigned *count)
+median_of(const struct swap_run *runs, size_t offset, unsigned *count)
 {
 	uint64_t v[REPEAT];
 	unsigned k = 0;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < REPEAT; i++) {
 		int64_t x = *(const int64_t *)((const char *)&runs[i] + offset);
 
 		if (x >= 0)
@@ -415,14 +452,108 @@ median_of(const struct swap_run *runs, unsigned n, size_t offset, unsigned *coun
 	return k ? (int64_t)median(v, k) : -1;
 }
 
+/* report_swapout - user.swapout_pageout, and a note if some runs sent
+ * fewer than all pages to swap. */
+static void
+report_swapout(const struct swap_run *runs)
+{
+	unsigned n, short_runs = 0;
+	long fewest = SWAP_PAGES;
+	int64_t out = median_of(runs, offsetof(struct swap_run, swapout), &n);
+
+	for (unsigned i = 0; i < REPEAT; i++)
+		if (runs[i].swapped < (long)SWAP_PAGES) {
+			short_runs++;
+			if (runs[i].swapped < fewest)
+				fewest = runs[i].swapped;
+		}
+	if (short_runs)
+		printf("# %s: in %u of %u runs not every page went to swap (fewest %ld of %u)\n",
+		       SWAPOUT_NAME, short_runs, REPEAT, fewest, SWAP_PAGES);
+	report(SWAPOUT_NAME, (uint64_t)out, "instructions per page (MADV_PAGEOUT of 1,024 written "
+	       "private pages in one call)");
+}
+
+/* report_touch - user.swapin_touch, with the most pages a run read from
+ * the device. */
+static void
+report_touch(const struct swap_run *runs)
+{
+	char unit[200];
+	unsigned n;
+	long long most = -1;
+	int64_t touch = median_of(runs, offsetof(struct swap_run, touch), &n);
+
+	if (touch < 0) {
+		printf("# %s: wrong contents after swap-in (page %ld)\n", TOUCH_NAME,
+		       runs[0].wrong_page);
+		return;
+	}
+	for (unsigned i = 0; i < REPEAT; i++)
+		if (runs[i].touch >= 0 && runs[i].touch_pswpin > most)
+			most = runs[i].touch_pswpin;
+	if (most < 0)
+		snprintf(unit, sizeof(unit), "instructions per page (read of the 1,024 pages right "
+			 "after; no pswpin to tell device reads)");
+	else
+		snprintf(unit, sizeof(unit), "instructions per page (read of the 1,024 pages right "
+			 "after; read from the swap device: up to %lld a run)", most);
+	report(TOUCH_NAME, (uint64_t)touch, unit);
+}
+
+/* report_device - user.swapin_device over the runs where every page was
+ * read from the device; a note on the runs left out, and why. */
+static void
+report_device(const struct swap_run *runs)
+{
+	char unit[200];
+	unsigned n, stayed = 0, cached = 0, wrong = 0;
+	long most_left = 0;
+	long long least_read = SWAP_PAGES;
+	int64_t device = median_of(runs, offsetof(struct swap_run, device), &n);
+
+	for (unsigned i = 0; i < REPEAT; i++) {
+		const struct swap_run *r = &runs[i];
+
+		if (r->wrong_page >= 0)
+			wrong++;
+		else if (r->left != 0) {
+			stayed++;
+			if (r->left > most_left)
+				most_left = r->left;
+		} else if (r->device_pswpin >= 0 && r->device_pswpin < (long long)SWAP_PAGES) {
+			cached++;
+			if (r->device_pswpin < least_read)
+				least_read = r->device_pswpin;
+		}
+	}
+	if (wrong)
+		printf("# %s: %u of %u runs found wrong contents after swap-in\n", DEVICE_NAME,
+		       wrong, REPEAT);
+	if (stayed)
+		printf("# %s: %u of %u runs left out: pages stayed in memory after %d rounds of "
+		       "MADV_PAGEOUT (at most %ld of %u)\n", DEVICE_NAME, stayed, REPEAT,
+		       EVICT_ROUNDS, most_left, SWAP_PAGES);
+	if (cached)
+		printf("# %s: %u of %u runs left out: the read found pages in memory (pswpin grew "
+		       "by as little as %lld)\n", DEVICE_NAME, cached, REPEAT, least_read);
+	if (device < 0) {
+		unsupported(DEVICE_NAME, runs[0].device_pswpin < 0 && !stayed && !wrong ?
+			    "no pswpin in /proc/vmstat: device reads cannot be told from swap-cache "
+			    "hits" : "no run read every page from the swap device");
+		return;
+	}
+	snprintf(unit, sizeof(unit), "instructions per page (read of 1,024 pages paged out clean, "
+		 "all read from the swap device; %u of %u runs)", n, REPEAT);
+	report(DEVICE_NAME, (uint64_t)device, unit);
+}
+
 /* bench_swap_in_out - the three swap figures; whether swap-out works (the
  * anonymous stream needs it). */
 static int
 bench_swap_in_out(void)
 {
 	struct swap_run runs[REPEAT];
-	char unit[200];
-	unsigned n;
 
 	if (proc_value("/proc/meminfo", "SwapTotal") <= 0) {
 		unsupported(SWAPOUT_NAME, "no swap area: SwapTotal 0 in /proc/meminfo");
@@ -433,35 +564,9 @@ bench_swap_in_out(void)
 	for (unsigned i = 0; i < REPEAT; i++)
 		if (swap_run(&runs[i]) < 0)
 			return 0;
-
-	int64_t out = median_of(runs, REPEAT, offsetof(struct swap_run, swapout), &n);
-	if (out < 0)
-		return 0;
-	report(SWAPOUT_NAME, (uint64_t)out, "instructions per page (MADV_PAGEOUT of 1,024 written "
-	       "private pages in one call)");
-
-	int64_t touch = median_of(runs, REPEAT, offsetof(struct swap_run, touch), &n);
-	if (touch >= 0) {
-		long long from_device = runs[0].touch_pswpin;
-
-		for (unsigned i = 1; i < REPEAT; i++)
-			if (runs[i].touch_pswpin > from_device)
-				from_device = runs[i].touch_pswpin;
-		if (from_device < 0)
-			snprintf(unit, sizeof(unit), "instructions per page (read of the 1,024 "
-				 "pages right after; no pswpin to tell device reads)");
-		else
-			snprintf(unit, sizeof(unit), "instructions per page (read of the 1,024 "
-				 "pages right after; read from the swap device: up to %lld a run)",
-				 from_device);
-		report(TOUCH_NAME, (uint64_t)touch, unit);
-	}
-	int64_t device = median_of(runs, REPEAT, offsetof(struct swap_run, device), &n);
-	if (device >= 0) {
-		snprintf(unit, sizeof(unit), "instructions per page (read of 1,024 pages paged out "
-			 "clean; all read from the swap device, in %u of %u runs)", n, REPEAT);
-		report(DEVICE_NAME, (uint64_t)device, unit);
-	}
+	report_swapout(runs);
+	report_touch(runs);
+	report_device(runs);
 	return 1;
 }
 
@@ -763,23 +868,6 @@ bench_reclaim(int swap_out)
 			   anon_stream, "a word written to each page of private anonymous memory");
 	run_stream(&plan, "user.reclaim_file_stream", "user.reclaim_file_share", file_stream,
 		   "read() of a sparse file");
-}
-
-/* stay_on_one_cpu - on a multiprocessor Linux, MADV_PAGEOUT drains only
- * this CPU's batches of pages waiting to join the LRU lists, and skips
- * pages still in another CPU's: stay where we are. (A uniprocessor, or a
- * kernel without the calls, has nothing to do.) */
-static void
-stay_on_one_cpu(void)
-{
-	int cpu = sched_getcpu();
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 int
