@@ -246,7 +246,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                -Itests/host/shim -I. -DHOST_TEST
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 # Real kernel sources compiled into every host test, behind the shim.
-HOST_SRCS   := mm/page_alloc.c mm/vmscan.c mm/slab.c libk/rbtree.c libk/interval_tree.c libk/radix_tree.c \
+HOST_SRCS   := mm/page_alloc.c mm/slab.c libk/rbtree.c libk/interval_tree.c libk/radix_tree.c \
                tests/host/shim/shim.c
 
 $(BUILD)/host/%: tests/host/%.c $(HOST_SRCS) $(wildcard tests/host/shim/*.h tests/host/shim/*/*.h tests/host/shim/*/*/*.h tests/host/*.h) | $(DEPS_OK)

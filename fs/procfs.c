@@ -15,6 +15,7 @@
  *   /proc/PID/mounts                     the mount table (fs/namespace.c)
  *   /proc/sys/vm/rmap_check              read: count rmap mismatches; write: report them
  *   /proc/sys/vm/drop_caches             write: give empty slabs back
+ *   /proc/sys/vm/swappiness              reclaim's anon/file balance, 0..200
  *   /sys/devices/system/memory/soft_offline_page   write a physical address
  *
  * The tree is described by tables. A directory is a struct proc_dir: a
@@ -77,6 +78,8 @@
 #include <mm/lru.h>
 #include <mm/slab.h>
 #include <mm/swapfile.h>
+#include <mm/swap_state.h>
+#include <mm/vmscan.h>
 #include <mm/vmstat.h>
 #include <drivers/block/blkdev.h>
 #include <fs/buffer.h>
@@ -114,6 +117,7 @@ enum proc_ino {
 	PROC_SYS_VM_INO,                 /* /proc/sys/vm */
 	PROC_SYS_VM_RMAP_CHECK_INO,
 	PROC_SYS_VM_DROP_CACHES_INO,
+	PROC_SYS_VM_SWAPPINESS_INO,
 	SYSFS_ROOT_INO,                  /* /sys, in its own super_block */
 	SYSFS_DEVICES_INO,
 	SYSFS_SYSTEM_INO,
@@ -268,7 +272,7 @@ static unsigned long soft_offline_pages(void);
  * MemAvailable adds to the free pages the page cache that could be
  * dropped (all but shared memory and ramfs, which cannot be cleaned).
  * SwapTotal and SwapFree are the active swap areas' (si_swapinfo);
- * SwapCached is 0 until there is a swap cache. */
+ * SwapCached the pages in the swap cache (mm/swap_state.h). */
 static int
 proc_show_meminfo(struct proc_buf *pb, int pid)
 {
@@ -284,7 +288,7 @@ proc_show_meminfo(struct proc_buf *pb, int pid)
 	meminfo_line(pb, "MemAvailable:", free + (cached > shmem ? cached - shmem : 0));
 	meminfo_line(pb, "Buffers:", buffer_cache_bytes() / PAGE_SIZE);   /* fs/buffer.c */
 	meminfo_line(pb, "Cached:", cached);
-	meminfo_line(pb, "SwapCached:", 0);
+	meminfo_line(pb, "SwapCached:", total_swapcache_pages());
 	meminfo_line(pb, "Active:", lru_list_pages(LRU_ACTIVE_ANON) + lru_list_pages(LRU_ACTIVE_FILE));
 	meminfo_line(pb, "Inactive:", lru_list_pages(LRU_INACTIVE_ANON) +
 		     lru_list_pages(LRU_INACTIVE_FILE));
@@ -407,6 +411,30 @@ proc_store_drop_caches(int pid, const char *text, size_t len)
 		return -EINVAL;
 	drop_caches(text[0] - '0');
 	kmem_cache_shrink_all();
+	return 0;
+}
+
+/* /proc/sys/vm/swappiness: how readily reclaim swaps anonymous pages
+ * rather than drop file pages (mm/vmscan.c), 0..200 as on Linux 6.1. */
+static int
+proc_show_swappiness(struct proc_buf *pb, int pid)
+{
+	pb_printf(pb, "%d\n", vm_swappiness);
+	return 0;
+}
+
+static int parse_u64_any_base(const char *text, uint64_t *out);
+
+/* Written: a number (any base, as Linux's proc_dointvec_minmax reads it)
+ * in 0..MAX_SWAPPINESS, else EINVAL. */
+static int
+proc_store_swappiness(int pid, const char *text, size_t len)
+{
+	uint64_t value;
+
+	if (parse_u64_any_base(text, &value) || value > MAX_SWAPPINESS)
+		return -EINVAL;
+	vm_swappiness = (int)value;
 	return 0;
 }
 
@@ -631,6 +659,8 @@ static const struct proc_entry sys_vm_entries[] = {
 	PROC_RW_FILE("rmap_check", PROC_SYS_VM_RMAP_CHECK_INO, 0644,
 		     proc_show_rmap_check, proc_store_rmap_check),
 	PROC_STORE_FILE("drop_caches", PROC_SYS_VM_DROP_CACHES_INO, 0200, proc_store_drop_caches),
+	PROC_RW_FILE("swappiness", PROC_SYS_VM_SWAPPINESS_INO, 0644, proc_show_swappiness,
+		     proc_store_swappiness),
 };
 static const struct proc_dir sys_vm_dir = PROC_DIR(sys_vm_entries, false);
 

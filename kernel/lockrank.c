@@ -63,6 +63,7 @@ static const struct class_desc classes[LOCK_CLASSES] = {
 	[LC_ANON_VMA]       = { "anon_vma", true, 0, { LC_PAGE, LC_I_MMAP } },
 	[LC_PAGE_TABLE]     = { "page_table_lock", false, 0, { LC_ANON_VMA, LC_I_MMAP } },
 	[LC_TREE_LOCK]      = { "tree_lock", false, 0, { LC_PAGE_TABLE } },
+	[LC_SWAP_CACHE]     = { "swap_cache_lock", false, 0, { LC_PAGE_TABLE } },
 	[LC_INODE_SB_LIST]  = { "inode_sb_list_lock", false, 0, { LC_TREE_LOCK } },
 	[LC_EXT2_ALLOC]     = { "ext2_alloc", true, 0, { LC_PAGE, LC_SWAPON } },
 	[LC_EXT2_SB]        = { "ext2_sb", true, 0, { LC_EXT2_ALLOC } },
@@ -285,6 +286,35 @@ __lockrank_reclaim_exit(const struct held_locks *saved)
 	if (h->mask)
 		violation("reclaim returns holding %s", class_name(first_class(h->mask)));
 	*h = *saved;
+	local_irq_restore(flags);
+}
+
+void
+__lockrank_reclaim_io_begin(const struct held_locks *callers, struct held_locks *reclaims)
+{
+	struct held_locks *h = held_record();
+	uint32_t flags = local_irq_save();
+
+	*reclaims = *h;
+	h->mask |= callers->mask;
+	for (int c = 0; c < LOCK_CLASSES; c++)
+		h->count[c] += callers->count[c];
+	if (callers->top_address > h->top_address)
+		h->top_address = callers->top_address;
+	h->in_reclaim = false;
+	local_irq_restore(flags);
+}
+
+void
+__lockrank_reclaim_io_end(const struct held_locks *callers, const struct held_locks *reclaims)
+{
+	struct held_locks *h = held_record();
+	uint32_t flags = local_irq_save();
+	uint64_t taken = h->mask & ~(reclaims->mask | callers->mask);
+
+	if (taken)
+		violation("swap I/O in reclaim returns holding %s", class_name(first_class(taken)));
+	*h = *reclaims;
 	local_irq_restore(flags);
 }
 

@@ -54,6 +54,7 @@ enum lock_class {
 	LC_ANON_VMA,
 	LC_PAGE_TABLE,
 	LC_TREE_LOCK,
+	LC_SWAP_CACHE,               /* swap_cache_lock: the swap cache's tree */
 	LC_INODE_SB_LIST,            /* a top-tree leaf: interrupts stay on under it */
 	LC_EXT2_ALLOC,
 	LC_EXT2_SB,
@@ -122,6 +123,28 @@ static inline void lockrank_reclaim_exit(const struct held_locks *saved)
 {
 	if (__builtin_expect(lockcheck_enabled, 0))
 		__lockrank_reclaim_exit(saved);
+}
+/*
+ * Swap I/O inside direct reclaim (mm/vmscan.c): between _io_begin and
+ * _io_end the task's record is its caller's locks plus reclaim's, and
+ * sleeping locks are allowed: the I/O's locks (bd_lock) are checked
+ * against everything really held. _io_end checks the I/O let go of what
+ * it took and gives reclaim its record back.
+ */
+void __lockrank_reclaim_io_begin(const struct held_locks *callers, struct held_locks *reclaims);
+void __lockrank_reclaim_io_end(const struct held_locks *callers,
+			       const struct held_locks *reclaims);
+static inline void lockrank_reclaim_io_begin(const struct held_locks *callers,
+					     struct held_locks *reclaims)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		__lockrank_reclaim_io_begin(callers, reclaims);
+}
+static inline void lockrank_reclaim_io_end(const struct held_locks *callers,
+					   const struct held_locks *reclaims)
+{
+	if (__builtin_expect(lockcheck_enabled, 0))
+		__lockrank_reclaim_io_end(callers, reclaims);
 }
 /* Checks the order as lockrank_acquire does, without recording (a wait for
  * a lock that is not then held: wait_on_page_locked). */

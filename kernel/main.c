@@ -32,6 +32,7 @@
 #include <fs/vfs.h>
 #include <mm/page_alloc.h>
 #include <mm/swapfile.h>
+#include <mm/vmscan.h>
 
 uint64_t boot_tsc_kmain, boot_tsc_init_done;
 
@@ -75,6 +76,7 @@ init_thread(void *arg)
 	       nr_free_pages(), nr_tasks());
 	ktest_run_requested();
 	flusher_init();                          /* after init: it is PID 1, the flusher 2 */
+	kswapd_init();                           /* and kswapd 3 */
 	start_init_process();
 }
 

@@ -94,6 +94,10 @@ struct task {
 
 	/* ---- lock classes held, for lockcheck=1 (kernel/lockrank.c) ---- */
 	struct held_locks held_locks;
+
+	/* ---- memory reclaim (mm/vmscan.c) ---- */
+	bool memalloc;                /* reclaiming (kswapd always): its allocations
+				       * do not reclaim again and may use the reserve */
 };
 
 extern struct task *current;

@@ -72,6 +72,12 @@ static inline void list_replace_init(struct list_head *old, struct list_head *n)
 	INIT_LIST_HEAD(old);
 }
 
+static inline void list_move(struct list_head *n, struct list_head *head)
+{
+	list_del(n);
+	list_add(n, head);
+}
+
 static inline void list_move_tail(struct list_head *n, struct list_head *head)
 {
 	list_del(n);
@@ -91,6 +97,7 @@ static inline bool list_is_singular(const struct list_head *h)
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
+#define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
 
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)

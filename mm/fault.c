@@ -10,6 +10,9 @@
  *     |
  *     +-- PTE holds a migration entry -------- wait for the migration, retry
  *     |
+ *     +-- PTE holds a swap entry ------------ do_swap_page: the page from the swap
+ *     |                                       cache, or read from its slot
+ *     |
  *     +-- PTE holds a file offset ----------- do_nonlinear_fault: do_file_fault
  *     |   (a nonlinear VMA's layout)          at that offset, not the linear one
  *     |
@@ -51,6 +54,7 @@
 #include <mm/page_alloc.h>
 #include <mm/filemap.h>
 #include <mm/swapops.h>
+#include <mm/swap_state.h>
 #include <mm/vma.h>
 #include <mm/vmstat.h>
 #include <mm/migrate.h>
@@ -68,6 +72,8 @@ make_user_pte(struct vm_area_struct *vma, struct page *page, bool writable)
 {
 	pteval_t prot = vma->vm_page_prot | _PAGE_ACCESSED;
 
+	if (!vma->vm_page_prot)                  /* PROT_NONE: swapoff brings a page back */
+		return pfn_pte(page_to_pfn(page), _PAGE_PROTNONE);
 	if (!writable)
 		prot &= ~_PAGE_RW;
 	else
@@ -272,11 +278,22 @@ do_nonlinear_fault(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum 
 	return do_file_fault(vma, ptep, addr, access, pte_to_pgoff(orig), orig);
 }
 
-/* True if no one but this PTE can see the page, so writing it in place is safe. */
+/* True if no one but this PTE can see the anonymous page, so writing it
+ * in place is safe: one mapping and one reference. The swap cache's
+ * reference does not count if no swap PTE needs the slot any more: the
+ * page leaves the cache (its slot would be stale after the write), so
+ * neither the cache fools the test into a needless copy nor a relative
+ * still swapped out into a wrong reuse. page_table_lock held. */
 static bool
 page_exclusive(struct page *page)
 {
-	return page_mapcount(page) == 1 && page_count(page) == 1;
+	if (page_mapcount(page) != 1)
+		return false;
+	if (PageSwapCache(page) && page_count(page) == 2 && trylock_page(page)) {
+		try_to_free_swap(page);
+		unlock_page(page);
+	}
+	return page_count(page) == 1;
 }
 
 /* Makes the PTE writable in place: a shared page, or a private one that
@@ -383,6 +400,78 @@ do_wp_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
 	return cow_page(vma, ptep, addr, orig);
 }
 
+/* Should a swapped-in page leave the swap cache at once? Linux's
+ * should_try_to_free_swap: when swap is getting full, or the page will
+ * stay resident anyway (mlocked); else its slot keeps a clean copy, so a
+ * page that is not written can be reclaimed again without a write. */
+static bool
+swapin_frees_slot(const struct vm_area_struct *vma)
+{
+	return vm_swap_full() || (vma->vm_flags & VM_LOCKED);
+}
+
+/* A fault on a swap PTE: the page comes back from the swap cache or from
+ * its slot (Linux's do_swap_page), and the PTE maps it again. If this PTE
+ * was the only one that could reach it (the slot's count is the PTE's
+ * and the cache's, and no PTE maps the page yet), the page is exclusive:
+ * it joins vma's own anon_vma and a write maps it writable at once. */
+static enum fault_result
+do_swap_page(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr, enum fault_access access)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t orig = *ptep;
+	swp_entry_t entry = pte_to_swp_entry(orig);
+	bool major, exclusive, writable = false;
+	struct page *page;
+	int err;
+
+	if (anon_vma_prepare(vma))
+		return FAULT_OOM;
+	page = swapin_page(entry, &major, &err);
+	if (!page) {
+		if (err == -ENOMEM)
+			return FAULT_OOM;
+		return err ? FAULT_SIGBUS : FAULT_HANDLED;   /* the slot was freed: look again */
+	}
+	if (major)
+		count_vm_event(PGMAJFAULT);
+	if (!lock_pte_unchanged(mm, ptep, orig)) {
+		unlock_page(page);
+		put_page(page);
+		return FAULT_HANDLED;
+	}
+	exclusive = page_mapcount(page) == 0 && swap_count(entry) == 2;
+	page_add_anon_rmap(page, vma, addr, exclusive);
+	mm->rss++;
+	mm->swap_ents--;
+	swap_free(entry);                        /* the PTE's count; our reference is the PTE's */
+	if (exclusive && ((access == FAULT_WRITE && (vma->vm_flags & VM_WRITE)) ||
+			  swapin_frees_slot(vma)))
+		try_to_free_swap(page);
+	writable = exclusive && access == FAULT_WRITE && (vma->vm_flags & VM_WRITE) &&
+		   !PageSwapCache(page);
+	set_pte(ptep, make_user_pte(vma, page, writable));
+	spin_unlock(&mm->page_table_lock);
+	unlock_page(page);
+	if (access == FAULT_WRITE && !writable && (vma->vm_flags & VM_WRITE))
+		return do_wp_page(vma, ptep, addr);  /* shared with others: copy now */
+	return FAULT_HANDLED;
+}
+
+int
+unuse_swap_pte(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr)
+{
+	lockdep_assert_held(&vma->vm_mm->mmap_lock);
+	switch (do_swap_page(vma, ptep, addr, FAULT_READ)) {
+	case FAULT_HANDLED:
+		return 0;
+	case FAULT_OOM:
+		return -ENOMEM;
+	default:
+		return -EIO;
+	}
+}
+
 static bool
 access_allowed(const struct vm_area_struct *vma, enum fault_access access)
 {
@@ -421,7 +510,7 @@ handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access)
 	if (pte_file(*ptep))
 		return do_nonlinear_fault(vma, ptep, addr & PAGE_MASK, access);
 	if (pte_is_swap(*ptep))
-		return FAULT_SIGBUS;             /* no swap areas yet */
+		return do_swap_page(vma, ptep, addr & PAGE_MASK, access);
 	if (pte_none(*ptep))
 		return fault_empty_pte(vma, ptep, addr & PAGE_MASK, access);
 	if (pte_protnone(*ptep)) {

@@ -178,6 +178,28 @@ delete_from_page_cache(struct page *page)
 	put_page(page);                          /* the cache's reference */
 }
 
+bool
+remove_mapping(struct page *page, int extra_refs)
+{
+	struct address_space *mapping = page->mapping;
+	bool unused;
+
+	assert_page_locked(page);
+	spin_lock(&mapping->tree_lock);
+	/* lookups take their reference under tree_lock: none can come now */
+	unused = page_count(page) == 1 + extra_refs && !page_mapcount(page) &&
+		 !PageFlag(page, PG_dirty) && !PageFlag(page, PG_writeback);
+	if (unused)
+		page_cache_tree_delete(mapping, page);
+	spin_unlock(&mapping->tree_lock);
+	if (!unused)
+		return false;
+	ClearPageFlag(page, PG_uptodate);
+	ClearPageFlag(page, PG_error);
+	put_page(page);                          /* the cache's reference */
+	return true;
+}
+
 void
 replace_page_cache_page(struct page *old, struct page *newpage)
 {

@@ -143,6 +143,10 @@ int add_to_page_cache(struct page *page, struct address_space *mapping, uint32_t
 /* Takes the locked page out of its cache and drops the cache's reference.
  * It must no longer be mapped (truncate unmaps first). */
 void delete_from_page_cache(struct page *page);
+/* Reclaim: takes the locked page out of its cache if no one else holds
+ * it (references: the cache's and extra_refs), no PTE maps it and it is
+ * clean; true if it did. */
+bool remove_mapping(struct page *page, int extra_refs);
 /* Migration: newpage (locked) takes old's (locked) place in its cache. */
 void replace_page_cache_page(struct page *old, struct page *newpage);
 /* The uptodate page at index, read in if needed, with a reference and
@@ -181,6 +185,9 @@ int page_mkwrite(struct vm_area_struct *vma, struct page *page);
 
 /* Marks a page of the cache dirty (and tags it); true if it was clean. */
 bool set_page_dirty(struct page *page);
+/* Reclaim: writes the locked page (unmapped) if it is dirty, as
+ * writeback does: 0 or -errno. May sleep and take file-system locks. */
+int pageout_page(struct page *page);
 /* Writes every dirty page of mapping with offsets in bytes [start, end]
  * and waits for them: 0 or the first error. */
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end);

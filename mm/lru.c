@@ -84,10 +84,6 @@ new_page_lru(const struct page *page)
 	return LRU_INACTIVE_FILE;
 }
 
-/* The page flags that say which list a page is on. */
-#define LRU_FLAGS ((1u << PG_lru) | (1u << PG_active) | (1u << PG_swapbacked) | \
-		   (1u << PG_unevictable))
-
 /* The list the flags of page name (PG_lru set). */
 static enum lru_list
 page_lru(const struct page *page)
@@ -138,11 +134,73 @@ lru_cache_add(struct page *page)
 void
 lru_page_freed(struct page *page)
 {
-	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	uint32_t flags;
 
 	BUG_ON(page_count(page) != 0);
+	if (!PageFlag(page, PG_lru)) {
+		page->flags &= ~LRU_FLAGS;       /* isolated by reclaim, which let go last */
+		return;
+	}
+	flags = spin_lock_irqsave(&lru.lock);
 	del_page_from_list(page, page_lru(page));
 	spin_unlock_irqrestore(&lru.lock, flags);
+}
+
+unsigned long
+lru_isolate(enum lru_list l, unsigned long nr, struct list_head *out, unsigned long *scanned)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	unsigned long taken = 0;
+
+	*scanned = 0;
+	while (*scanned < nr && !list_empty(&lru.lists[l])) {
+		struct page *page = list_last_entry(&lru.lists[l], struct page, lru);
+
+		(*scanned)++;
+		if (page_count(page) == 0) {
+			/* its last put_page is about to take it off: leave it */
+			list_move(&page->lru, &lru.lists[l]);
+			continue;
+		}
+		get_page(page);
+		list_move(&page->lru, out);
+		__mod_node_page_state(NR_INACTIVE_ANON + l, -1);
+		ClearPageFlag(page, PG_lru);
+		taken++;
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return taken;
+}
+
+void
+lru_putback(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	enum lru_list l;
+
+	BUG_ON(PageFlag(page, PG_lru));
+	l = page_lru(page);
+	list_add(&page->lru, &lru.lists[l]);
+	__mod_node_page_state(NR_INACTIVE_ANON + l, 1);
+	SetPageFlag(page, PG_lru);
+	spin_unlock_irqrestore(&lru.lock, flags);
+	put_page(page);                          /* the isolation's reference */
+}
+
+bool
+lru_isolate_page(struct page *page)
+{
+	uint32_t flags = spin_lock_irqsave(&lru.lock);
+	bool taken = PageFlag(page, PG_lru) && page_count(page) > 0;
+
+	if (taken) {
+		get_page(page);
+		list_del_init(&page->lru);
+		__mod_node_page_state(NR_INACTIVE_ANON + page_lru(page), -1);
+		ClearPageFlag(page, PG_lru);
+	}
+	spin_unlock_irqrestore(&lru.lock, flags);
+	return taken;
 }
 
 void

@@ -19,12 +19,30 @@ enum lru_list {
 	NR_LRU_LISTS
 };
 
+/* The page flags that say which list a page is on (PG_lru clear while
+ * reclaim has it isolated, the others kept). */
+#define LRU_FLAGS ((1u << PG_lru) | (1u << PG_active) | (1u << PG_swapbacked) | \
+		   (1u << PG_unevictable))
+
 /* A new user page joins the list of its kind: an anonymous page (its
  * anon_vma set) the active anon list, a page-cache page (its mapping set)
  * the inactive list of its file's kind. It must not be on a list yet. */
 void lru_cache_add(struct page *page);
-/* The last reference to page is gone (put_page): it leaves its list. */
+/* The last reference to page is gone (put_page): it leaves its list
+ * (or, isolated, just its LRU flags). */
 void lru_page_freed(struct page *page);
+/* Reclaim: takes up to nr pages from the tail (the oldest end) of list l
+ * onto out, each with a reference and PG_lru clear (isolated: reclaim
+ * owns them until lru_putback or their last put_page). *scanned: how
+ * many it looked at. How many it took. */
+unsigned long lru_isolate(enum lru_list l, unsigned long nr, struct list_head *out,
+			  unsigned long *scanned);
+/* Isolates one page (MADV_PAGEOUT) if it is on a list: true if taken. */
+bool lru_isolate_page(struct page *page);
+/* An isolated page goes back, to the head of the list its flags name
+ * (PG_active, PG_swapbacked, PG_unevictable), and the isolation's
+ * reference is dropped. */
+void lru_putback(struct page *page);
 /* Migration: newpage takes old's place on its list, old leaves it. */
 void lru_replace_page(struct page *old, struct page *newpage);
 /* Pages on list l now. */

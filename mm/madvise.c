@@ -2,9 +2,13 @@
  * mm/madvise.c — madvise: what a process tells the kernel about how it
  * will use a range, with Linux's advice values and errno for each.
  *
- *   NORMAL RANDOM SEQUENTIAL WILLNEED COLD PAGEOUT DONTDUMP DODUMP
- *                          accepted (hints; nothing to read ahead or
- *                          swap out yet)
+ *   NORMAL RANDOM SEQUENTIAL WILLNEED DONTDUMP DODUMP
+ *                          accepted (hints; nothing to read ahead)
+ *   COLD                   the range's pages that no other PTE maps go to
+ *                          their inactive LRU list, unreferenced
+ *   PAGEOUT                those pages are reclaimed now: anonymous ones
+ *                          written to swap (if there is swap), file ones
+ *                          written back if dirty, then dropped
  *   DONTNEED (FREE)        the range's PTEs are dropped: private
  *                          anonymous memory reads zero again, shared
  *                          memory and files read their object again (a
@@ -32,6 +36,9 @@
 #include <mm/migrate.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
+#include <mm/lru.h>
+#include <mm/pagewalk.h>
+#include <mm/vmscan.h>
 #include <fs/file.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
@@ -132,6 +139,55 @@ madvise_populate(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t star
 	return populate_range(mm, start, end, write ? FAULT_WRITE : FAULT_READ);
 }
 
+/* pte_entry of COLD and PAGEOUT: isolates the page a present PTE maps if
+ * no other PTE maps it (Linux leaves pages others map alone), its
+ * accessed bit cleared, onto the list *private. => page_table_lock held. */
+static int
+isolate_own_page(pte_t *ptep, uint32_t addr, struct mm_walk *walk)
+{
+	struct list_head *isolated = walk->private;
+	struct page *page;
+
+	(void)addr;
+	if (!pte_present(*ptep))
+		return 0;
+	page = pfn_to_page(pte_pfn(*ptep));
+	if (page_mapcount(page) != 1 || !lru_isolate_page(page))
+		return 0;
+	if (pte_young(*ptep)) {
+		set_pte(ptep, pte_mkold(*ptep));
+		flush_tlb_range(walk->mm->pgd, addr, addr + PAGE_SIZE);
+	}
+	list_add_tail(&page->lru, isolated);
+	return 0;
+}
+
+static const struct mm_walk_ops isolate_own_ops = { .pte_entry = isolate_own_page,
+						    .flags = WALK_LOCK_PTL };
+
+/* COLD: the range's own pages go to their inactive list, unreferenced,
+ * as reclaim's next candidates; PAGEOUT: they are reclaimed now (anonymous
+ * ones written to swap, file ones written back if dirty and dropped). */
+static int
+madvise_cold_or_pageout(struct vm_area_struct *vma, uint32_t start, uint32_t end, int advice)
+{
+	LIST_HEAD(isolated);
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	walk_page_range(vma->vm_mm, start, end, &isolate_own_ops, &isolated);
+	while (!list_empty(&isolated)) {
+		struct page *page = list_first_entry(&isolated, struct page, lru);
+
+		list_del_init(&page->lru);
+		if (advice == MADV_PAGEOUT)
+			reclaim_isolated_page(page);
+		else
+			deactivate_isolated_page(page);
+	}
+	return 0;
+}
+
 /* Applies advice to [start, end), which lies inside vma. */
 static int
 madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, uint32_t end,
@@ -147,7 +203,7 @@ madvise_vma(struct mm_struct *mm, struct vm_area_struct *vma, uint32_t start, ui
 			return -EINVAL;
 		return madvise_flag(mm, vma, start, end, VM_WIPEONFORK, advice == MADV_WIPEONFORK);
 	case MADV_COLD: case MADV_PAGEOUT:
-		return (vma->vm_flags & VM_LOCKED) ? -EINVAL : 0;
+		return madvise_cold_or_pageout(vma, start, end, advice);
 	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
 		return madvise_populate(mm, vma, start, end, advice);
 	default:

@@ -9,7 +9,9 @@
  * Migration entries (mm/swapops.h) stand in for a page while it moves:
  * they hold neither a reference nor a mapcount but still count in rss;
  * zap clears them, fork copies them (read-only for a COW mapping) and
- * mprotect keeps them. File PTEs (a nonlinear VMA's layout, mm/fremap.c)
+ * mprotect keeps them. Swap PTEs (mm/swap_state.h) hold a count of
+ * their slot: zap frees it (and the cached page nobody maps),
+ * fork duplicates it, mprotect leaves it. File PTEs (a nonlinear VMA's layout, mm/fremap.c)
  * hold nothing and count nowhere: zap clears them, fork copies them,
  * mprotect leaves them; zap_nonlinear_range unmaps pages but keeps the
  * layout (truncate, MADV_DONTNEED).
@@ -30,6 +32,7 @@
 #include <mm/filemap.h>
 #include <mm/page_alloc.h>
 #include <mm/swapops.h>
+#include <mm/swap_state.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 
@@ -73,10 +76,12 @@ zap_pte(struct mm_struct *mm, pte_t *ptep)
 
 	set_pte(ptep, (pte_t){ 0 });
 	if (!pte_mapped(pte)) {
-		if (is_migration_entry(pte))
+		if (is_migration_entry(pte)) {
 			mm->rss--;
-		else if (pte_is_swap(pte))
+		} else if (pte_is_swap(pte)) {
 			mm->swap_ents--;
+			free_swap_and_cache(pte_to_swp_entry(pte));
+		}
 		return;                          /* a file PTE: no page behind it */
 	}
 	page = pfn_to_page(pte_pfn(pte));
@@ -215,8 +220,9 @@ install_file_ptes(struct vm_area_struct *vma, uint32_t start, uint32_t end, uint
 	return 0;
 }
 
-/* fork: one PTE of a private (cow) or shared mapping, copied to dp. */
-static void
+/* fork: one PTE of a private (cow) or shared mapping, copied to dp.
+ * 0, or -ENOMEM if a swap slot's count is full. */
+static int
 copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 {
 	pte_t pte = *sp;
@@ -224,7 +230,7 @@ copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 
 	if (pte_file(pte)) {
 		set_pte(dp, pte);                /* a nonlinear layout: the same offset */
-		return;
+		return 0;
 	}
 	if (is_migration_entry(pte)) {
 		if (cow && is_write_migration_entry(pte)) {
@@ -233,7 +239,14 @@ copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 		}
 		set_pte(dp, pte);
 		dst->rss++;
-		return;
+		return 0;
+	}
+	if (pte_is_swap(pte)) {
+		if (swap_duplicate(pte_to_swp_entry(pte)))
+			return -ENOMEM;
+		set_pte(dp, pte);                /* both name the slot: it comes back shared */
+		dst->swap_ents++;
+		return 0;
 	}
 	page = pfn_to_page(pte_pfn(pte));
 	if (cow)
@@ -242,6 +255,7 @@ copy_one_pte(struct mm_struct *dst, pte_t *sp, pte_t *dp, bool cow)
 	page_dup_rmap(page);
 	get_page(page);
 	dst->rss++;
+	return 0;
 }
 
 /* What fork's walk of a parent VMA needs. */
@@ -270,10 +284,10 @@ copy_pte_table(pte_t *sp, uint32_t addr, uint32_t end, struct mm_walk *walk)
 		return -ENOMEM;
 	spin_lock(&src->page_table_lock);
 	for (; n; n--, sp++, dp++)
-		if (!pte_none(*sp))
-			copy_one_pte(c->dst, sp, dp, c->cow);
+		if (!pte_none(*sp) && copy_one_pte(c->dst, sp, dp, c->cow))
+			break;
 	spin_unlock(&src->page_table_lock);
-	return 0;
+	return n ? -ENOMEM : 0;
 }
 
 static const struct mm_walk_ops copy_ops = { .pte_table = copy_pte_table };

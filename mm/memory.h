@@ -58,5 +58,9 @@ enum fault_access {
 enum fault_result handle_mm_fault(struct mm_struct *mm, uint32_t addr, enum fault_access access);
 /* Faults in every page of [start, end) (MAP_POPULATE, mlock); 0 or -ENOMEM. */
 int populate_range(struct mm_struct *mm, uint32_t start, uint32_t end, enum fault_access access);
+/* swapoff: brings back the page the swap PTE *ptep (at addr in vma)
+ * names and maps it there, whatever vma's protection (a PROT_NONE VMA
+ * gets a PROT_NONE PTE); vma's mmap_lock held. 0, -ENOMEM or -EIO. */
+int unuse_swap_pte(struct vm_area_struct *vma, pte_t *ptep, uint32_t addr);
 
 #endif

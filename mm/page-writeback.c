@@ -141,6 +141,17 @@ writeout(struct address_space *mapping, struct page *page)
 	return err;
 }
 
+int
+pageout_page(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+
+	assert_page_locked(page);
+	if (!clear_page_dirty_for_io(page))
+		return 0;
+	return writeout(mapping, page);
+}
+
 /* Writes the dirty pages with offsets in [first, last]: every one of them
  * that is dirty when the scan reaches it is written once. 0 or the first
  * error. */

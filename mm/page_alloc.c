@@ -37,6 +37,9 @@ struct zone {
 	struct free_area free_area[NR_ORDERS];
 	unsigned long managed_pages;  /* pages ever given to the allocator */
 	unsigned long free_pages;     /* sum over orders of nr_free << order */
+	/* watermarks in free pages (mm/vmscan.h): below low kswapd runs, to
+	 * high; below min only atomic allocations and reclaim's own go */
+	unsigned long wmark_min, wmark_low, wmark_high;
 };
 
 struct page *mem_map;
@@ -175,22 +178,92 @@ prep_compound(struct page *head, unsigned order)
 	}
 }
 
+/* The integer square root of n (Newton's method). */
+static unsigned long
+int_sqrt(unsigned long n)
+{
+	unsigned long x = n, y = (n + 1) / 2;
+
+	while (y < x) {
+		x = y;
+		y = (x + n / x) / 2;
+	}
+	return x;
+}
+
+/* Linux's init_per_zone_wmark_min: min_free_kbytes = sqrt(16 * memory
+ * in KiB), at least 128 KiB; low and high are 5/4 and 3/2 of it. Recomputed
+ * as boot hands memory over. zone.lock held. */
+static void
+set_watermarks(void)
+{
+	unsigned long min_kb = int_sqrt(zone.managed_pages * (PAGE_SIZE / 1024) * 16);
+
+	if (min_kb < 128)
+		min_kb = 128;
+	zone.wmark_min = min_kb / (PAGE_SIZE / 1024);
+	zone.wmark_low = zone.wmark_min + zone.wmark_min / 4;
+	zone.wmark_high = zone.wmark_min + zone.wmark_min / 2;
+}
+
+unsigned long
+high_wmark_pages(void)
+{
+	return zone.wmark_high;
+}
+
+unsigned long
+min_wmark_pages(void)
+{
+	return zone.wmark_min;
+}
+
+/* Free pages an allocation must leave: the minimum watermark, unless it
+ * cannot sleep or reclaim itself is allocating (Linux's ALLOC_HARDER and
+ * PF_MEMALLOC), for whom the reserve is kept. */
+static unsigned long
+reserve_for(gfp_t gfp)
+{
+	if (!(gfp & __GFP_WAIT) || reclaim_may_use_reserve())
+		return 0;
+	return zone.wmark_min;
+}
+
+/* A block of order if taking it leaves reserve free pages; wakes kswapd
+ * when free memory is below the low watermark. */
+static struct page *
+take_block_above(unsigned order, unsigned long reserve)
+{
+	struct page *page = NULL;
+	uint32_t flags = spin_lock_irqsave(&zone.lock);
+	bool low;
+
+	if (zone.free_pages >= reserve + (1ul << order))
+		page = take_block_locked(order);
+	low = zone.free_pages < zone.wmark_low;
+	spin_unlock_irqrestore(&zone.lock, flags);
+	if (low)
+		wakeup_kswapd();
+	return page;
+}
+
 struct page *
 alloc_pages(gfp_t gfp, unsigned order)
 {
+	unsigned long reserve = reserve_for(gfp);
+	unsigned failures = 0;
 	struct page *page;
-	uint32_t flags;
 
 	if (order > MAX_ORDER)
 		return NULL;
-	for (bool retried = false;; retried = true) {
-		flags = spin_lock_irqsave(&zone.lock);
-		page = take_block_locked(order);
-		spin_unlock_irqrestore(&zone.lock, flags);
-		if (page)
-			break;
-		/* out of free blocks: let the caches give some back, once */
-		if (retried || !try_to_free_pages(gfp))
+	/* below the minimum: reclaim, for as long as reclaim makes progress
+	 * (the allocator never fails while something can be freed) */
+	while (!(page = take_block_above(order, reserve))) {
+		if (!reserve)
+			return NULL;                 /* cannot sleep, or reclaim's own */
+		if (try_to_free_pages(gfp))
+			failures = 0;
+		else if (++failures > MAX_RECLAIM_RETRIES)
 			return NULL;
 	}
 
@@ -298,7 +371,7 @@ put_page(struct page *p)
 	local_irq_restore(flags);
 	if (left != 0)
 		return;
-	if (PageFlag(p, PG_lru))
+	if (p->flags & LRU_FLAGS)
 		lru_page_freed(p);               /* off its LRU list (mm/lru.c) */
 	if (p->mapping)
 		page_clear_rmap_on_free(p);      /* an anonymous page's anon_vma */
@@ -378,6 +451,7 @@ free_boot_range(unsigned long start_pfn, unsigned long end_pfn)
 		free_one_block_locked(start_pfn, order);
 		start_pfn += 1ul << order;
 	}
+	set_watermarks();
 	spin_unlock_irqrestore(&zone.lock, flags);
 }
 

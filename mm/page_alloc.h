@@ -30,6 +30,9 @@ void buddy_init(struct page *map, unsigned long nr_pfns);
 bool take_page_off_buddy(struct page *page);
 
 unsigned long nr_free_pages(void);
+/* The high and minimum watermarks, in free pages (mm/vmscan.h). */
+unsigned long high_wmark_pages(void);
+unsigned long min_wmark_pages(void);
 unsigned long nr_managed_pages(void);
 /* Free blocks of each order, as /proc/buddyinfo shows them. */
 void buddy_counts(unsigned long counts[NR_ORDERS]);

@@ -35,6 +35,7 @@
 #include <fs/file.h>
 #include <mm/slab.h>
 #include <mm/swapops.h>
+#include <mm/swap_state.h>
 #include <mm/vmstat.h>
 #include <kernel/printk.h>
 #include <kernel/errno.h>
@@ -510,6 +511,25 @@ page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t a
 }
 
 void
+page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t addr, bool exclusive)
+{
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
+	assert_page_locked(page);
+	if (!page->mapping) {
+		/* mapped for the first time since it came back from swap: the
+		 * anon_vma must reach every VMA that may map it, vma's own if no
+		 * one else can, else the root of vma's family (whose tree holds
+		 * every VMA of the family: Linux's __page_set_anon_rmap) */
+		BUG_ON(!vma->anon_vma || page_mapcount(page));
+		page->index = linear_page_index(vma, addr);
+		set_page_anon_vma(page, exclusive ? vma->anon_vma : vma->anon_vma->root);
+		lru_cache_add(page);
+	}
+	BUG_ON(!PageAnon(page) || page->index != linear_page_index(vma, addr));
+	page_dup_rmap(page);
+}
+
+void
 page_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	struct anon_vma *old = page_anon_vma(page);
@@ -550,6 +570,8 @@ page_remove_rmap(struct page *page)
 	if (--page->_mapcount < 0 && page_mapping(page))
 		mod_node_page_state(NR_FILE_MAPPED, -1);
 	local_irq_restore(flags);
+	if (PageSwapCache(page) && page->_mapcount < 0)
+		free_swap_cache(page);           /* its slot is needed no more, perhaps */
 }
 
 void
@@ -609,7 +631,12 @@ rmap_walk_anon(struct page *page, struct anon_vma *av, const struct rmap_walk_co
 	int visited = 0;
 
 	get_anon_vma(av);                        /* keep it while we sleep on the lock */
-	anon_vma_lock(av);
+	if (!rwc->try_lock)
+		anon_vma_lock(av);
+	else if (!mutex_trylock(&av->root->lock)) {
+		put_anon_vma(av);
+		return -EAGAIN;
+	}
 	anon_vma_for_each_vma(avc, av, page->index, page->index)
 		if (!visit_vma(page, avc->vma, rwc, &visited))
 			break;
@@ -671,7 +698,10 @@ rmap_walk_file(struct page *page, struct address_space *mapping, const struct rm
 	struct vm_area_struct *vma;
 	int visited = 0;
 
-	mutex_lock(&mapping->i_mmap_lock);
+	if (!rwc->try_lock)
+		mutex_lock(&mapping->i_mmap_lock);
+	else if (!mutex_trylock(&mapping->i_mmap_lock))
+		return -EAGAIN;
 	mapping_for_each_vma(vma, mapping, page->index, page->index)
 		if (!visit_vma(page, vma, rwc, &visited))
 			goto out;
@@ -699,7 +729,8 @@ rmap_walk(struct page *page, const struct rmap_walk_control *rwc)
 	else if (mapping)
 		visited = rmap_walk_file(page, mapping, rwc);
 	count_vm_event(RMAP_WALK);
-	count_vm_events(RMAP_WALK_VMAS, (unsigned long)visited);
+	if (visited > 0)
+		count_vm_events(RMAP_WALK_VMAS, (unsigned long)visited);
 	return visited;
 }
 
@@ -730,7 +761,7 @@ count_walk(struct page *walked, struct page *old,
 	   bool (*visit)(struct page *, struct vm_area_struct *, uint32_t, pte_t *, void *))
 {
 	struct count_arg c = { 0, old };
-	struct rmap_walk_control rwc = { &c, visit };
+	struct rmap_walk_control rwc = { .arg = &c, .visit = visit };
 
 	rmap_walk(walked, &rwc);
 	return c.count;
@@ -740,6 +771,17 @@ int
 page_referenced(struct page *page)
 {
 	return count_walk(page, NULL, referenced_one);
+}
+
+int
+page_referenced_reclaim(struct page *page)
+{
+	struct count_arg c = { 0, NULL };
+	struct rmap_walk_control rwc = { .arg = &c, .visit = referenced_one, .try_lock = true };
+
+	if (!page_mapcount(page))
+		return 0;
+	return rmap_walk(page, &rwc) < 0 ? -EAGAIN : c.count;
 }
 
 static bool
@@ -839,6 +881,64 @@ int
 try_to_unmap(struct page *page)
 {
 	return count_walk(page, NULL, unmap_one);
+}
+
+/* What reclaim's unmap met. */
+struct reclaim_unmap {
+	bool mlocked;                    /* a VM_LOCKED VMA maps the page */
+	bool failed;                     /* a swap count was full */
+};
+
+/* The PTE mapping page (locked; an anonymous one in the swap cache)
+ * becomes the swap PTE of its slot, or what a file page leaves behind;
+ * a dirty PTE dirties the page. */
+static bool
+reclaim_unmap_one(struct page *page, struct vm_area_struct *vma, uint32_t addr, pte_t *ptep,
+		  void *arg)
+{
+	struct reclaim_unmap *r = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t pte = *ptep;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	if (!pte_maps_page(pte, page))
+		return true;
+	if (vma->vm_flags & VM_LOCKED) {
+		r->mlocked = true;
+		return false;
+	}
+	if (PageAnon(page)) {
+		if (swap_duplicate(page_swap_entry(page))) {
+			r->failed = true;
+			return false;
+		}
+		set_pte(ptep, swp_entry_to_pte(page_swap_entry(page)));
+		mm->swap_ents++;
+	} else {
+		set_pte(ptep, pte_after_unmap(vma, addr, page));
+	}
+	flush_tlb_range(mm->pgd, addr, addr + PAGE_SIZE);
+	if (pte_dirty(pte))
+		SetPageFlag(page, PG_dirty);
+	mm->rss--;
+	page_remove_rmap(page);
+	put_page(page);
+	return true;
+}
+
+enum unmap_result
+try_to_unmap_reclaim(struct page *page)
+{
+	struct reclaim_unmap r = { false, false };
+	struct rmap_walk_control rwc = { .arg = &r, .visit = reclaim_unmap_one, .try_lock = true };
+
+	assert_page_locked(page);
+	BUG_ON(PageAnon(page) && !PageSwapCache(page));
+	if (rmap_walk(page, &rwc) < 0)
+		return UNMAP_AGAIN;
+	if (r.mlocked)
+		return UNMAP_MLOCKED;
+	return page_mapcount(page) ? UNMAP_AGAIN : UNMAP_DONE;
 }
 
 static bool

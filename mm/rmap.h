@@ -203,6 +203,12 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, uint3
  * moves to vma's own anon_vma, so later walks need not look at the
  * VMAs of relatives that can no longer map it. */
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
+/* A swap-in maps page (locked, in the swap cache) at addr in vma: one
+ * more mapping. If no PTE mapped it since it came back, it joins an
+ * anon_vma: vma's own if exclusive (no other PTE or process can reach
+ * it), else the root of vma's family; and the active anon LRU list. */
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, uint32_t addr,
+			bool exclusive);
 /* One more PTE maps an existing page (fork, shared memory, migration). */
 void page_dup_rmap(struct page *page);
 /* One PTE that mapped page is gone. */
@@ -220,6 +226,8 @@ struct rmap_walk_control {
 	void *arg;
 	bool (*visit)(struct page *page, struct vm_area_struct *vma, uint32_t addr,
 		      pte_t *ptep, void *arg);
+	bool try_lock;                /* reclaim: give up (-EAGAIN) rather than
+				       * wait for the anon_vma or i_mmap lock */
 };
 /* Visits every (VMA, address) that may map page (anonymous or file).
  * Takes the anon_vma root lock or the file's i_mmap_lock; the caller holds
@@ -227,7 +235,7 @@ struct rmap_walk_control {
  * under migrate_mutex), and holds the page lock when it changes PTEs
  * (migration). All asserted (the first with lockcheck=1 only). Returns
  * the number of VMAs it examined (vmstat rmap_walk_vmas adds them up):
- * the cost of the walk. */
+ * the cost of the walk; -EAGAIN if rwc->try_lock and the lock was taken. */
 int rmap_walk(struct page *page, const struct rmap_walk_control *rwc);
 
 /* True if *ptep is a present or PROT_NONE PTE mapping page. */
@@ -236,6 +244,8 @@ bool pte_maps_page(pte_t pte, const struct page *page);
 /* How many PTEs map page with the accessed bit set; clears those bits
  * (and flushes the TLB entries), as reclaim's aging does. */
 int page_referenced(struct page *page);
+/* Reclaim's page_referenced: -EAGAIN instead of waiting for a lock. */
+int page_referenced_reclaim(struct page *page);
 /* Replaces every PTE mapping page by a migration entry; returns how many. */
 int try_to_migrate(struct page *page);
 /* Points every migration entry for old at new (keeping write permission),
@@ -249,6 +259,17 @@ pte_t pte_after_unmap(const struct vm_area_struct *vma, uint32_t addr, const str
  * PTEs were cleared. Truncate uses it for a page a fault mapped again;
  * reclaim will add swap entries. */
 int try_to_unmap(struct page *page);
+/* Reclaim unmaps the locked page from every PTE: an anonymous page (in
+ * the swap cache) leaves swap PTEs naming its slot, a file page what
+ * pte_after_unmap says; dirty PTEs dirty the page. It never waits for a
+ * lock and stops at a VM_LOCKED VMA. */
+enum unmap_result {
+	UNMAP_DONE,                   /* no PTE maps it any more */
+	UNMAP_AGAIN,                  /* some still do (a lock was busy, a swap
+				       * count full): try later */
+	UNMAP_MLOCKED,                /* a VM_LOCKED VMA maps it: unevictable */
+};
+enum unmap_result try_to_unmap_reclaim(struct page *page);
 /* Writeback: write-protects and cleans every PTE of a shared mapping that
  * maps page (locked) writable, so the next store faults; how many. */
 int page_mkclean(struct page *page);

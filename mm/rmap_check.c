@@ -25,7 +25,11 @@
  * PTE found outside a nonlinear VMA is a mismatch (a fault would take
  * its offset for a linear VMA's).
  *
- * Locks: migrate_mutex (no migration half done), then every mm's
+ * With every mm scanned, each swap slot's count must equal the swap PTEs
+ * naming it plus one if the swap cache holds a page for it; a swap PTE
+ * naming no slot of an active area is a mismatch too.
+ *
+ * Locks: migrate_mutex (no migration or reclaim half done), then every mm's
  * mmap_lock in address order (the only other holder of two is fork, whose
  * second is a child not yet on the mm list), so no PTE of any user page
  * changes while the two views are taken; rmap_walk and the filing check
@@ -39,6 +43,8 @@
 #include <mm/pagewalk.h>
 #include <mm/page_alloc.h>
 #include <mm/shmem.h>
+#include <mm/swap_state.h>
+#include <mm/swapops.h>
 #include <mm/vmstat.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -52,7 +58,21 @@ struct rmap_scan {
 	unsigned order;               /* of the allocation */
 	const struct vm_area_struct *vma;   /* the VMA being scanned */
 	int stray_file_ptes;          /* file PTEs found outside nonlinear VMAs */
+	int stray_swap_ptes;          /* swap PTEs naming no slot of an active area */
+	/* a check of every mm: references found to each slot of each swap area */
+	uint16_t *swap_refs[MAX_SWAPFILES + 1];
+	uint32_t swap_slots[MAX_SWAPFILES + 1];
 };
+
+static unsigned
+order_for_bytes(unsigned long bytes)
+{
+	unsigned order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
 
 static void
 sort_mms(struct mm_struct **mms, int n)
@@ -66,7 +86,21 @@ sort_mms(struct mm_struct **mms, int n)
 		}
 }
 
-/* pte_table of the scan: counts the frames the slots of [addr, end) map. */
+/* One reference to entry's slot found (a swap PTE, the swap cache); with
+ * the swap counts not being checked (swap_refs NULL) only its validity. */
+static void
+count_swap_ref(struct rmap_scan *scan, swp_entry_t entry)
+{
+	uint32_t type = swp_type(entry);
+
+	if (!scan->swap_refs[type] || swp_offset(entry) >= scan->swap_slots[type])
+		scan->stray_swap_ptes += type > MAX_SWAPFILES || !swap_area_slots(type);
+	else
+		scan->swap_refs[type][swp_offset(entry)]++;
+}
+
+/* pte_table of the scan: counts the frames the slots of [addr, end) map,
+ * and the swap slots they name. */
 static int
 scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 {
@@ -77,6 +111,8 @@ scan_pte_table(pte_t *ptep, uint32_t addr, uint32_t end, struct mm_walk *walk)
 			scan->ptes[pte_pfn(*ptep)]++;
 		else if (pte_file(*ptep) && !(scan->vma->vm_flags & VM_NONLINEAR))
 			scan->stray_file_ptes++;
+		else if (pte_is_swap(*ptep) && !is_migration_entry(*ptep))
+			count_swap_ref(scan, pte_to_swp_entry(*ptep));
 	return 0;
 }
 
@@ -180,7 +216,7 @@ static int
 reverse_count(struct page *page)
 {
 	int found = 0;
-	struct rmap_walk_control rwc = { &found, count_mapping };
+	struct rmap_walk_control rwc = { .arg = &found, .visit = count_mapping };
 
 	rmap_walk(page, &rwc);
 	return found;
@@ -225,7 +261,8 @@ check_frame(struct page *page, int ptes, bool verbose)
 }
 
 /* Checks the frames the scan found mapped and, when the scan covered
- * every mm, also frames that claim mappings no one has. */
+ * every mm, also frames that claim mappings no one has; counts the swap
+ * cache's references to slots. */
 static int
 check_frames(struct rmap_scan *scan, bool every_mm, bool verbose)
 {
@@ -236,18 +273,51 @@ check_frames(struct rmap_scan *scan, bool every_mm, bool verbose)
 
 		if (scan->ptes[pfn] || (every_mm && page->_mapcount >= 0))
 			errors += check_frame(page, scan->ptes[pfn], verbose);
+		if (PageSwapCache(page))
+			count_swap_ref(scan, page_swap_entry(page));
 	}
 	return errors;
 }
 
-static unsigned
-order_for_bytes(unsigned long bytes)
+/* Arrays for the references to every slot of every active swap area
+ * (a check of every mm only); false if memory ran out. */
+static bool
+alloc_swap_refs(struct rmap_scan *scan)
 {
-	unsigned order = 0;
+	for (uint32_t t = 1; t <= MAX_SWAPFILES; t++) {
+		scan->swap_slots[t] = swap_area_slots(t);
+		if (!scan->swap_slots[t])
+			continue;
+		scan->swap_refs[t] = get_free_pages(GFP_KERNEL | __GFP_ZERO,
+						    order_for_bytes(scan->swap_slots[t] * sizeof(uint16_t)));
+		if (!scan->swap_refs[t])
+			return false;
+	}
+	return true;
+}
 
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
+static void
+free_swap_refs(struct rmap_scan *scan)
+{
+	for (uint32_t t = 1; t <= MAX_SWAPFILES; t++)
+		if (scan->swap_refs[t])
+			free_pages(scan->swap_refs[t],
+				   order_for_bytes(scan->swap_slots[t] * sizeof(uint16_t)));
+}
+
+/* Each slot's count against the references found. */
+static int
+check_swap_counts(struct rmap_scan *scan, bool verbose)
+{
+	int errors = 0;
+
+	for (uint32_t t = 1; t <= MAX_SWAPFILES; t++)
+		if (scan->swap_refs[t])
+			errors += swap_check_counts(t, scan->swap_refs[t], scan->swap_slots[t], verbose);
+	if (scan->stray_swap_ptes && verbose)
+		printk(KERN_ERR "rmap_check: %d swap PTE(s) naming no active area\n",
+		       scan->stray_swap_ptes);
+	return errors + scan->stray_swap_ptes;
 }
 
 static int
@@ -261,20 +331,30 @@ check_mms(struct mm_struct **mms, int n, bool every_mm, bool verbose)
 	scan.ptes = get_free_pages(GFP_KERNEL | __GFP_ZERO, scan.order);
 	if (!scan.ptes)
 		return -ENOMEM;
-	scan.stray_file_ptes = 0;
+	scan.stray_file_ptes = scan.stray_swap_ptes = 0;
+	memset(scan.swap_refs, 0, sizeof(scan.swap_refs));
 	sort_mms(mms, n);
 	mutex_lock(&migrate_mutex);
+	/* (areas cannot come or go: swapoff takes migrate_mutex too) */
+	if (every_mm && !alloc_swap_refs(&scan)) {
+		errors = -ENOMEM;
+		goto out;
+	}
 	for (int i = 0; i < n; i++)
 		mutex_lock(&mms[i]->mmap_lock);
 	for (int i = 0; i < n; i++)
 		errors += scan_mm(mms[i], &scan, verbose);
 	errors += check_frames(&scan, every_mm, verbose);
 	errors += lru_check(verbose);
+	if (every_mm)
+		errors += check_swap_counts(&scan, verbose);
 	if (scan.stray_file_ptes && verbose)
 		printk(KERN_ERR "rmap_check: %d file PTE(s) outside nonlinear VMAs\n", scan.stray_file_ptes);
 	errors += scan.stray_file_ptes;
 	for (int i = n - 1; i >= 0; i--)
 		mutex_unlock(&mms[i]->mmap_lock);
+out:
+	free_swap_refs(&scan);
 	mutex_unlock(&migrate_mutex);
 	free_pages(scan.ptes, scan.order);
 	count_vm_event(RMAP_CHECK_RUNS);

@@ -53,6 +53,7 @@
 #include <mm/page.h>
 #include <mm/slab.h>
 #include <mm/memblock.h>
+#include <mm/swap_state.h>
 #include <mm/filemap.h>
 #include <drivers/block/blkdev.h>
 #include <fs/vfs.h>
@@ -90,7 +91,8 @@ pages_to_kb(unsigned long pages)
 
 /* ---- slots ---------------------------------------------------------------- */
 
-/* The active area of type, or NULL. swap_lock held. */
+/* The area of type whose slots are in use: active, or being emptied by
+ * swapoff; NULL if none. swap_lock held. */
 static struct swap_info_struct *
 active_area(uint32_t type)
 {
@@ -100,7 +102,7 @@ active_area(uint32_t type)
 	if (type == 0 || type > MAX_SWAPFILES)
 		return NULL;
 	si = swap_info[type];
-	return si && (si->flags & SWP_WRITEOK) ? si : NULL;
+	return si && (si->flags & (SWP_WRITEOK | SWP_SWAPOFF)) ? si : NULL;
 }
 
 /* The area and slot count of entry, which must name a slot of an active
@@ -201,12 +203,34 @@ swap_duplicate(swp_entry_t entry)
 	return err;
 }
 
+int
+swap_duplicate_if_used(swp_entry_t entry)
+{
+	struct swap_info_struct *si;
+	uint16_t *count = NULL;
+	int err = 0;
+
+	spin_lock(&swap_lock);
+	si = active_area(swp_type(entry));
+	if (si && swp_offset(entry) < si->max)
+		count = &si->swap_map[swp_offset(entry)];
+	if (!count || *count == SWAP_MAP_FREE || *count == SWAP_MAP_BAD)
+		err = -ENOENT;
+	else if (*count == SWAP_MAP_MAX)
+		err = -ENOMEM;
+	else
+		(*count)++;
+	spin_unlock(&swap_lock);
+	return err;
+}
+
 /* Makes slot off of si free again. swap_lock held. */
 static void
 release_slot(struct swap_info_struct *si, uint32_t off)
 {
 	si->inuse_pages--;
-	nr_swap_pages++;
+	if (si->flags & SWP_WRITEOK)
+		nr_swap_pages++;                 /* (an area being swapped off is out of the totals) */
 	if (si->lowest_bit > si->highest_bit) {
 		si->lowest_bit = si->highest_bit = off;
 		return;
@@ -243,6 +267,60 @@ swap_count(swp_entry_t entry)
 		count = si->swap_map[swp_offset(entry)];
 	spin_unlock(&swap_lock);
 	return count;
+}
+
+uint32_t
+swap_area_slots(uint32_t type)
+{
+	struct swap_info_struct *si;
+	uint32_t slots;
+
+	spin_lock(&swap_lock);
+	si = active_area(type);
+	slots = si ? si->max : 0;
+	spin_unlock(&swap_lock);
+	return slots;
+}
+
+uint32_t
+swap_area_inuse(uint32_t type)
+{
+	struct swap_info_struct *si;
+	uint32_t inuse;
+
+	spin_lock(&swap_lock);
+	si = active_area(type);
+	inuse = si ? si->inuse_pages : 0;
+	spin_unlock(&swap_lock);
+	return inuse;
+}
+
+int
+swap_check_counts(uint32_t type, const uint16_t *refs, uint32_t slots, bool verbose)
+{
+	struct swap_info_struct *si;
+	int errors = 0;
+
+	spin_lock(&swap_lock);
+	si = active_area(type);
+	for (uint32_t off = 0; si && off < slots && off < si->max; off++) {
+		uint16_t count = si->swap_map[off];
+
+		if (count == SWAP_MAP_BAD || count == refs[off])
+			continue;
+		if (verbose && errors < 8)
+			printk(KERN_ERR "swap_check: slot %u:%u counts %u, references found %u\n", type,
+			       off, count, refs[off]);
+		errors++;
+	}
+	spin_unlock(&swap_lock);
+	return errors;
+}
+
+bool
+vm_swap_full(void)
+{
+	return nr_swap_pages * 2 < total_swap_pages;
 }
 
 void
@@ -569,19 +647,15 @@ set_inode_swapfile(struct inode *inode, bool on)
 	local_irq_restore(flags);
 }
 
-/* Makes the set-up area si active: on the list by priority, its pages in
- * the totals, its free range the whole map. */
+/* si hands out slots (again): on the active list by priority, its pages
+ * in the totals, SWP_WRITEOK. swap_lock held. */
 static void
-activate_area(struct swap_info_struct *si, int swap_flags)
+start_allocations(struct swap_info_struct *si)
 {
 	struct swap_info_struct *pos;
 	struct list_head *before = &swap_active_list;
 
-	spin_lock(&swap_lock);
-	si->prio = area_priority(swap_flags);
-	si->lowest_bit = 1;
-	si->highest_bit = si->max - 1;
-	si->next = 1;
+	assert_spin_locked(&swap_lock);
 	list_for_each_entry(pos, &swap_active_list, avail)
 		if (pos->prio < si->prio) {
 			before = &pos->avail;
@@ -589,8 +663,33 @@ activate_area(struct swap_info_struct *si, int swap_flags)
 		}
 	list_add_tail(&si->avail, before);
 	total_swap_pages += si->pages;
-	nr_swap_pages += si->pages;
-	si->flags |= SWP_WRITEOK;
+	nr_swap_pages += si->pages - si->inuse_pages;
+	si->flags = (si->flags & ~SWP_SWAPOFF) | SWP_WRITEOK;
+}
+
+/* swapoff begins: si hands out no more slots and leaves the totals, its
+ * slots in use still work (SWP_SWAPOFF). swap_lock held. */
+static void
+stop_allocations(struct swap_info_struct *si)
+{
+	assert_spin_locked(&swap_lock);
+	list_del_init(&si->avail);
+	total_swap_pages -= si->pages;
+	nr_swap_pages -= si->pages - si->inuse_pages;
+	si->flags = (si->flags & ~SWP_WRITEOK) | SWP_SWAPOFF;
+}
+
+/* Makes the set-up area si active: on the list by priority, its pages in
+ * the totals, its free range the whole map. */
+static void
+activate_area(struct swap_info_struct *si, int swap_flags)
+{
+	spin_lock(&swap_lock);
+	si->prio = area_priority(swap_flags);
+	si->lowest_bit = 1;
+	si->highest_bit = si->max - 1;
+	si->next = 1;
+	start_allocations(si);
 	spin_unlock(&swap_lock);
 	printk(KERN_INFO "Adding %luk swap on %s.  Priority:%d\n", pages_to_kb(si->pages), si->name,
 	       si->prio);
@@ -671,26 +770,19 @@ swapon_bdev(struct block_device *bdev, const char *name, int swap_flags)
 
 /* ---- taking an area out of use -------------------------------------------- */
 
-/* Takes si off the active list if none of its slots is in use (else
- * -EBUSY: bringing pages back comes with swap-out), then frees it, handing
- * its file to the caller in *file to fput after swapon_mutex (NULL for the
- * boot area). The areas that swapon numbered below it move up by one, as
- * on Linux. swapon_mutex held. */
-static int
+/* Frees si, which swapoff emptied (no slot in use, off the active list),
+ * handing its file to the caller in *file to fput after swapon_mutex
+ * (NULL for the boot area). The areas that swapon numbered below it move
+ * up by one, as on Linux. swapon_mutex held. */
+static void
 deactivate_area(struct swap_info_struct *si, struct file **file)
 {
 	struct swap_info_struct *pos;
 
 	lockdep_assert_held(&swapon_mutex);
 	spin_lock(&swap_lock);
-	if (si->inuse_pages) {
-		spin_unlock(&swap_lock);
-		return -EBUSY;
-	}
-	list_del_init(&si->avail);
-	si->flags &= ~SWP_WRITEOK;
-	total_swap_pages -= si->pages;
-	nr_swap_pages -= si->pages;
+	BUG_ON(si->inuse_pages || !(si->flags & SWP_SWAPOFF));
+	si->flags &= ~SWP_SWAPOFF;
 	if (si->prio < 0) {
 		list_for_each_entry(pos, &swap_active_list, avail)
 			if (pos->prio < si->prio)
@@ -702,6 +794,33 @@ deactivate_area(struct swap_info_struct *si, struct file **file)
 		set_inode_swapfile(si->inode, false);
 	*file = si->swap_file;
 	free_swap_info(si);
+}
+
+/* swapoff of the active area si: it stops handing out slots, every page
+ * in it is brought back (try_to_unuse, without swapon_mutex: it takes
+ * mmap_locks and page locks), then it is freed. If a page cannot come
+ * back (-ENOMEM, -EIO, -EINTR), the area is active again at its priority
+ * and nothing is lost, as on Linux. swapon_mutex held (dropped meanwhile;
+ * no one else finds si: it is not SWP_WRITEOK). */
+static int
+swapoff_area(struct swap_info_struct *si, struct file **file)
+{
+	int err;
+
+	lockdep_assert_held(&swapon_mutex);
+	spin_lock(&swap_lock);
+	stop_allocations(si);
+	spin_unlock(&swap_lock);
+	mutex_unlock(&swapon_mutex);
+	err = try_to_unuse(si->type);
+	mutex_lock(&swapon_mutex);
+	if (err) {
+		spin_lock(&swap_lock);
+		start_allocations(si);
+		spin_unlock(&swap_lock);
+		return err;
+	}
+	deactivate_area(si, file);
 	return 0;
 }
 
@@ -733,7 +852,7 @@ swapoff_bdev(struct block_device *bdev)
 	mutex_lock(&swapon_mutex);
 	si = find_active_area(bdev, NULL);
 	if (si)
-		err = deactivate_area(si, &file);
+		err = swapoff_area(si, &file);
 	mutex_unlock(&swapon_mutex);
 	if (file)
 		fput(file);
@@ -840,7 +959,7 @@ do_swapoff(const char *path)
 	si = S_ISBLK(inode->i_mode) ? find_active_area(blkdev_get(inode->i_rdev), NULL)
 				    : find_active_area(NULL, inode);
 	if (si)
-		err = deactivate_area(si, &area_file);
+		err = swapoff_area(si, &area_file);
 	mutex_unlock(&swapon_mutex);
 	if (area_file)
 		fput(area_file);

@@ -128,6 +128,8 @@ static inline swp_entry_t pte_to_swp_entry(pte_t pte)
 #define SWP_USED    (1u << 0)          /* the type is taken (an area is being set up or is on) */
 #define SWP_WRITEOK (1u << 1)          /* active: slots may be handed out */
 #define SWP_BLKDEV  (1u << 2)          /* a block device ("partition"), not a file */
+#define SWP_SWAPOFF (1u << 3)          /* being emptied by swapoff: no new slots,
+					* the ones in use still work */
 
 /*
  * One swap area. (L) swap_lock, (M) swapon_mutex: set up under the mutex
@@ -179,10 +181,16 @@ swp_entry_t get_swap_page(void);
 /* One more reference to entry's slot (a fork copying a swap PTE): 0, or
  * -ENOMEM if the count is at SWAP_MAP_MAX. entry must be a slot in use. */
 int swap_duplicate(swp_entry_t entry);
+/* The same for a slot that may have been freed meanwhile (a swap-in
+ * racing with the PTE's zap): -ENOENT if it is free. */
+int swap_duplicate_if_used(swp_entry_t entry);
 /* Drops a reference to entry's slot; the last one frees it. */
 void swap_free(swp_entry_t entry);
 /* The count of entry's slot: 0 if it is free or names no active area. */
 int swap_count(swp_entry_t entry);
+/* More than half of all swap is in use (Linux's vm_swap_full): pages
+ * swapped in give up their slots at once. */
+bool vm_swap_full(void);
 /* Pages of swap in all active areas, and how many are free (meminfo). */
 void si_swapinfo(unsigned long *total, unsigned long *free);
 /* Reads entry's slot into page, or writes page to it, synchronously:
@@ -192,14 +200,34 @@ void si_swapinfo(unsigned long *total, unsigned long *free);
 int swap_readpage(struct page *page, swp_entry_t entry);
 int swap_writepage(struct page *page, swp_entry_t entry);
 
+/* ---- swapoff (mm/swapoff.c) ---- */
+
+/* Brings back every page whose contents are in area type (SWP_SWAPOFF):
+ * each swap PTE naming one of its slots, in every process, maps the page
+ * again; pages left in the swap cache for its slots leave it. 0 when no
+ * slot is in use any more; -ENOMEM, -EIO, -EINTR (a signal). */
+int try_to_unuse(uint32_t type);
+/* Slots of area type in use (swapoff's progress). */
+uint32_t swap_area_inuse(uint32_t type);
+
+/* ---- the rmap checker's view (mm/rmap_check.c) ---- */
+
+/* Slots of the active area of type (its swap_map's length), 0 if none. */
+uint32_t swap_area_slots(uint32_t type);
+/* Compares each slot's count with refs[offset], the references the
+ * checker found (swap PTEs, the swap cache); mismatches, each printed
+ * when verbose (the first few). */
+int swap_check_counts(uint32_t type, const uint16_t *refs, uint32_t slots, bool verbose);
+
 /* ---- areas ---- */
 
 /* Activates the block device bdev (holding a swap header) as a swap area
  * shown as name, with swapon(2)'s flags: the boot RAM disk, and the
  * in-kernel tests. The type, or -errno as swapon(2). */
 int swapon_bdev(struct block_device *bdev, const char *name, int swap_flags);
-/* Takes the area on bdev out of use (none of its slots may be in use):
- * 0, -EINVAL if bdev is no active area, -EBUSY if slots are in use. */
+/* swapoff of the area on bdev: its pages are brought back, then it is
+ * freed. 0, -EINVAL if bdev is no active area, or what try_to_unuse
+ * returns (the area stays active then). */
 int swapoff_bdev(struct block_device *bdev);
 /*
  * swapon(2) on a kernel path, as Linux's: flags outside SWAP_FLAGS_VALID
@@ -211,8 +239,9 @@ int swapoff_bdev(struct block_device *bdev);
  */
 int do_swapon(const char *path, int swap_flags);
 /* swapoff(2) on a kernel path: the open's errors; EINVAL if path is no
- * active area; EBUSY if slots of it are in use (Linux brings the pages
- * back; that comes with swap-out). 0 or -errno. */
+ * active area; else every page in it is brought back into the processes
+ * that had it swapped out before the area goes (ENOMEM if memory ran out,
+ * EINTR on a signal: the area stays active then, nothing lost). */
 int do_swapoff(const char *path);
 /* Whether bdev is an active swap area: writes through its block special
  * files are ETXTBSY then, and mounting it EBUSY, as on Linux

@@ -51,6 +51,15 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[MIGRATION_ENTRY_WAIT] = "migration_entry_wait",
 	[RMAP_CHECK_RUNS] = "rmap_check_runs",
 	[RMAP_CHECK_ERRORS] = "rmap_check_errors",
+	[PSWPIN] = "pswpin",
+	[PSWPOUT] = "pswpout",
+	[PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[PGSCAN_DIRECT] = "pgscan_direct",
+	[PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
+	[PGACTIVATE] = "pgactivate",
+	[PGDEACTIVATE] = "pgdeactivate",
+	[PGROTATED] = "pgrotated",
 };
 
 void

@@ -24,6 +24,15 @@ enum vm_event_item {
 	MIGRATION_ENTRY_WAIT,     /* faults that waited for a migration */
 	RMAP_CHECK_RUNS,          /* runs of the consistency checker */
 	RMAP_CHECK_ERRORS,        /* mismatches it found, in all runs */
+	PSWPIN,                   /* pages read from swap */
+	PSWPOUT,                  /* pages written to swap */
+	PGSCAN_KSWAPD,            /* inactive pages reclaim looked at: kswapd's, */
+	PGSCAN_DIRECT,            /* an allocating task's */
+	PGSTEAL_KSWAPD,           /* of them, the pages it freed */
+	PGSTEAL_DIRECT,
+	PGACTIVATE,               /* pages moved to an active list */
+	PGDEACTIVATE,             /* pages moved to an inactive list */
+	PGROTATED,                /* pages reclaim kept for another round */
 	NR_VM_EVENT_ITEMS
 };
 

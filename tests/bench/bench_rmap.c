@@ -90,7 +90,7 @@ bench_sharers(int sharers)
 	}
 	for (int r = 0; r < REPEAT; r++) {
 		struct page *page = page_at(mms[0], BASE), *newpage = alloc_page(GFP_KERNEL);
-		struct rmap_walk_control rwc = { &found, count_visit };
+		struct rmap_walk_control rwc = { .arg = &found, .visit = count_visit };
 		uint64_t t0;
 
 		KT_CHECK(page && newpage, "no page");
@@ -148,7 +148,7 @@ bench_walk_split_vmas(void)
 	page = page_at(mm, BASE + SPLIT_VMAS / 2 * PAGE_SIZE);
 	KT_CHECK(page, "no page");
 	for (int r = 0; r < REPEAT; r++) {
-		struct rmap_walk_control rwc = { &found, count_visit };
+		struct rmap_walk_control rwc = { .arg = &found, .visit = count_visit };
 		uint64_t t0;
 
 		found = 0;

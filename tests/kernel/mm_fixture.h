@@ -97,7 +97,7 @@ static inline struct found
 rmap_walk_found(struct page *page)
 {
 	struct found f = { 0 };
-	struct rmap_walk_control rwc = { &f, record_mapping };
+	struct rmap_walk_control rwc = { .arg = &f, .visit = record_mapping };
 
 	rmap_walk(page, &rwc);
 	return f;

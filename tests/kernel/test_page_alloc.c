@@ -54,7 +54,7 @@ KTEST(pmm_all_pages)
 	struct page *p, *tmp;
 
 	buddy_counts(before);
-	while ((p = alloc_page(GFP_KERNEL)) != NULL) {
+	while ((p = alloc_page(GFP_ATOMIC)) != NULL) {       /* the reserve too */
 		list_add_tail(&p->lru, &pages);
 		fill_page(p);
 		taken++;
@@ -126,4 +126,30 @@ KTEST(pmm_random_orders)
 			__free_pages(slot[i].p, slot[i].order);
 	buddy_counts(after);
 	KT_CHECK(same_counts(before, after), "free blocks per order differ after freeing");
+}
+
+/* An allocation that may sleep leaves the minimum watermark's pages free
+ * (after reclaiming what it could): those are kept for allocations that
+ * cannot sleep and for reclaim's own, which may take them. */
+KTEST(pmm_min_watermark_reserve)
+{
+	unsigned long left, min = min_wmark_pages();
+	LIST_HEAD(pages);
+	struct page *p, *tmp, *atomic;
+
+	KT_CHECK(min >= 32 && min < nr_managed_pages() / 8, "min watermark %lu pages of %lu", min,
+		 nr_managed_pages());
+	while ((p = alloc_page(GFP_KERNEL)) != NULL)
+		list_add_tail(&p->lru, &pages);
+	left = nr_free_pages();
+	atomic = alloc_page(GFP_ATOMIC);
+	list_for_each_entry_safe(p, tmp, &pages, lru) {
+		list_del_init(&p->lru);
+		__free_pages(p, 0);
+	}
+	if (atomic)
+		__free_pages(atomic, 0);
+	KT_CHECK(left >= min, "GFP_KERNEL went below the minimum: %lu free, min %lu", left, min);
+	KT_CHECK(left < min + 8, "GFP_KERNEL stopped at %lu free, well above min %lu", left, min);
+	KT_CHECK(atomic, "GFP_ATOMIC found nothing in the reserve");
 }

@@ -362,7 +362,7 @@ walk_is_exact(struct mm_struct *mm, uint32_t addr, int examined, const struct ma
 {
 	struct page *page = page_at(mm, addr);
 	struct found f = { 0 };
-	struct rmap_walk_control rwc = { &f, record_mapping };
+	struct rmap_walk_control rwc = { .arg = &f, .visit = record_mapping };
 	int got;
 
 	if (!KT_EXPECT(page, "no page at %#x", addr))

@@ -10,7 +10,7 @@
  * .. ram13, numbers no boot module gets; their memory is allocated for
  * each test and freed at its end (release_disks), the devices then being
  * of size 0, so that every bio to them fails. (Static memory would grow
- * the kernel's bss past what GRUB can load at -m 4: boot/too_little_memory.)
+ * the kernel's bss past what GRUB can load at -m 6: boot/too_little_memory.)
  * The tests expect no other swap area to be active (the ktest boots have
  * no swap=). swap_file_on_ext2 uses the 1 KiB-block ext2 image of the
  * ktest boots (tools/mktestfs, found by label as test_ext2.c does).

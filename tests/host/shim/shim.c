@@ -14,6 +14,7 @@
 #include "shim.h"
 
 #include <mm/page_alloc.h>
+#include <mm/vmscan.h>
 #include <kernel/lockrank.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -89,6 +90,11 @@ void __lockrank_reclaim_enter(struct held_locks *saved) { abort(); }
 void __lockrank_reclaim_exit(const struct held_locks *saved) { abort(); }
 /* No host test puts a page on an LRU list. */
 void lru_page_freed(struct page *p) { abort(); }
+/* Nor reclaims: an allocation that finds no free block fails at once,
+ * and every one may take the reserve (the tests model the buddy alone). */
+unsigned long try_to_free_pages(gfp_t gfp) { return 0; }
+bool reclaim_may_use_reserve(void) { return true; }
+void wakeup_kswapd(void) { }
 
 void
 lock_assert_failed(const char *what, const char *name, const char *file, int line,
