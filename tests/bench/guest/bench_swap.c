@@ -755,11 +755,14 @@ file_stream(const struct stream_plan *plan, struct stream_result *res)
 }
 
 /* run_stream - runs stream in a child (an OOM kill ends only it) and
- * prints its two figures, name and share_name, or why there are none. */
+ * prints its two figures, name and share_name, or why there are none; and
+ * a note if the counters saw fewer pages reclaimed than must have been
+ * (a stream of more than RAM cannot stay resident). */
 static void
 run_stream(const struct stream_plan *plan, const char *name, const char *share_name,
 	   void (*stream)(const struct stream_plan *, struct stream_result *), const char *what)
 {
+	unsigned long long must_leave = (plan->bytes - plan->ram) / PAGE;
 	char unit[200];
 	int status;
 	struct stream_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
@@ -778,12 +781,16 @@ run_stream(const struct stream_plan *plan, const char *name, const char *share_n
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
 	if (WIFSIGNALED(status))
-		snprintf(res->note, sizeof(res->note), "the stream was killed by signal %d",
-			 WTERMSIG(status));
+		snprintf(res->note, sizeof(res->note), "the stream was killed by signal %d: %s",
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else if (res->done && (res->reclaimed <= 0 || res->scanned <= 0))
 		snprintf(res->note, sizeof(res->note), "nothing was reclaimed: %lld scanned, "
 			 "%lld reclaimed", res->scanned, res->reclaimed);
 	else if (res->done) {
+		if ((unsigned long long)res->reclaimed < must_leave)
+			printf("# %s: only %lld pages counted as reclaimed, though at least %llu had "
+			       "to leave memory (the stream less RAM): reclaim the counters miss\n",
+			       name, res->reclaimed, must_leave);
 		snprintf(unit, sizeof(unit), "pages reclaimed per million instructions (%s of "
 			 "%llu MiB, twice RAM)", what, plan->bytes / MIB);
 		report(name, (uint64_t)res->reclaimed * PER_MILLION / res->instructions, unit);
