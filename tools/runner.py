@@ -65,7 +65,9 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           fails the running test and the rest run in a new boot
 
 and ends with "N passed, N failed"; the exit status is 1 if anything
-failed. The bench verb (make bench) prints the benchmark figures; an
+failed. The bench verb (make bench) prints the benchmark figures (and a
+"# name: unsupported (why)" note for each figure the kernel cannot give);
+bench_swap runs in a boot of its own with little RAM and swap=, and an
 EXTRA_BENCH program runs in a boot of its own, which it may end itself with
 reboot(RB_POWER_OFF). The stress verb (make stress) boots init with "stress" instead: it
 runs only mm_random_stress (anonymous and file mappings, file I/O,
@@ -1058,7 +1060,7 @@ BENCH_NOTE = re.compile(r"^# [a-z_]+\.\S+: ")
 
 
 def bench(args):
-    """Four boots: the in-kernel benchmarks, the guest benchmark programs
+    """Three or four boots: the in-kernel benchmarks, the guest benchmark programs
     (tests/bench/guest) on the ext2 root (root.img as /dev/ram0, as the ISO
     boots), bench_swap alone with a small RAM and swap=, and the
     EXTRA_BENCH program alone, if there is one:
