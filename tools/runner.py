@@ -1049,8 +1049,8 @@ ICOUNT = ["-icount", "shift=0,sleep=off", "-rtc", "base=2000-01-01T00:00:00,cloc
 BENCH_MEM = "256M"
 # bench_swap streams twice the RAM through reclaim, so it boots alone with
 # little RAM and a swap area (a RAM disk carved out of it; root.img's 45 MiB
-# come out of it too): 32,860 kB of MemTotal, swap enough for an anonymous
-# stream of twice that. The other programs keep their 256 MiB.
+# come out of it too): about 32 MiB of MemTotal, and swap enough for an
+# anonymous stream of twice that. The other programs keep their 256 MiB.
 SWAP_BENCH = "bench_swap"
 SWAP_BENCH_MEM = "144M"
 SWAP_BENCH_SWAP = "64M"
