@@ -67,8 +67,8 @@ Every layer speaks the same protocol: a test prints "PASS name" or
                           (176 MiB, swap=80M: MemTotal about 46 MiB), so
                           that they really swap; a crash or hang fails the
                           running test and the rest run in a new boot.
-                          PENDING_SWAP_TESTS (empty now) are neither run
-                          nor counted (a "# not run" line names them);
+                          PENDING_SWAP_TESTS are neither run nor counted
+                          (a "# not run" line names them);
                           --only NAME runs one anyway. For the tests of
                           CONSOLE_CHECKS a PASS also needs
                           the OOM killer's console lines for exactly their
@@ -493,14 +493,14 @@ SWAP_TESTS = [
     "swap_swapoff_brings_back",
     "swap_swappiness_sysctl",
 ]
-# Enabled when swap-out lands in main: these tests need the kernel side
-# issue 12 adds (swap cache, swap-out through try_to_unmap, swap-in
-# faults, reclaim, MADV_PAGEOUT/COLD, swappiness). Until then make check
-# neither runs nor counts them; make check-one T=name runs one anyway (in
-# its own boot: the pressure boot for SWAP_PRESSURE_TESTS). The lead
-# empties this list (PENDING_SWAP_TESTS = []) when the kernel side is
-# merged.
-PENDING_SWAP_TESTS = []
+# Tests make check neither runs nor counts (a "# not run" line names
+# them); make check-one T=name runs one anyway, in its own boot (the
+# pressure boot for SWAP_PRESSURE_TESTS). swap_fork_tree_twice_ram passes
+# alone (pswpout +9,852) but, run after swap_file_dirty_writeback in the
+# pressure boot, it found every page right with pswpout grown by only
+# 2,583, then 0 pages (two runs): not understood yet, so not counted until
+# it is (issue 12's note).
+PENDING_SWAP_TESTS = ["swap_fork_tree_twice_ram"]
 
 # Guest tests that pass only if the kernel also said the right things on the
 # console while they ran (anvil has no kernel log a program could read):
@@ -571,7 +571,7 @@ def pending_note(args):
     pending = sorted(set(PENDING_SWAP_TESTS) & set(guest_test_names(args)))
     if not pending or args.only:
         return None
-    return "# not run until swap-out lands in main (PENDING_SWAP_TESTS): " + " ".join(pending)
+    return "# not run (PENDING_SWAP_TESTS, see tools/runner.py): " + " ".join(pending)
 
 
 def run_guest_tests(args, results, plan):
