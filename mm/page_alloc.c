@@ -264,6 +264,8 @@ alloc_pages_slowpath(gfp_t gfp, unsigned order)
 			failures = 0;
 		else if (++failures > MAX_RECLAIM_RETRIES)
 			return NULL;
+		else
+			reclaim_throttle();          /* let kswapd and other reclaimers go on */
 	}
 	return page;
 }

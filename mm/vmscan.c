@@ -447,6 +447,13 @@ do_reclaim(struct scan_control *sc)
 	return sc->nr_reclaimed;
 }
 
+void
+reclaim_throttle(void)
+{
+	wakeup_kswapd();
+	msleep(RECLAIM_THROTTLE_MS);
+}
+
 bool
 reclaim_may_use_reserve(void)
 {

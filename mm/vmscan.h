@@ -39,6 +39,13 @@ unsigned long try_to_free_pages(gfp_t gfp);
 /* May the current task allocate below the minimum watermark? Reclaim
  * itself may (kswapd, direct reclaim), which needs memory to free some. */
 bool reclaim_may_use_reserve(void);
+/* Direct reclaim freed nothing: the allocating task sleeps a moment
+ * before it tries again, so that kswapd and the other reclaimers, which
+ * may hold the pages it wanted isolated, go on (Linux's reclaim_throttle,
+ * VMSCAN_THROTTLE_NOPROGRESS); after MAX_RECLAIM_RETRIES such rounds the
+ * allocation fails. */
+#define RECLAIM_THROTTLE_MS 10
+void reclaim_throttle(void);
 /* The allocator found free memory below the low watermark. */
 void wakeup_kswapd(void);
 /* Starts kswapd (boot, once the scheduler runs). */

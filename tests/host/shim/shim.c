@@ -95,6 +95,7 @@ void lru_page_freed(struct page *p) { abort(); }
 unsigned long try_to_free_pages(gfp_t gfp) { return 0; }
 bool reclaim_may_use_reserve(void) { return true; }
 void wakeup_kswapd(void) { }
+void reclaim_throttle(void) { }
 
 void
 lock_assert_failed(const char *what, const char *name, const char *file, int line,
