@@ -14,9 +14,11 @@
  *
  * A new anonymous page starts active (it was just written); a new
  * page-cache page starts inactive, so a file read once does not push
- * out what is in use (Linux's rules before 5.9). Reclaim (next) ages
- * pages from active to inactive and frees from the tail of inactive,
- * finding the PTEs of a specific page through reverse mapping.
+ * out what is in use (Linux's rules before 5.9). Reclaim
+ * (mm/vmscan.c) ages pages from active to inactive and frees from the
+ * tail of inactive, finding the PTEs of a specific page through reverse
+ * mapping; it isolates the pages it works on (lru_isolate) and puts back
+ * those it keeps (lru_putback).
  *
  * Being on a list holds no reference: a page leaves its list when its
  * last reference goes (put_page calls lru_page_freed), so the "are we its

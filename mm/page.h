@@ -24,7 +24,7 @@
  *           first_page   PG_tail: the head page of the compound page
  *   20      private      PG_buddy: order of the free block it heads
  *                        PG_head: order of the compound allocation
- *                        PG_swapcache: the swap entry (later)
+ *                        PG_swapcache: the swap entry (mm/swap_state.h)
  *           inuse/objects PG_slab: objects allocated / objects in the slab
  *   24      lru          PG_buddy: link on free_area[order].free_list
  *                        PG_slab: link on the cache's partial/full list

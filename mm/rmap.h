@@ -256,8 +256,8 @@ void remove_migration_ptes(struct page *old, struct page *new);
  * linear one, which an empty PTE already means). */
 pte_t pte_after_unmap(const struct vm_area_struct *vma, uint32_t addr, const struct page *page);
 /* Unmaps page from every PTE (dropping the references); returns how many
- * PTEs were cleared. Truncate uses it for a page a fault mapped again;
- * reclaim will add swap entries. */
+ * PTEs were cleared. Truncate uses it for a page a fault mapped again
+ * (reclaim uses try_to_unmap_reclaim, below). */
 int try_to_unmap(struct page *page);
 /* Reclaim unmaps the locked page from every PTE: an anonymous page (in
  * the swap cache) leaves swap PTEs naming its slot, a file page what

@@ -118,7 +118,7 @@ count_swap_ref(struct rmap_scan *scan, swp_entry_t entry)
 	uint32_t type = swp_type(entry);
 
 	if (!scan->swap_refs[type] || swp_offset(entry) >= scan->swap_slots[type])
-		scan->stray_swap_ptes += type > MAX_SWAPFILES || !swap_area_slots(type);
+		scan->stray_swap_ptes += type > MAX_SWAPFILES || !swap_area_slots(type, NULL);
 	else
 		scan->swap_refs[type][swp_offset(entry)]++;
 }
@@ -343,7 +343,7 @@ static bool
 alloc_swap_refs(struct rmap_scan *scan)
 {
 	for (uint32_t t = 1; t <= MAX_SWAPFILES; t++) {
-		scan->swap_slots[t] = swap_area_slots(t);
+		scan->swap_slots[t] = swap_area_slots(t, NULL);
 		if (!scan->swap_slots[t])
 			continue;
 		scan->swap_refs[t] = get_free_pages(GFP_KERNEL | __GFP_ZERO,

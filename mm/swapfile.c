@@ -8,9 +8,10 @@
  * swap_map and, for a file, map every slot to its sectors through the file
  * system's bmap), then made active (SWP_WRITEOK, put on swap_active_list,
  * its pages added to the totals). swapoff undoes it in the other order.
- * Bringing pages back from an area comes with swap-out: today swapoff
- * frees only an area none of whose slots is in use, and refuses any other
- * with EBUSY, the area staying active and nothing lost.
+ * Before it frees an area, swapoff stops its slot allocation (SWP_SWAPOFF:
+ * slots in use still work) and brings every page back (try_to_unuse,
+ * mm/swapoff.c); if one cannot come back the area is made active again,
+ * nothing lost.
  *
  * Invariants:
  *   - swap_info[t] (t = 1..MAX_SWAPFILES) is the area of type t or NULL;
@@ -46,7 +47,7 @@
  *   swap_lock      spin, irqs off (lock_swap), a leaf of the bottom block: swap_info[], the
  *                  active list, the totals, least_priority, and each
  *                  area's (L) fields (swap_map...). Taken under any lock
- *                  (swap-out will hold the page lock and page_table_lock);
+ *                  (swap-out holds the page lock and page_table_lock);
  *                  nothing is allocated and nothing sleeps under it.
  */
 #include <mm/swapfile.h>
@@ -206,18 +207,10 @@ get_swap_page(void)
 int
 swap_duplicate(swp_entry_t entry)
 {
-	struct swap_info_struct *si;
-	uint16_t *count;
-	int err = 0;
+	int err = swap_duplicate_if_used(entry);
 
-	lock_swap();
-	count = slot_of(entry, &si);
-	BUG_ON(*count == SWAP_MAP_FREE || *count == SWAP_MAP_BAD);
-	if (*count == SWAP_MAP_MAX)
-		err = -ENOMEM;
-	else
-		(*count)++;
-	unlock_swap();
+	if (err == -ENOENT)
+		panic("swap: entry %#x names no slot in use", entry.val);
 	return err;
 }
 
@@ -288,7 +281,7 @@ swap_count(swp_entry_t entry)
 }
 
 uint32_t
-swap_area_slots(uint32_t type)
+swap_area_slots(uint32_t type, uint32_t *inuse)
 {
 	struct swap_info_struct *si;
 	uint32_t slots;
@@ -296,21 +289,10 @@ swap_area_slots(uint32_t type)
 	lock_swap();
 	si = active_area(type);
 	slots = si ? si->max : 0;
+	if (inuse)
+		*inuse = si ? si->inuse_pages : 0;
 	unlock_swap();
 	return slots;
-}
-
-uint32_t
-swap_area_inuse(uint32_t type)
-{
-	struct swap_info_struct *si;
-	uint32_t inuse;
-
-	lock_swap();
-	si = active_area(type);
-	inuse = si ? si->inuse_pages : 0;
-	unlock_swap();
-	return inuse;
 }
 
 int

@@ -7,7 +7,7 @@
  * MAX_SWAPFILES of mm/swapops.h, which is also the type of a swap entry in
  * a PTE) and an array of slots, one per page of the area; a slot is named
  * by a swap entry (type, offset), and swap_map[offset] counts the
- * references to it (swap PTEs, later the swap cache and shmem).
+ * references to it (swap PTEs, the swap cache, shmem files).
  *
  * This file is the slot API the swap-out work uses: get_swap_page,
  * swap_duplicate, swap_free, swap_count, swap_readpage/swap_writepage, and
@@ -207,13 +207,13 @@ int swap_writepage(struct page *page, swp_entry_t entry);
  * again; pages left in the swap cache for its slots leave it. 0 when no
  * slot is in use any more; -ENOMEM, -EIO, -EINTR (a signal). */
 int try_to_unuse(uint32_t type);
-/* Slots of area type in use (swapoff's progress). */
-uint32_t swap_area_inuse(uint32_t type);
 
 /* ---- the rmap checker's view (mm/rmap_check.c) ---- */
 
-/* Slots of the active area of type (its swap_map's length), 0 if none. */
-uint32_t swap_area_slots(uint32_t type);
+/* Slots of the area of type whose slots are in use (its swap_map's
+ * length), 0 if none; and in *inuse (unless NULL) how many are taken:
+ * swapoff's progress. */
+uint32_t swap_area_slots(uint32_t type, uint32_t *inuse);
 /* Compares each slot's count with refs[offset], the references the
  * checker found (swap PTEs, the swap cache); mismatches, each printed
  * when verbose (the first few). */

@@ -95,12 +95,12 @@ int
 try_to_unuse(uint32_t type)
 {
 	struct mm_struct **mms = get_free_pages(GFP_KERNEL, 0);
-	uint32_t inuse;
+	uint32_t inuse, left;
 	int err = 0;
 
 	if (!mms)
 		return -ENOMEM;
-	while ((inuse = swap_area_inuse(type)) != 0) {
+	while (swap_area_slots(type, &inuse) && inuse) {
 		if (signal_pending(current)) {
 			err = -EINTR;
 			break;
@@ -111,7 +111,7 @@ try_to_unuse(uint32_t type)
 		if (err)
 			break;
 		free_swap_cache_of_type(type);
-		if (swap_area_inuse(type) >= inuse) {
+		if (swap_area_slots(type, &left) && left >= inuse) {
 			err = -EBUSY;                /* references no process holds */
 			break;
 		}

@@ -1,6 +1,6 @@
 /*
  * mm/swapops.h — what a non-present, non-empty PTE means: a swap entry
- * (type, offset). Types 1..MAX_SWAPFILES are swap areas (later); the two
+ * (type, offset). Types 1..MAX_SWAPFILES are swap areas (mm/swapfile.h); the two
  * highest types are migration entries, whose offset is the frame number
  * of the page being moved: a task that faults on one waits until the
  * migration is over (mm/migrate.c), then finds the page at its new frame.
